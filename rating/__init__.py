@@ -1,0 +1,45 @@
+"""Observatoire: the app factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import check_secret, load_or_create_secret, settings_from_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, database, search, security, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object("rating.config.Config")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_mapping(settings_from_environment())
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret(app.instance_path)
+    check_secret(app.config)
+    if not app.config.get("DATABASE_URL"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'observatoire.sqlite'}"
+
+    from . import auth, cli, companies, db, errors, i18n, mail, main, search, security
+
+    db.init_app(app)
+    search.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    mail.init_app(app)
+    auth.init_app(app)
+    cli.init_app(app)
+    for bp in (main.bp, auth.bp, companies.bp):
+        app.register_blueprint(bp)
+    errors.register_error_handlers(app)
+    return app

@@ -1,0 +1,5 @@
+"""`flask users …` (stub)."""
+
+from flask.cli import AppGroup
+
+users_cli = AppGroup("users", help="Comptes.")

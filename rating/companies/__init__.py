@@ -1,0 +1,5 @@
+"""Company pages."""
+
+from .views import bp
+
+__all__ = ["bp"]

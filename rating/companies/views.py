@@ -1,0 +1,5 @@
+"""Company profile pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("companies", __name__)

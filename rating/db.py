@@ -1,0 +1,111 @@
+"""Database: declarative Base, engine set-up (SQLite pragmas), one session per request."""
+
+import os
+from datetime import UTC, datetime
+
+from flask import current_app, g, has_request_context, request
+from sqlalchemy import DateTime, MetaData, create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC; always returns aware datetimes (SQLite drops the offset otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column")
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    """Base of every model; constraint names follow NAMING_CONVENTION."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str) -> Engine:
+    """Create the engine; on SQLite set WAL, a busy timeout, foreign keys and our own BEGIN."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # A read that later writes must hold the write lock from the start, or
+        # SQLite answers "database is locked" without waiting (RELIABILITY M2).
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def init_app(app) -> None:
+    """Create the engine and the two session factories (read, write) for this app."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["rating.engine"] = engine
+    app.extensions["rating.db.read"] = sessionmaker(engine, expire_on_commit=False)
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+    app.extensions["rating.db.write"] = sessionmaker(writer, expire_on_commit=False)
+    # A pool inherited through fork() would share sockets and file handles between workers.
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    app.teardown_appcontext(close_session)
+
+
+def get_session() -> Session:
+    """The session of this request: writing (BEGIN IMMEDIATE) for POSTs and the CLI."""
+    if "db_session" not in g:
+        writes = not has_request_context() or request.method not in READ_METHODS
+        key = "rating.db.write" if writes else "rating.db.read"
+        g.db_session = current_app.extensions[key]()
+    return g.db_session
+
+
+def close_session(exc=None) -> None:
+    """Close the request's session; uncommitted work is rolled back."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, int]:
+    """Return one page of `stmt`'s scalars and the total count."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    return list(rows), total or 0

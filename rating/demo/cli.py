@@ -1,0 +1,5 @@
+"""`flask demo load` (stub)."""
+
+from flask.cli import AppGroup
+
+demo_cli = AppGroup("demo", help="Données de démonstration.")

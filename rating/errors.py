@@ -1,0 +1,47 @@
+"""Error pages in French (HTML) or JSON under /api/."""
+
+from flask import current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "La requête est invalide.",
+    403: "Vous n'avez pas accès à cette page.",
+    404: "Cette page n'existe pas.",
+    405: "Cette méthode n'est pas permise ici.",
+    413: "Le fichier envoyé est trop volumineux.",
+    429: "Trop de tentatives. Merci de patienter avant de réessayer.",
+    500: "Une erreur est survenue de notre côté. Elle a été enregistrée.",
+}
+
+
+def _render(code: int, message: str):
+    if request.path.startswith("/api/"):
+        return {"error": {"status": code, "message": message}}, code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def handle_http_error(exc: HTTPException):
+    """Render any HTTP error with our page and the French message for its code."""
+    code = exc.code or 500
+    return _render(code, MESSAGES.get(code, exc.description or MESSAGES[400]))
+
+
+def handle_csrf_error(exc: CSRFError):
+    return _render(400, "Le formulaire a expiré ou n'est pas valide : rechargez la page.")
+
+
+def handle_unexpected(exc: Exception):
+    """A bug: roll back what the request started, log it, answer 500 without a trace."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return _render(500, MESSAGES[500])
+
+
+def register_error_handlers(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,5 @@
+"""Outgoing mail (stub)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,65 @@
+"""All models, imported here so that Alembic and the app see every table."""
+
+from .audit import (
+    AuditCampaign,
+    AuditGrade,
+    AuditTest,
+    CampaignAuditor,
+    CampaignCompany,
+    CampaignSector,
+    Methodology,
+    Publication,
+)
+from .company import (
+    Company,
+    CompanyDeclaration,
+    CompanyStats,
+    ContactCentre,
+    ContactPoint,
+    Membership,
+    Sector,
+)
+from .outbox import OutboundMail, SearchOutbox
+from .review import (
+    Invitation,
+    ModerationDecision,
+    Reply,
+    ReplyRevision,
+    Report,
+    Review,
+    ReviewRevision,
+    ReviewSignal,
+)
+from .user import LoginAttempt, User, UserRole, UserSession
+
+__all__ = [
+    "AuditCampaign",
+    "AuditGrade",
+    "AuditTest",
+    "CampaignAuditor",
+    "CampaignCompany",
+    "CampaignSector",
+    "Company",
+    "CompanyDeclaration",
+    "CompanyStats",
+    "ContactCentre",
+    "ContactPoint",
+    "Invitation",
+    "LoginAttempt",
+    "Membership",
+    "Methodology",
+    "ModerationDecision",
+    "OutboundMail",
+    "Publication",
+    "Reply",
+    "ReplyRevision",
+    "Report",
+    "Review",
+    "ReviewRevision",
+    "ReviewSignal",
+    "SearchOutbox",
+    "Sector",
+    "User",
+    "UserRole",
+    "UserSession",
+]

@@ -1,0 +1,40 @@
+"""SQL text of CHECK constraints shared by the models, portable to SQLite and PostgreSQL."""
+
+# Luhn: from the right, every second digit is doubled (and 9 subtracted above 9).
+# For a 9-digit SIREN the doubled digits are positions 2, 4, 6 and 8 from the left.
+_PLAIN = {str(d): d for d in range(10)}
+_DOUBLED = {str(d): (2 * d - 9 if 2 * d > 9 else 2 * d) for d in range(10)}
+
+
+def one_of(column: str, values) -> str:
+    """`column IN (...)` for a closed list of string values."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+def between(column: str, low: int, high: int) -> str:
+    """`column BETWEEN low AND high`, true for NULL (optional values)."""
+    return f"{column} IS NULL OR {column} BETWEEN {low} AND {high}"
+
+
+def _digit(column: str, position: int, table: dict) -> str:
+    cases = " ".join(f"WHEN '{char}' THEN {value}" for char, value in table.items())
+    return f"(CASE substr({column}, {position}, 1) {cases} END)"
+
+
+def siren_check(column: str = "siren") -> str:
+    """9 digits whose Luhn sum is a multiple of 10; a non-digit makes the sum NULL and fails."""
+    terms = " + ".join(
+        _digit(column, pos, _DOUBLED if pos % 2 == 0 else _PLAIN) for pos in range(1, 10)
+    )
+    return f"{column} IS NULL OR (length({column}) = 9 AND COALESCE({terms}, 1) % 10 = 0)"
+
+
+def luhn_valid(siren: str) -> bool:
+    """The same rule in Python, for forms and demo data."""
+    if len(siren) != 9 or not siren.isdigit():
+        return False
+    total = sum(
+        (_DOUBLED if pos % 2 == 0 else _PLAIN)[char] for pos, char in enumerate(siren, start=1)
+    )
+    return total % 10 == 0

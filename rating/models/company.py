@@ -1,0 +1,181 @@
+"""Companies, sectors, their declared customer-service contact points and representatives."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+from .checks import one_of, siren_check
+
+CONTACT_CHANNELS = ("phone", "email", "chat", "social", "shop", "letter")
+PHONE_COSTS = ("free", "standard", "premium")
+MEMBERSHIP_STATUSES = ("pending", "active", "refused", "revoked", "left")
+MEMBERSHIP_METHODS = ("domain", "admin", "invitation")
+
+
+class Sector(Base):
+    """A business sector (banque, télécoms, énergie…)."""
+
+    __tablename__ = "sectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+    companies: WriteOnlyMapped["Company"] = relationship(back_populates="sector")
+
+
+class Company(Base):
+    """A company as consumers know it, with what it declares about its customer service."""
+
+    __tablename__ = "companies"
+    __table_args__ = (
+        CheckConstraint(siren_check("siren"), name="siren_luhn"),
+        CheckConstraint("length(slug) > 0", name="slug_not_empty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[str] = mapped_column(Text, default="")  # brand names, one per line
+    siren: Mapped[str | None] = mapped_column(String(9), unique=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sectors.id"), index=True)
+    city: Mapped[str] = mapped_column(String(120), default="")
+    region: Mapped[str] = mapped_column(String(120), default="", index=True)
+    website_domain: Mapped[str | None] = mapped_column(String(253))
+    description: Mapped[str] = mapped_column(Text, default="")
+    mediator_name: Mapped[str | None] = mapped_column(String(200))
+    mediator_url: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last company edit
+
+    sector: Mapped[Sector] = relationship(back_populates="companies")
+    contact_points: Mapped[list["ContactPoint"]] = relationship(
+        back_populates="company", cascade="all, delete-orphan", order_by="ContactPoint.position"
+    )
+    contact_centres: Mapped[list["ContactCentre"]] = relationship(
+        back_populates="company", cascade="all, delete-orphan"
+    )
+    stats: Mapped["CompanyStats | None"] = relationship(back_populates="company")
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.splitlines() if a.strip()]
+
+
+class ContactPoint(Base):
+    """One way to reach customer service, as declared by the company."""
+
+    __tablename__ = "contact_points"
+    __table_args__ = (
+        CheckConstraint(one_of("channel", CONTACT_CHANNELS), name="channel_known"),
+        CheckConstraint(
+            f"phone_cost IS NULL OR {one_of('phone_cost', PHONE_COSTS)}", name="phone_cost_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    channel: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(120), default="")
+    value: Mapped[str] = mapped_column(String(300))  # number, address, URL or handle
+    hours: Mapped[str] = mapped_column(String(300), default="")
+    open_evenings: Mapped[bool] = mapped_column(default=False)  # after 19 h
+    open_saturday: Mapped[bool] = mapped_column(default=False)
+    open_sunday: Mapped[bool] = mapped_column(default=False)
+    phone_cost: Mapped[str | None] = mapped_column(String(10))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="contact_points")
+
+
+class ContactCentre(Base):
+    """A contact-centre location, self-declared by the company and shown as such."""
+
+    __tablename__ = "contact_centres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    city: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(80), default="France")
+    languages: Mapped[str] = mapped_column(String(120), default="français")
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="contact_centres")
+
+
+class Membership(Base):
+    """A user representing a company: a claim while pending, a right while active."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "company_id"),
+        CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="status_known"),
+        CheckConstraint(one_of("method", MEMBERSHIP_METHODS), name="method_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    method: Mapped[str] = mapped_column(String(12))
+    justification: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped["User"] = relationship(  # noqa: F821
+        back_populates="memberships", foreign_keys=[user_id]
+    )
+    company: Mapped[Company] = relationship()
+
+
+class CompanyDeclaration(Base):
+    """Log of every change a representative made to what the company declares."""
+
+    __tablename__ = "company_declarations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CompanyStats(Base):
+    """Per-company summary of published reviews, updated atomically with each review change.
+
+    Decayed sums use a fixed epoch: Σ w·s = 0.5**(today/365) · Σ s·2**(day/365), with `day`
+    counted from EPOCH (see rating.scoring), so one review changes them in O(1).
+    """
+
+    __tablename__ = "company_stats"
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    review_count: Mapped[int] = mapped_column(Integer, default=0)
+    stars_1: Mapped[int] = mapped_column(Integer, default=0)
+    stars_2: Mapped[int] = mapped_column(Integer, default=0)
+    stars_3: Mapped[int] = mapped_column(Integer, default=0)
+    stars_4: Mapped[int] = mapped_column(Integer, default=0)
+    stars_5: Mapped[int] = mapped_column(Integer, default=0)
+    sum_weight: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_weighted_stars: Mapped[float] = mapped_column(Float, default=0.0)
+    reception_weight: Mapped[float] = mapped_column(Float, default=0.0)
+    reception_weighted: Mapped[float] = mapped_column(Float, default=0.0)
+    after_sales_weight: Mapped[float] = mapped_column(Float, default=0.0)
+    after_sales_weighted: Mapped[float] = mapped_column(Float, default=0.0)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_delay_hours_sum: Mapped[float] = mapped_column(Float, default=0.0)
+    solved_after_reply_yes: Mapped[int] = mapped_column(Integer, default=0)
+    solved_after_reply_answered: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every change
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="stats")

@@ -1,0 +1,225 @@
+"""Reviews with criteria, facts and history; replies, reports, moderation and invitations."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+from .checks import between, one_of
+
+REVIEW_CHANNELS = ("phone", "email", "chat", "social", "shop", "letter")
+REVIEW_STATUSES = ("pending", "published", "rejected", "withdrawn", "removed")
+LIVE_STATUSES = ("pending", "published")
+SOLVED_VALUES = ("yes", "no", "in_progress")
+ORIGINS = ("spontaneous", "invited")
+RECEPTION_CRITERIA = ("reachability", "waiting", "courtesy", "listening")
+AFTER_SALES_CRITERIA = ("resolution", "responsiveness", "follow_up", "competence")
+CRITERIA = RECEPTION_CRITERIA + AFTER_SALES_CRITERIA
+REPORT_KINDS = ("user", "authenticity")
+REPORT_STATUSES = ("open", "upheld", "dismissed")
+DECISIONS = ("publish", "reject", "remove", "dismiss_report", "uphold_report")
+_LIVE = one_of("status", LIVE_STATUSES)
+
+
+class Review(Base):
+    """A shopper's account of one contact with a company's customer service."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        *(CheckConstraint(between(c, 1, 5), name=f"{c}_range") for c in CRITERIA),
+        CheckConstraint(one_of("status", REVIEW_STATUSES), name="status_known"),
+        CheckConstraint(one_of("channel", REVIEW_CHANNELS), name="channel_known"),
+        CheckConstraint(one_of("solved", SOLVED_VALUES), name="solved_known"),
+        CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
+        CheckConstraint("own_experience", name="own_experience_ticked"),
+        CheckConstraint("length(body) >= 30", name="body_min_length"),
+        CheckConstraint("hold_minutes IS NULL OR hold_minutes >= 0", name="hold_minutes_positive"),
+        CheckConstraint("contacts_count IS NULL OR contacts_count >= 1", name="contacts_positive"),
+        CheckConstraint(
+            "resolution_days IS NULL OR resolution_days >= 0", name="resolution_days_positive"
+        ),
+        CheckConstraint(
+            "phone_cost IS NULL OR phone_cost IN ('free', 'surcharged')", name="phone_cost_known"
+        ),
+        # One live review per author and company, held by the database (RELIABILITY M3).
+        Index(
+            "uq_reviews_live_author_company",
+            "author_id",
+            "company_id",
+            unique=True,
+            sqlite_where=text(_LIVE),
+            postgresql_where=text(_LIVE),
+        ),
+        Index("ix_reviews_company_status_published", "company_id", "status", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    status_reason: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(12), default="spontaneous")
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    experience_date: Mapped[date] = mapped_column(Date)
+    stars: Mapped[int] = mapped_column(Integer)
+    solved: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text)
+    own_experience: Mapped[bool] = mapped_column(Boolean)
+    # Criteria 1–5, each optional ("sans avis" = NULL).
+    reachability: Mapped[int | None]
+    waiting: Mapped[int | None]
+    courtesy: Mapped[int | None]
+    listening: Mapped[int | None]
+    resolution: Mapped[int | None]
+    responsiveness: Mapped[int | None]
+    follow_up: Mapped[int | None]
+    competence: Mapped[int | None]
+    # Facts, each optional.
+    hold_minutes: Mapped[int | None]
+    contacts_count: Mapped[int | None]
+    resolution_days: Mapped[int | None]
+    human_reached: Mapped[bool | None]
+    phone_cost: Mapped[str | None] = mapped_column(String(10))
+    # Said by the author after the company replied.
+    solved_after_reply: Mapped[bool | None]
+    # Anti-fraud inputs: keyed hashes, never the raw address (RELIABILITY PRIV-4).
+    ip_key: Mapped[str | None] = mapped_column(String(64))
+    network_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    device_key: Mapped[str | None] = mapped_column(String(64))
+    body_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last edit by author
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # withdrawn/removed/rejected
+
+    company: Mapped["Company"] = relationship()  # noqa: F821
+    author: Mapped["User"] = relationship()  # noqa: F821
+    reply: Mapped["Reply | None"] = relationship(back_populates="review")
+    signals: Mapped[list["ReviewSignal"]] = relationship(back_populates="review")
+
+    def criteria(self) -> dict[str, int | None]:
+        return {name: getattr(self, name) for name in CRITERIA}
+
+
+class ReviewRevision(Base):
+    """Every version and state change of a review, kept for the record."""
+
+    __tablename__ = "review_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # created, edited, published, withdrawn…
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10))
+    snapshot: Mapped[str] = mapped_column(Text)  # canonical JSON of the content at that time
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ReviewSignal(Base):
+    """A named moderation signal raised on a review (burst, same network, duplicate…)."""
+
+    __tablename__ = "review_signals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    code: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="signals")
+
+
+class Reply(Base):
+    """The company's single public reply to a review."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), unique=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    review: Mapped[Review] = relationship(back_populates="reply")
+
+
+class ReplyRevision(Base):
+    """Earlier texts of an edited reply."""
+
+    __tablename__ = "reply_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("replies.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Report(Base):
+    """A report on a review: by any user, or a representative's doubt on authenticity."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("review_id", "reporter_id"),
+        CheckConstraint(one_of("kind", REPORT_KINDS), name="kind_known"),
+        CheckConstraint(one_of("status", REPORT_STATUSES), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # set for reps
+    kind: Mapped[str] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(String(40))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ModerationDecision(Base):
+    """A moderator's decision on a review or a report, with its reason."""
+
+    __tablename__ = "moderation_decisions"
+    __table_args__ = (CheckConstraint(one_of("decision", DECISIONS), name="decision_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Invitation(Base):
+    """A single-use link a company gives a customer; its review is labelled *sur invitation*."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(120), default="")  # company's own order ref
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
