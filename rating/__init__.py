@@ -30,7 +30,21 @@ def create_app(test_config: dict | None = None) -> Flask:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'observatoire.sqlite'}"
 
-    from . import auth, cli, companies, db, errors, i18n, mail, main, search, security
+    from . import (
+        audit,
+        auth,
+        cli,
+        companies,
+        db,
+        errors,
+        i18n,
+        mail,
+        main,
+        moderation,
+        reviews,
+        search,
+        security,
+    )
 
     db.init_app(app)
     search.init_app(app)
@@ -39,7 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
-    for bp in (main.bp, auth.bp, companies.bp):
-        app.register_blueprint(bp)
+    for feature in (main, auth, companies, search, reviews, moderation, audit):
+        app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

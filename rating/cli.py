@@ -53,9 +53,10 @@ def current() -> None:
 
 def init_app(app) -> None:
     """Register every command group."""
+    from .audit import audit_cli
     from .auth.cli import users_cli
     from .demo.cli import demo_cli
     from .search import search_cli
 
-    for group in (db_cli, users_cli, demo_cli, search_cli):
+    for group in (db_cli, users_cli, demo_cli, search_cli, audit_cli):
         app.cli.add_command(group)
