@@ -10,6 +10,7 @@ _counter = itertools.count(1)
 # A few SIRENs that pass the Luhn check.
 VALID_SIRENS = ["552081317", "542107651", "380129866", "732829320", "775670417", "404833048"]
 PASSWORD = "correct horse battery staple"
+_hash_cache: dict[str, str] = {}
 
 
 def make_sector(session, **overrides) -> Sector:
@@ -25,7 +26,11 @@ def make_user(session, *, roles=(), verified=True, password=PASSWORD, **override
     fields = {"pseudonym": f"membre{n}", "email": f"membre{n}@example.org"}
     fields.update(overrides)
     user = User(**fields)
-    user.set_password(password)
+    # argon2 costs ~130 ms a hash: hash each distinct test password once.
+    if password not in _hash_cache:
+        user.set_password(password)
+        _hash_cache[password] = user.password_hash
+    user.password_hash = _hash_cache[password]
     if verified:
         user.email_verified_at = utcnow() - timedelta(days=30)
         user.created_at = utcnow() - timedelta(days=30)

@@ -187,7 +187,8 @@ def immutable_trigger_ddl(table: str, dialect: str) -> list[str]:
 def _attach_triggers(table) -> None:
     for dialect in ("sqlite", "postgresql"):
         for statement in immutable_trigger_ddl(table.name, dialect):
-            event.listen(table, "after_create", DDL(statement).execute_if(dialect=dialect))
+            ddl = DDL(statement.replace("%", "%%"))  # DDL() formats %(table)s itself
+            event.listen(table, "after_create", ddl.execute_if(dialect=dialect))
 
 
 _attach_triggers(Publication.__table__)

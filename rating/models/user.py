@@ -34,7 +34,10 @@ class User(UserMixin, Base):
     locale: Mapped[str | None] = mapped_column(String(5))
 
     roles: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        foreign_keys="UserRole.user_id",
     )
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", foreign_keys="Membership.user_id"

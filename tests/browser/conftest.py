@@ -1,0 +1,148 @@
+"""Browser tests: the app served by gunicorn on 127.0.0.1, driven by Debian's Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ON_POSTGRES, POSTGRES_URL, TEST_SECRET, require
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """A gunicorn process serving a fresh database; `flask()` runs CLI commands against it."""
+
+    def __init__(self, workdir: Path, workers: int = 2):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": POSTGRES_URL if ON_POSTGRES else f"sqlite:///{workdir / 'live.sqlite'}",
+            "SEARCH_INDEX_DIR": str(workdir / "index"),
+            "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
+            "SITE_URL": self.url,
+        }
+        self.outbox = workdir / "outbox"
+        self.log = workdir / "gunicorn.log"
+        self.workers = workers
+        self.process = None
+        self._log_handle = None
+
+    def flask(self, *args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    def start(self) -> "LiveServer":
+        self.flask("db", "upgrade")
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+        self._log_handle = self.log.open("w")
+        self.process = subprocess.Popen(  # noqa: S603
+            [
+                gunicorn,
+                "--workers",
+                str(self.workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log_handle,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start: " + self.log.read_text())
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        if self._log_handle:
+            self._log_handle.close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    if ON_POSTGRES:
+        pytest.skip("browser tests run once, on SQLite (the PostgreSQL pass excludes them)")
+    server = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(os.path.exists(CHROMIUM), "Debian's chromium is not installed (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page; on failure its screenshot and console log are kept in test-artifacts/."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = request.node.name
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        (ARTIFACTS / f"{name}.console.txt").write_text("\n".join(console))
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -1,0 +1,102 @@
+"""Migrations build the whole schema from empty and agree with the models (no drift)."""
+
+import uuid
+
+import pytest
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from rating import create_app
+from rating.cli import alembic_config
+from rating.db import Base
+from tests.conftest import ON_POSTGRES, POSTGRES_URL, TEST_SECRET
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """An empty database: a new SQLite file, or a new database on the PostgreSQL server."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+        return
+    name = f"migr_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(
+        make_url(POSTGRES_URL).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def test_upgrade_from_empty_then_no_autogenerate_diff(empty_database_url):
+    cfg = alembic_config(empty_database_url)
+    command.upgrade(cfg, "head")
+    # alembic check raises when autogenerate would produce any operation.
+    command.check(cfg)
+    engine = create_engine(empty_database_url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert set(Base.metadata.tables) <= tables
+
+
+def test_downgrade_to_base_and_up_again(empty_database_url):
+    cfg = alembic_config(empty_database_url)
+    command.upgrade(cfg, "head")
+    command.downgrade(cfg, "base")
+    command.upgrade(cfg, "head")
+
+
+def test_flask_db_upgrade_command(empty_database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": empty_database_url,
+            "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    engine = create_engine(empty_database_url)
+    with engine.connect() as conn:
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    engine.dispose()
+    assert revision == "0001" or len(revision) > 0
+
+
+def test_migrated_database_enforces_immutability(empty_database_url):
+    command.upgrade(alembic_config(empty_database_url), "head")
+    engine = create_engine(empty_database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO methodologies (version, title, parameters, created_at) "
+                "VALUES ('v1', 'v1', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text("INSERT INTO users (pseudonym, created_at) VALUES ('a', CURRENT_TIMESTAMP)")
+        )
+        conn.execute(
+            text(
+                "INSERT INTO audit_campaigns (period, title, methodology_version, seed, "
+                "sample_size, status, author_id, created_at) "
+                "VALUES ('2026-T4', '', 'v1', '1', 1, 'published', 1, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO publications (sequence, campaign_id, period, methodology_version, "
+                "approved_by_id, published_at, grades_json, tests_json, grades_sha256, "
+                "tests_sha256, previous_hash, chain_hash) VALUES (1, 1, '2026-T4', 'v1', 1, "
+                "CURRENT_TIMESTAMP, '[]', '[]', 'a', 'b', 'c', 'd')"
+            )
+        )
+    for statement in ("UPDATE publications SET period = 'x'", "DELETE FROM publications"):
+        with pytest.raises(Exception, match="immutable"):
+            with engine.begin() as conn:
+                conn.execute(text(statement))
+    engine.dispose()
