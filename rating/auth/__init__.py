@@ -1,5 +1,8 @@
 """Accounts: registration, e-mail verification, login, logout, reset, change, deletion."""
 
-from .views import bp, init_app
+from . import account_views  # noqa: F401  (its routes join the blueprint)
+from .access import role_required, verified_required
+from .sessions import init_app, login_manager
+from .views import bp
 
-__all__ = ["bp", "init_app"]
+__all__ = ["bp", "init_app", "login_manager", "role_required", "verified_required"]

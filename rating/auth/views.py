@@ -1,36 +1,151 @@
-"""Account pages (stub, to be replaced by the auth feature)."""
+"""Account pages: sign in and out, register, verify, reset; the account page is in account_views."""
 
-from flask import Blueprint
-from flask_login import LoginManager
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..db import get_session
+from ..security import client_ip, limiter
+from . import services
+from .forms import (
+    EmptyForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    add_errors,
+)
+from .login import LoginRejected, LoginThrottled, authenticate, sign_out
+from .rules import safe_next
+from .tokens import TokenInvalid
 
 bp = Blueprint("auth", __name__)
-login_manager = LoginManager()
+LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
 
 
-def init_app(app):
-    login_manager.init_app(app)
+def form_page(template: str, form, **context):
+    """Render a form page: 422 when it comes back with errors, so that bad input is a 4xx."""
+    return render_template(template, form=form, **context), 422 if form.errors else 200
 
 
-@login_manager.user_loader
-def load_user(token):
-    return None
-
-
-@bp.route("/login")
+@bp.route("/login", methods=["GET", "POST"])
 def login():
-    return "login"
+    """Sign in; follow `next` only when it is a path on this site."""
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target or url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(
+                get_session(),
+                email=form.email.data,
+                password=form.password.data,
+                ip=client_ip(),
+                remember=form.remember.data,
+            )
+        except LoginThrottled as exc:
+            return _throttled(form, target, exc.retry_after)
+        except LoginRejected:
+            add_errors(form, [("password", _(LOGIN_FAILED))])
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(target or url_for("main.index"))
+    return form_page("auth/login.html", form, next=target)
 
 
-@bp.route("/register")
-def register():
-    return "register"
-
-
-@bp.route("/account")
-def account():
-    return "account"
+def _throttled(form, target, retry_after: int):
+    minutes = max(1, -(-retry_after // 60))
+    page = render_template("auth/login.html", form=form, next=target, wait_minutes=minutes)
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    return "logout"
+    """Sign out: the server-side session is deleted, so a copied cookie dies too."""
+    if current_user.is_authenticated:
+        sign_out(get_session(), current_user._get_current_object())
+        logout_user()
+    flash(_("Vous êtes déconnecté."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("5/hour", methods=["POST"])
+def register():
+    """Create an account; the answer is the same whether the address is known or not."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.account"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register(
+                get_session(),
+                pseudonym=form.pseudonym.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+        except services.AccountRejected as exc:
+            add_errors(form, exc.reasons)
+        else:
+            return redirect(url_for("auth.register_sent"))
+    return form_page("auth/register.html", form)
+
+
+@bp.route("/register/sent")
+def register_sent():
+    return render_template("auth/check_inbox.html", reason="register")
+
+
+@bp.route("/verify/<token>", methods=["GET", "POST"])
+def verify(token: str):
+    """GET shows a button (GETs never write; mail scanners follow links); POST confirms."""
+    form = EmptyForm()
+    try:
+        if form.validate_on_submit():
+            services.verify_email(get_session(), token)
+            flash(_("Merci, votre adresse e-mail est confirmée."), "success")
+            return redirect(
+                url_for("auth.account" if current_user.is_authenticated else "auth.login")
+            )
+        user = services.user_for_token(get_session(), "verify", token)
+    except TokenInvalid:
+        return render_template("auth/verify.html", form=None), 400
+    return render_template("auth/verify.html", form=form, already=user.is_verified)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def reset_request():
+    """Ask for a reset link; the same answer whether the address has an account or not."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_reset(get_session(), form.email.data)
+        return redirect(url_for("auth.reset_sent"))
+    return form_page("auth/reset_request.html", form)
+
+
+@bp.route("/reset/sent")
+def reset_sent():
+    return render_template("auth/check_inbox.html", reason="reset")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password through a single-use link valid RESET_TOKEN_MAX_AGE seconds."""
+    form = ResetPasswordForm()
+    try:
+        services.user_for_token(get_session(), "reset", token)
+        if form.validate_on_submit():
+            services.reset_password(get_session(), token, form.password.data)
+            if current_user.is_authenticated:
+                logout_user()  # every session was ended, this one included
+            flash(_("Votre mot de passe est enregistré : vous pouvez vous connecter."), "success")
+            return redirect(url_for("auth.login"))
+    except TokenInvalid:
+        return render_template("auth/reset_password.html", form=None), 400
+    except services.AccountRejected as exc:
+        add_errors(form, exc.reasons)
+    return form_page("auth/reset_password.html", form)

@@ -1,0 +1,280 @@
+"""Account use cases: register, verify, reset, change, delete. Each commits once at its end."""
+
+import logging
+import secrets
+
+from flask import current_app, url_for
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from .. import mail
+from ..db import utcnow
+from ..models import Membership, OutboundMail, User, UserRole
+from . import throttle
+from .rules import (
+    DELETED_PSEUDONYM,
+    HOUR,
+    PSEUDONYM_MAX,
+    normalise_email,
+    password_problems,
+    pseudonym_from_email,
+    pseudonym_problems,
+)
+from .sessions import revoke_sessions
+from .tokens import TokenInvalid, fingerprint, make_token, read_token
+
+security_log = logging.getLogger("rating.security")
+RESET_MAILS_PER_HOUR = 3
+SUBJECTS = {
+    "verify": "Confirmez votre adresse e-mail",
+    "already_registered": "Une inscription avec votre adresse",
+    "reset": "Réinitialisation de votre mot de passe",
+    "password_changed": "Votre mot de passe a été modifié",
+}
+
+
+class AccountRejected(Exception):
+    """Business rules refused the form; `reasons` are (field, French message) pairs."""
+
+    def __init__(self, reasons: list[tuple[str, str]]):
+        super().__init__(reasons)
+        self.reasons = reasons
+
+
+def _link(endpoint: str, **values) -> str:
+    # Built from SITE_URL, never from the request's Host header (no poisoned reset links).
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _send(session, user: User, template: str, **context) -> None:
+    mail.queue_mail(
+        session,
+        to=user.email,
+        subject=SUBJECTS[template],
+        template=template,
+        user_id=user.id,
+        user=user,
+        **context,
+    )
+
+
+def _queue_verification(session, user: User) -> None:
+    token = make_token("verify", user.id, user.email)
+    hours = current_app.config["VERIFY_TOKEN_MAX_AGE"] // 3600
+    _send(session, user, "verify", link=_link("auth.verify", token=token), hours=hours)
+
+
+def register(session, *, pseudonym: str, email: str, password: str) -> None:
+    """Create an account and mail its confirmation link, or tell the owner of a known address.
+
+    Both paths hash a password, queue one mail and answer the same, so that the page
+    does not reveal whether the address already has an account.
+    """
+    email, pseudonym = normalise_email(email), pseudonym.strip()
+    reasons = [("pseudonym", m) for m in pseudonym_problems(pseudonym)]
+    reasons += [
+        ("password", m) for m in password_problems(password, email=email, pseudonym=pseudonym)
+    ]
+    if reasons:
+        raise AccountRejected(reasons)
+    user = User(pseudonym=pseudonym, email=email)
+    user.set_password(password)  # before any query: no write lock held while hashing
+    if _pseudonym_taken(session, pseudonym):
+        raise AccountRejected(
+            [("pseudonym", "Ce pseudonyme est déjà pris : choisissez-en un autre.")]
+        )
+    owner = session.scalar(select(User).where(User.email == email))
+    try:
+        if owner is not None:
+            _send(
+                session,
+                owner,
+                "already_registered",
+                login=_link("auth.login"),
+                reset=_link("auth.reset_request"),
+            )
+            security_log.info("registration with the address of user #%s: owner notified", owner.id)
+        else:
+            session.add(user)
+            session.flush()
+            _queue_verification(session, user)
+            security_log.info("registration: new user #%s", user.id)
+        session.commit()
+    except IntegrityError:
+        # Two registrations raced; the database's UNIQUE constraints decided (RELIABILITY M3).
+        session.rollback()
+        if _pseudonym_taken(session, pseudonym):
+            raise AccountRejected(
+                [("pseudonym", "Ce pseudonyme est déjà pris : choisissez-en un autre.")]
+            ) from None
+        return
+    mail.deliver_soon(session)
+
+
+def _pseudonym_taken(session, pseudonym: str) -> bool:
+    found = select(User.id).where(func.lower(User.pseudonym) == pseudonym.lower())
+    return session.scalar(found) is not None
+
+
+def user_for_token(session, purpose: str, token: str) -> User:
+    """The live user a link was made for, or TokenInvalid (also once the link is used up)."""
+    user_id, bound = read_token(purpose, token)
+    user = session.get(User, user_id)
+    if user is None or user.is_deleted:
+        raise TokenInvalid
+    value = user.email if purpose == "verify" else user.password_hash
+    if fingerprint(value) != bound:
+        raise TokenInvalid
+    return user
+
+
+def verify_email(session, token: str) -> User:
+    """Mark the address of the link's user as verified (idempotent)."""
+    user = user_for_token(session, "verify", token)
+    if not user.is_verified:
+        user.email_verified_at = utcnow()
+        security_log.info("e-mail verified user #%s", user.id)
+    session.commit()
+    return user
+
+
+def resend_verification(session, user: User) -> bool:
+    """Mail a new confirmation link; False when the address is already verified."""
+    if user.is_verified:
+        return False
+    _queue_verification(session, user)
+    session.commit()
+    mail.deliver_soon(session)
+    return True
+
+
+def request_reset(session, email: str) -> None:
+    """Mail a reset link when the address has an account; the caller answers the same anyway."""
+    user = session.scalar(
+        select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
+    )
+    if user is None or _recent_mails(session, user.id, SUBJECTS["reset"]) >= RESET_MAILS_PER_HOUR:
+        session.rollback()
+        return
+    token = make_token("reset", user.id, user.password_hash)
+    minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
+    _send(session, user, "reset", link=_link("auth.reset_password", token=token), minutes=minutes)
+    session.commit()
+    security_log.info("password reset requested user #%s", user.id)
+    mail.deliver_soon(session)
+
+
+def _recent_mails(session, user_id: int, subject: str) -> int:
+    since = utcnow() - HOUR
+    stmt = select(func.count(OutboundMail.id)).where(
+        OutboundMail.user_id == user_id,
+        OutboundMail.subject == subject,
+        OutboundMail.created_at > since,
+    )
+    return session.scalar(stmt) or 0
+
+
+def reset_password(session, token: str, password: str) -> User:
+    """Set a new password through a reset link; the link dies with the old hash."""
+    user = user_for_token(session, "reset", token)
+    problems = password_problems(password, email=user.email, pseudonym=user.pseudonym)
+    if problems:
+        raise AccountRejected([("password", m) for m in problems])
+    user.set_password(password)
+    if not user.is_verified:
+        user.email_verified_at = utcnow()  # the link reached the mailbox: the address works
+    revoke_sessions(session, user.id)
+    throttle.forget_account(session, throttle.Keys.of(user.email, "").account)
+    _send(session, user, "password_changed", reset=_link("auth.reset_request"))
+    session.commit()
+    security_log.info("password reset user #%s; every session ended", user.id)
+    mail.deliver_soon(session)
+    return user
+
+
+def change_password(session, user: User, *, current: str, new: str, ip: str) -> None:
+    """Replace the password (the current one is required); other sessions are ended."""
+    _require_password(session, user, current, "current_password", ip)
+    problems = password_problems(new, email=user.email, pseudonym=user.pseudonym)
+    if not problems and new == current:
+        problems = ["Le nouveau mot de passe doit être différent de l'actuel."]
+    if problems:
+        raise AccountRejected([("new_password", m) for m in problems])
+    user.set_password(new)
+    revoke_sessions(session, user.id, keep_token=user.session_token)
+    _send(session, user, "password_changed", reset=_link("auth.reset_request"))
+    session.commit()
+    security_log.info("password changed user #%s; other sessions ended", user.id)
+    mail.deliver_soon(session)
+
+
+def _require_password(session, user: User, password: str, field: str, ip: str) -> None:
+    """Refuse a wrong password, counting it like a failed login (no brute force from a session)."""
+    keys = throttle.Keys.of(user.email, ip)
+    now = utcnow()
+    if throttle.check(session, keys, now):
+        raise AccountRejected([(field, "Trop de tentatives : réessayez dans quelques minutes.")])
+    if not user.check_password(password):
+        throttle.record_failure(session, keys, now)
+        session.commit()
+        security_log.info("wrong password on the account page user #%s", user.id)
+        raise AccountRejected([(field, "Le mot de passe est incorrect.")])
+
+
+def sign_out_everywhere(session, user: User) -> None:
+    """End every session of the user, this one included."""
+    revoke_sessions(session, user.id)
+    session.commit()
+    security_log.info("every session ended by user #%s", user.id)
+
+
+def delete_account(session, user: User, *, password: str, ip: str) -> None:
+    """Erase the person, keep the reviews: they then show as « compte supprimé »."""
+    _require_password(session, user, password, "password", ip)
+    account_key = throttle.Keys.of(user.email, ip).account
+    user.pseudonym = DELETED_PSEUDONYM.format(id=user.id)
+    user.email = None
+    user.password_hash = None
+    user.email_verified_at = None
+    user.locale = None
+    user.deleted_at = utcnow()
+    user.roles = []
+    session.execute(
+        update(Membership)
+        .where(Membership.user_id == user.id, Membership.status.in_(("pending", "active")))
+        .values(status="left", decided_at=utcnow())
+    )
+    revoke_sessions(session, user.id)
+    throttle.forget_account(session, account_key)
+    # Queued or sent messages hold the address and links: they go too.
+    session.execute(delete(OutboundMail).where(OutboundMail.user_id == user.id))
+    session.commit()
+    security_log.info("account deleted user #%s", user.id)
+
+
+def create_verified_account(session, *, email: str, roles, pseudonym: str | None = None):
+    """Staff account for the CLI: verified address, random password returned once, never stored."""
+    email = normalise_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountRejected([("email", f"Un compte existe déjà pour {email}.")])
+    pseudonym = pseudonym or _free_pseudonym(session, pseudonym_from_email(email))
+    if _pseudonym_taken(session, pseudonym):
+        raise AccountRejected([("pseudonym", f"Le pseudonyme {pseudonym} est déjà pris.")])
+    password = secrets.token_urlsafe(18)
+    user = User(email=email, pseudonym=pseudonym, email_verified_at=utcnow())
+    user.set_password(password)
+    user.roles = [UserRole(role=role) for role in sorted(set(roles))]
+    session.add(user)
+    session.commit()
+    security_log.info(
+        "account created from the command line: user #%s roles %s", user.id, sorted(set(roles))
+    )
+    return user, password
+
+
+def _free_pseudonym(session, base: str) -> str:
+    candidate, n = base, 1
+    while _pseudonym_taken(session, candidate):
+        n += 1
+        candidate = f"{base[: PSEUDONYM_MAX - 4]}-{n}"
+    return candidate

@@ -1,0 +1,102 @@
+"""Server-side sessions (RELIABILITY M7): the cookie carries a random token, the row decides.
+
+Flask-Login stores `User.get_id()`, which is this token, in its session and remember
+cookies. Deleting the row (logout, password change or reset, account deletion) ends
+the session even for a copied cookie, which a signed client-side cookie cannot do.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, has_request_context, request
+from flask_login import LoginManager
+from sqlalchemy import delete, select
+
+from ..db import get_session, utcnow
+from ..models import User, UserSession
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Connectez-vous pour accéder à cette page."
+login_manager.login_message_category = "info"
+login_manager.needs_refresh_message = "Confirmez votre identité pour continuer."
+
+
+def init_app(app) -> None:
+    """Bind Flask-Login with our defaults (each one can be overridden in the config)."""
+    # "strong": when the IP address or browser of a session changes, Flask-Login drops the
+    # session and the remember cookie, so a stolen cookie is useless elsewhere. The price is
+    # a new sign-in after a network change (mobile users); set SESSION_PROTECTION = "basic"
+    # to trade that protection for comfort. Behind a proxy, remote_addr must be the client's.
+    login_manager.session_protection = app.config.setdefault("SESSION_PROTECTION", "strong")
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=30))
+    login_manager.init_app(app)
+
+
+def hash_token(token: str) -> str:
+    """What the database keeps: a leaked table gives no usable cookie."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    """The user of a live session row, or None (anonymous) when ended, expired or deleted."""
+    if not token or len(token) > 100:
+        return None
+    found = get_session().execute(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.token_hash == hash_token(token))
+        .where(UserSession.expires_at > utcnow(), User.deleted_at.is_(None))
+    )
+    user = found.scalar_one_or_none()
+    if user is not None:
+        user.session_token = token
+    return user
+
+
+def session_lifetime(remember: bool) -> timedelta:
+    """How long the server keeps a session: the remember cookie's life, else the session's."""
+    if remember:
+        duration = current_app.config["REMEMBER_COOKIE_DURATION"]
+        return duration if isinstance(duration, timedelta) else timedelta(seconds=duration)
+    return current_app.permanent_session_lifetime
+
+
+def start_session(session, user: User, *, remember: bool, now: datetime | None = None) -> str:
+    """Add a session row for `user` and return its raw token (only the hash is stored)."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    agent = request.headers.get("User-Agent", "")[:200] if has_request_context() else None
+    session.add(
+        UserSession(
+            token_hash=hash_token(token),
+            user_id=user.id,
+            created_at=now,
+            expires_at=now + session_lifetime(remember),
+            user_agent=agent,
+        )
+    )
+    user.session_token = token
+    return token
+
+
+def end_session(session, token: str | None) -> None:
+    """Delete the row of one session (logout)."""
+    if token:
+        session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(token)))
+
+
+def revoke_sessions(session, user_id: int, *, keep_token: str | None = None) -> None:
+    """Delete every session of a user, except the one holding `keep_token` if given."""
+    stmt = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != hash_token(keep_token))
+    session.execute(stmt)
+
+
+def prune_expired_sessions(session, now: datetime | None = None) -> int:
+    """Delete expired rows; return how many."""
+    result = session.execute(delete(UserSession).where(UserSession.expires_at <= (now or utcnow())))
+    return result.rowcount or 0
