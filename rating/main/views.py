@@ -1,14 +1,23 @@
 """Home page and health check."""
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import format_date, format_decimal, gettext
+
+from ..companies import services as companies
+from ..db import get_session
 
 bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
 def index():
-    """Home: the search box, the sectors and recently rated companies."""
-    return render_template("main/index.html")
+    """Home: the search box, the sectors and recently rated companies (two queries)."""
+    session = get_session()
+    return render_template(
+        "main/index.html",
+        sectors=companies.sectors_with_counts(session),
+        recent=companies.recently_rated(session),
+    )
 
 
 @bp.route("/healthz")
@@ -19,5 +28,16 @@ def healthz():
 
 @bp.app_context_processor
 def template_helpers():
-    """`has_endpoint(name)`: lets the layout link only to pages that exist."""
-    return {"has_endpoint": lambda name: name in current_app.view_functions}
+    """`has_endpoint(name)` lets the layout link only to pages that exist; locale formatters."""
+    return {
+        "has_endpoint": lambda name: name in current_app.view_functions,
+        "format_date": format_date,
+        "format_decimal": format_decimal,
+    }
+
+
+@bp.app_template_filter("translated")
+def translated(message: str) -> str:
+    """Translate a message computed in Python (error pages); the result stays auto-escaped,
+    unlike Jinja's `_()`, which marks its result safe."""
+    return gettext(message)

@@ -1,0 +1,158 @@
+"""Read-side queries of the public company pages (home, sectors, listing, profile).
+
+Each page costs a fixed, small number of queries whatever the number of companies shown.
+Other features add their sections to the company and sector pages by registering a
+context provider here (see `register_page_context`), never by editing these views.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..db import paginate
+from ..models import Company, Review, Sector
+
+PER_PAGE = 20
+RECENT_LIMIT = 8
+PAGES = ("company", "sector")
+# First letters listed under each letter of the A–Z index ("Énergies…" sits under E).
+_VARIANTS = {"A": "AÀÂ", "C": "CÇ", "E": "EÉÈÊË", "I": "IÎÏ", "O": "OÔ", "U": "UÙÛÜ"}
+
+
+class PageNotFound(Exception):
+    """Asked for a page of results past the last one."""
+
+
+@dataclass(frozen=True)
+class SectorCount:
+    slug: str
+    name: str
+    companies: int
+
+
+@dataclass(frozen=True)
+class RecentCompany:
+    slug: str
+    name: str
+    sector_name: str
+    sector_slug: str
+    city: str
+    last_review_at: datetime
+    review_count: int
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+# page name -> providers; a provider(session, obj) returns extra template variables.
+ContextProvider = Callable[[Session, object], dict]
+_providers: dict[str, list[ContextProvider]] = {page: [] for page in PAGES}
+
+
+def register_page_context(page: str, provider: ContextProvider) -> ContextProvider:
+    """Let a feature add variables to the "company" or "sector" page (e.g. scores, grades).
+
+    The template slots `companies/_community.html`, `_audit.html`, `_reviews.html` and
+    `_sector_ranking.html` are included when they exist and read these variables.
+    """
+    if provider not in _providers[page]:
+        _providers[page].append(provider)
+    return provider
+
+
+def page_context(page: str, session: Session, obj) -> dict:
+    """Merge what every registered provider gives for this page."""
+    context: dict = {}
+    for provider in _providers[page]:
+        context.update(provider(session, obj))
+    return context
+
+
+def sectors_with_counts(session: Session) -> list[SectorCount]:
+    """Every sector, A–Z, with its number of companies (one query)."""
+    stmt = (
+        select(Sector.slug, Sector.name, func.count(Company.id))
+        .outerjoin(Company, Company.sector_id == Sector.id)
+        .group_by(Sector.id, Sector.slug, Sector.name)
+        .order_by(Sector.name)
+    )
+    return [SectorCount(*row) for row in session.execute(stmt)]
+
+
+def recently_rated(session: Session, limit: int = RECENT_LIMIT) -> list[RecentCompany]:
+    """Companies with the latest published reviews, newest first (one query)."""
+    latest = (
+        select(
+            Review.company_id,
+            func.max(Review.published_at).label("last_at"),
+            func.count().label("reviews"),
+        )
+        .where(Review.status == "published")
+        .group_by(Review.company_id)
+        .subquery()
+    )
+    stmt = (
+        select(Company.slug, Company.name, Sector.name, Sector.slug, Company.city)
+        .add_columns(latest.c.last_at, latest.c.reviews)
+        .join(latest, latest.c.company_id == Company.id)
+        .join(Sector, Sector.id == Company.sector_id)
+        .order_by(latest.c.last_at.desc(), Company.id)
+        .limit(limit)
+    )
+    return [RecentCompany(*row) for row in session.execute(stmt)]
+
+
+def company_by_slug(session: Session, slug: str) -> Company | None:
+    """A company with its sector, contact points and contact centres (three queries)."""
+    stmt = (
+        select(Company)
+        .where(Company.slug == slug)
+        .options(
+            joinedload(Company.sector),
+            selectinload(Company.contact_points),
+            selectinload(Company.contact_centres),
+        )
+    )
+    return session.scalar(stmt)
+
+
+def sector_by_slug(session: Session, slug: str) -> Sector | None:
+    return session.scalar(select(Sector).where(Sector.slug == slug))
+
+
+def all_sectors(session: Session) -> list[Sector]:
+    return list(session.scalars(select(Sector).order_by(Sector.name)))
+
+
+def companies_query(sector_id: int | None = None, letter: str | None = None) -> Select:
+    """Companies A–Z with their sector loaded, optionally in one sector or by first letter."""
+    stmt = select(Company).options(joinedload(Company.sector)).order_by(Company.name, Company.id)
+    if sector_id is not None:
+        stmt = stmt.where(Company.sector_id == sector_id)
+    if letter:
+        variants = _VARIANTS.get(letter, letter)
+        firsts = sorted(set(variants) | set(variants.lower()))
+        stmt = stmt.where(func.substr(Company.name, 1, 1).in_(firsts))
+    return stmt
+
+
+def companies_page(session: Session, stmt: Select, page: int, per_page: int = PER_PAGE) -> Page:
+    """One page of `stmt`; PageNotFound past the last page (page 1 always exists)."""
+    page = max(page, 1)
+    items, total = paginate(session, stmt, page, per_page)
+    result = Page(items=items, total=total, page=page, per_page=per_page)
+    if page > result.pages:
+        raise PageNotFound(page)
+    return result
