@@ -1,16 +1,22 @@
-"""Full-text search (stub, replaced by the search feature)."""
+"""Full-text search of companies (Whoosh), kept in step with the database by an outbox."""
 
-from flask import Blueprint
-from flask.cli import AppGroup
+from .api import autocomplete, get_store, init_app, search_companies
+from .cli import search_cli
+from .outbox import drain_outbox, queue_companies, queue_company, rebuild, verify
+from .query import SearchResult
+from .views import bp
 
-bp = Blueprint("search", __name__)
-search_cli = AppGroup("search", help="Index de recherche.")
-
-
-@search_cli.command("rebuild")
-def rebuild():
-    """Rebuild the index from the database."""
-
-
-def init_app(app):
-    pass
+__all__ = [
+    "SearchResult",
+    "autocomplete",
+    "bp",
+    "drain_outbox",
+    "get_store",
+    "init_app",
+    "queue_companies",
+    "queue_company",
+    "rebuild",
+    "search_cli",
+    "search_companies",
+    "verify",
+]

@@ -1,0 +1,203 @@
+"""French text analysis and the index schema (Whoosh only: no Flask, no SQLAlchemy).
+
+Accents are folded BEFORE stemming: the Snowball stemmer gives `électricité → électr` but
+`electricite → electricit`, so folding first makes both `electricit` (TOOLCHAIN.md).
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from whoosh import columns, fields
+from whoosh.analysis import Analyzer, Token
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+MAX_QUERY_CHARS = 200  # longer input is cut: nobody types more, and it bounds the work
+MAX_QUERY_TOKENS = 8
+EDGE_MIN, EDGE_MAX = 2, 15  # autocomplete prefixes shorter than 2 letters answer nothing
+SIREN_RE = re.compile(r"^[\d\s]+$")
+
+
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"})
+
+
+@lru_cache(maxsize=100_000)
+def fold(text: str) -> str:
+    """Lower-case, strip accents, expand ligatures (`Électricité` → `electricite`, `œ` → `oe`).
+
+    Letters of other scripts are kept (only combining marks go), so no word folds to "".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Whoosh's French list lacks a few very common words.
+_FR = frozenset(stopwords_for_language("fr")) | {"les", "chez"}
+STOP_WORDS = frozenset(_FR | {fold(w) for w in _FR})
+# Whoosh's default token pattern: splits "d'attente" into "d" / "attente", so that
+# "temps attente" finds it (a pattern keeping the apostrophe lost 95 % of those hits).
+WORD_RE = re.compile(r"\w+(\.?\w+)*")
+_snowball = stemmer_for_language("fr")
+
+
+@lru_cache(maxsize=200_000)
+def stem_word(word: str) -> str:
+    """Snowball French stem of an already folded word."""
+    return _snowball(word)
+
+
+class FrenchAnalyzer(Analyzer):
+    """tokenize → fold (case, accents) → stop words → stem or edge n-grams, in one pass.
+
+    The same pipeline as `RegexTokenizer | fold | StopFilter | StemFilter`, fused into one
+    generator because Whoosh's chained filters made indexing twice as slow.
+    `stem=False` keeps whole folded words; `edge=(min, max)` yields word prefixes instead
+    (stop words kept, so "la p" completes "La Poste").
+    """
+
+    def __init__(self, stem: bool = True, edge: tuple[int, int] | None = None):
+        self.stem = stem
+        self.edge = edge
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (self.stem, self.edge) == (other.stem, other.edge)
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kw,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kw)
+        pos = start_pos
+        for match in WORD_RE.finditer(value):
+            word = fold(match.group())
+            if self.edge is None and (len(word) < 2 or word in STOP_WORDS):
+                continue
+            if self.stem:
+                word = stem_word(word)
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            if self.edge is None:
+                grams = (word,)
+            elif mode == "query":
+                grams = (word[: self.edge[1]],)
+            else:
+                grams = [word[:n] for n in range(self.edge[0], min(len(word), self.edge[1]) + 1)]
+            for gram in grams:
+                token.text = gram
+                token.boost = 1.0
+                token.stopped = False
+                if positions:
+                    token.pos = pos
+                    pos += 1
+                yield token
+
+
+def french_analyzer() -> FrenchAnalyzer:
+    """Folded, stop words out, French Snowball stems."""
+    return FrenchAnalyzer()
+
+
+def folded_analyzer() -> FrenchAnalyzer:
+    """Whole words, lower-case and accent-folded, no stemming: fuzzy matching and suggestions."""
+    return FrenchAnalyzer(stem=False)
+
+
+def edge_analyzer() -> FrenchAnalyzer:
+    """Edge n-grams (2..15 letters) of folded words, for autocomplete without prefix expansion."""
+    return FrenchAnalyzer(stem=False, edge=(EDGE_MIN, EDGE_MAX))
+
+
+FRENCH = french_analyzer()
+FOLDED = folded_analyzer()
+
+
+def _text(boost: float = 1.0, stored: bool = False, analyzer=FRENCH):
+    # phrase=False: we never run phrase queries, and positions would double the index size.
+    return fields.TEXT(analyzer=analyzer, phrase=False, field_boost=boost, stored=stored)
+
+
+def make_schema() -> fields.Schema:
+    """The companies index. `id` is the unique key of update_document / delete_by_term.
+
+    Few searched fields on purpose: every field a word is looked up in multiplies the cost
+    of matching it (measured: 7 fields per word made broad queries 3× slower), and each
+    one costs build time. So `names` holds name, brands and legal name; `content` holds
+    sector, city, region, description and contact points. Sort keys are columns only.
+    """
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        slug=fields.STORED(),
+        stamp=fields.STORED(),  # what the DB row looked like when indexed (see verify)
+        name=fields.STORED(),
+        names=_text(5.0),
+        name_folded=_text(analyzer=FOLDED),  # typo variants and suggestions only
+        name_edge=_text(2.0, analyzer=edge_analyzer()),
+        siren=fields.ID(stored=True),
+        content=_text(1.0),
+        sector=fields.STORED(),
+        city=fields.STORED(),
+        description=fields.STORED(),
+        sector_slug=fields.ID(stored=True, sortable=True),
+        region_key=fields.ID(stored=True, sortable=True),
+        letter=fields.ID(stored=True, sortable=True),
+        grade20=fields.STORED(),
+        community_score=fields.STORED(),
+        community_count=fields.STORED(),
+        sort_grade=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
+        sort_score=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
+    )
+
+
+def stem(word: str) -> str:
+    """The French stem of one folded word ("" for a stop word or a single letter)."""
+    word = fold(word)
+    return "" if len(word) < 2 or word in STOP_WORDS else stem_word(word)
+
+
+def clean_query(q: str | None) -> str:
+    """Trim, cut to MAX_QUERY_CHARS and drop control characters."""
+    q = unicodedata.normalize("NFC", (q or "")[:MAX_QUERY_CHARS])
+    return "".join(ch if ch.isprintable() else " " for ch in q).strip()
+
+
+def query_words(q: str) -> list[str]:
+    """Folded words of a query, stop words removed, at most MAX_QUERY_TOKENS."""
+    return [t.text for t in FOLDED(clean_query(q))][:MAX_QUERY_TOKENS]
+
+
+def prefix_words(q: str) -> list[str]:
+    """Folded words for autocomplete, stop words kept ("la p" → la Poste), cut to EDGE_MAX."""
+    words = [fold(w) for w in re.findall(r"\w+", clean_query(q))]
+    return [w[:EDGE_MAX] for w in words if w][:MAX_QUERY_TOKENS]
+
+
+def parse_siren(q: str) -> str | None:
+    """The 9 digits of a SIREN typed with or without spaces, else None."""
+    q = clean_query(q)
+    if not SIREN_RE.match(q):
+        return None
+    digits = re.sub(r"\s", "", q)
+    return digits if len(digits) == 9 else None
+
+
+def fuzzy_distance(word: str) -> int:
+    """Edits allowed on a mistyped word: none below 4 letters, 1 up to 5, then 2."""
+    if len(word) < 4:
+        return 0
+    return 1 if len(word) < 6 else 2
+
+
+def swaps(word: str) -> set[str]:
+    """The word with two neighbouring letters swapped (Whoosh's automaton counts a swap as
+    two edits, so "ornage" → "orange" is looked up directly)."""
+    return {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} - {word}

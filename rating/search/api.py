@@ -1,0 +1,67 @@
+"""The search API other features call: `search_companies`, `autocomplete`, `init_app`."""
+
+from pathlib import Path
+
+from flask import current_app
+
+from .query import SearchResult, run_autocomplete, run_search
+from .store import IndexStore
+
+EXTENSION = "rating.search"
+
+
+def index_dir(app) -> str | None:
+    """SEARCH_INDEX_DIR: "" means <instance>/search; None keeps the index in memory."""
+    configured = app.config.get("SEARCH_INDEX_DIR", "")
+    if configured is None:
+        return None
+    return configured or str(Path(app.instance_path) / "search")
+
+
+def init_app(app) -> None:
+    """Open the index, creating an empty one on first start (no other I/O)."""
+    store = IndexStore(index_dir(app))
+    store.ensure()
+    app.extensions[EXTENSION] = store
+
+
+def get_store(app=None) -> IndexStore:
+    """The index store of `app` (default: the current app)."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+def search_companies(
+    q: str,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    sector: str | None = None,
+    region: str | None = None,
+    letter: str | None = None,
+    sort: str | None = None,
+) -> SearchResult:
+    """Search companies by words, name prefix, typo or SIREN.
+
+    Returns the ids of one page in rank order, the total, facet counts
+    ({"sector": [(slug, n)], "region": [(name, n)], "letter": [(letter, n)]}), a suggestion
+    when nothing matched, highlight segments per id and the stored fields per id.
+    `sort` is None (relevance), "score" (community score) or "grade" (audit grade).
+    Callers load the rows with `select(Company).where(Company.id.in_(ids))`, keep the
+    rank order, and drop ids the database no longer shows (RELIABILITY IDX-3).
+    """
+    searcher = get_store().searcher()
+    return run_search(
+        searcher,
+        q,
+        page=page,
+        per_page=per_page,
+        sector=sector or None,
+        region=region or None,
+        letter=letter or None,
+        sort=sort,
+    )
+
+
+def autocomplete(q: str, limit: int = 8) -> list[dict]:
+    """Stored fields of companies whose name words start with the typed words."""
+    return run_autocomplete(get_store().searcher(), q, limit)

@@ -1,0 +1,95 @@
+"""What the results page shows: rows re-read from the database, in the index's order."""
+
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import quote
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+from werkzeug.routing import BuildError
+
+from ..models import Company, CompanyStats, Sector
+from .documents import community_figures, latest_grades
+from .query import SearchResult
+
+LETTERS = ("A", "B", "C", "D", "E")
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """One company in the results, with the figures shown beside it."""
+
+    company: Company
+    url: str
+    name: list[tuple[str, bool]]
+    description: list[tuple[str, bool]]
+    score: float | None
+    count: int
+    letter: str | None
+
+
+def company_url(slug: str) -> str:
+    """The company page (DESIGN: /companies/<slug>), even before its blueprint exists."""
+    try:
+        return url_for("companies.detail", slug=slug)
+    except BuildError:
+        return "/companies/" + quote(slug)
+
+
+def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
+    """Companies of `result` that the database still has, in rank order (IDX-3)."""
+    if not result.ids:
+        return []
+    rows = session.scalars(
+        select(Company).options(joinedload(Company.sector)).where(Company.id.in_(result.ids))
+    ).all()
+    companies = {c.id: c for c in rows}
+    stats = {
+        s.company_id: s
+        for s in session.scalars(
+            select(CompanyStats).where(CompanyStats.company_id.in_(result.ids))
+        )
+    }
+    grades = latest_grades(session, result.ids)
+    today = date.today()
+    items = []
+    for company_id in result.ids:
+        company = companies.get(company_id)
+        if company is None:
+            continue  # deleted since it was indexed: never shown
+        score, count = community_figures(stats.get(company_id), today)
+        grade = grades.get(company_id)
+        marks = result.highlights.get(company_id, {})
+        items.append(
+            ResultItem(
+                company=company,
+                url=company_url(company.slug),
+                # The index may be a few milliseconds behind: show the row's own name then.
+                name=marks.get("name")
+                if _same(marks.get("name"), company.name)
+                else [(company.name, False)],
+                description=marks.get("description") or [],
+                score=score,
+                count=count,
+                letter=grade.letter if grade else None,
+            )
+        )
+    return items
+
+
+def _same(segments, text: str) -> bool:
+    return bool(segments) and "".join(t for t, _ in segments) == text
+
+
+def facet_labels(session: Session, result: SearchResult) -> dict[str, dict[str, str]]:
+    """Human labels of facet keys: sector names by slug; regions and letters are their own."""
+    slugs = [key for key, _ in result.facets.get("sector", [])]
+    names = dict(
+        session.execute(select(Sector.slug, Sector.name).where(Sector.slug.in_(slugs))).all()
+    )
+    return {
+        "sector": {slug: names.get(slug, slug) for slug in slugs},
+        "region": {key: key for key, _ in result.facets.get("region", [])},
+        "letter": {key: key for key, _ in result.facets.get("letter", [])},
+    }

@@ -1,0 +1,152 @@
+"""From database rows to index documents: the database is the truth, the index a copy."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from ..models import AuditGrade, Company, CompanyStats, ContactCentre, ContactPoint, Publication
+from ..scoring import Sums, score_from_sums
+
+CHUNK = 1000
+
+
+def community_figures(stats: CompanyStats | None, today: date) -> tuple[float | None, int]:
+    """(score with one decimal or None, review count) from a company's summary row."""
+    if stats is None or not stats.review_count:
+        return None, 0
+    sums = Sums(
+        weight=stats.sum_weight,
+        weighted_stars=stats.sum_weighted_stars,
+        count=stats.review_count,
+    )
+    return score_from_sums(sums, today).score, stats.review_count
+
+
+def latest_grades(session: Session, ids: list[int]) -> dict[int, AuditGrade]:
+    """Each company's grade in the most recent publication that graded it."""
+    stmt = (
+        select(AuditGrade)
+        .join(Publication, Publication.id == AuditGrade.publication_id)
+        .where(AuditGrade.company_id.in_(ids))
+        .order_by(Publication.published_at, Publication.id)
+    )
+    return {grade.company_id: grade for grade in session.scalars(stmt)}  # the last one wins
+
+
+def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for row in session.scalars(select(model).where(model.company_id.in_(ids)).order_by(model.id)):
+        grouped[row.company_id].append(row)
+    return grouped
+
+
+def stamp(company: Company, stats: CompanyStats | None, grade: AuditGrade | None) -> str:
+    """A fingerprint of what the document was built from; `verify` compares it to the DB."""
+    updated = company.updated_at.isoformat() if company.updated_at else ""
+    return f"{updated}|{stats.version if stats else 0}|{grade.id if grade else 0}"
+
+
+def documents_for(session: Session, ids: list[int], today: date | None = None) -> dict[int, dict]:
+    """Index documents of the companies among `ids` that exist (absent ids are left out)."""
+    if not ids:
+        return {}
+    today = today or date.today()
+    companies = session.scalars(
+        select(Company).options(joinedload(Company.sector)).where(Company.id.in_(ids))
+    ).all()
+    stats = {
+        s.company_id: s
+        for s in session.scalars(select(CompanyStats).where(CompanyStats.company_id.in_(ids)))
+    }
+    grades = latest_grades(session, ids)
+    points = _grouped(session, ContactPoint, ids)
+    centres = _grouped(session, ContactCentre, ids)
+    docs = {}
+    for company in companies:
+        docs[company.id] = company_document(
+            company,
+            stats.get(company.id),
+            grades.get(company.id),
+            points.get(company.id, []),
+            centres.get(company.id, []),
+            today,
+        )
+    return docs
+
+
+def company_document(company, stats, grade, points, centres, today: date) -> dict:
+    """The fields of one company's document (None values left out: Whoosh refuses them)."""
+    aliases = "\n".join(company.alias_list)
+    names = "\n".join(x for x in (company.name, aliases) if x)
+    sector = company.sector.name if company.sector else ""
+    # The legal name mostly repeats the name ("Orange SA"): index only its other words.
+    name_words = set(company.name.lower().split())
+    legal_rest = " ".join(
+        w for w in (company.legal_name or "").split() if w.lower() not in name_words
+    )
+    contacts = " ".join(
+        [" ".join((p.label or "", p.value or "", p.hours or "")) for p in points]
+        + [f"{c.city} {c.country}" for c in centres]
+    ).strip()
+    score, count = community_figures(stats, today)
+    doc = {
+        "id": str(company.id),
+        "slug": company.slug,
+        "stamp": stamp(company, stats, grade),
+        "name": company.name,
+        "names": "\n".join(x for x in (names, legal_rest) if x),
+        "name_folded": names,
+        "name_edge": names,
+        "siren": company.siren,
+        "content": "\n".join(
+            x for x in (sector, company.city, company.region, company.description, contacts) if x
+        ),
+        "sector": sector or None,
+        "city": company.city or None,
+        "description": company.description or None,
+        "sector_slug": company.sector.slug if company.sector else None,
+        "region_key": company.region or None,
+        "letter": grade.letter if grade else None,
+        "grade20": grade.grade20 if grade else None,
+        "community_score": score,
+        "community_count": count,
+        "sort_grade": grade.grade20 if grade and grade.grade20 is not None else -1.0,
+        "sort_score": score if score is not None else -1.0,
+    }
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def all_ids(session: Session) -> list[int]:
+    """Every company id, ascending."""
+    return list(session.scalars(select(Company.id).order_by(Company.id)))
+
+
+def iter_documents(session: Session, ids: list[int], chunk: int = CHUNK) -> Iterator[dict]:
+    """The documents of `ids` (those that exist), loaded `chunk` companies at a time."""
+    today = date.today()
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        docs = documents_for(session, part, today)
+        yield from (docs[i] for i in part if i in docs)
+        session.expunge_all()  # keep memory flat over 100k companies
+
+
+def db_stamps(session: Session) -> dict[int, str]:
+    """{company id: stamp} for the whole database (for `verify`)."""
+    ids = all_ids(session)
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        part = ids[start : start + CHUNK]
+        companies = session.scalars(select(Company).where(Company.id.in_(part))).all()
+        stats = {
+            s.company_id: s
+            for s in session.scalars(select(CompanyStats).where(CompanyStats.company_id.in_(part)))
+        }
+        grades = latest_grades(session, part)
+        for c in companies:
+            found[c.id] = stamp(c, stats.get(c.id), grades.get(c.id))
+        session.expunge_all()
+    return found
