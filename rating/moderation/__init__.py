@@ -1,5 +1,5 @@
-"""Moderation (stub, replaced by the reviews feature)."""
+"""Moderation: the queue of held and reported reviews, decisions, and the public charter."""
 
-from flask import Blueprint
+from .views import bp
 
-bp = Blueprint("moderation", __name__)
+__all__ = ["bp"]

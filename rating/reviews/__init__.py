@@ -1,5 +1,5 @@
-"""Reviews (stub, replaced by the reviews feature)."""
+"""Reviews: writing, editing, replies, reports, and the community score of each company."""
 
-from flask import Blueprint
+from .views import bp
 
-bp = Blueprint("reviews", __name__)
+__all__ = ["bp"]

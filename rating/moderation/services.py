@@ -1,0 +1,171 @@
+"""Moderators' decisions on held and reported reviews; every decision is kept with its reason."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rating import mail
+from rating.db import utcnow
+from rating.models import ModerationDecision, OutboundMail, Report, Review, User
+from rating.reviews import fraud, stats
+from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_REASONS
+from rating.reviews.services import NotAllowed, ReviewRejected, add_revision
+from rating.reviews.signals import LABELS
+
+# decision → (status required before, status after)
+REVIEW_DECISIONS = {
+    "publish": ("pending", "published"),
+    "reject": ("pending", "rejected"),
+    "remove": ("published", "removed"),
+    "keep": ("published", "published"),  # reports dismissed, the review stays online
+}
+SUBJECTS = {
+    "publish": "Votre avis est publié",
+    "reject": "Votre avis n'a pas été publié",
+    "remove": "Votre avis a été retiré",
+}
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One line of the moderation queue, oldest first."""
+
+    review: Review
+    since: datetime
+    signals: list[tuple[str, str]]  # (label, detail)
+    reports: list[Report]
+    overdue: bool
+
+    @property
+    def report_labels(self) -> list[str]:
+        return [REPORT_REASONS.get(r.reason, r.reason) for r in self.reports]
+
+
+def moderation_queue(session: Session, *, now: datetime | None = None) -> list[QueueItem]:
+    """Held reviews and published reviews with open reports, the longest-waiting first."""
+    now = now or utcnow()
+    open_reports: dict[int, list[Report]] = {}
+    for report in session.scalars(
+        select(Report).where(Report.status == "open").order_by(Report.created_at)
+    ):
+        open_reports.setdefault(report.review_id, []).append(report)
+    held = session.scalars(select(Review).where(Review.status == "pending")).all()
+    reported = session.scalars(
+        select(Review).where(Review.id.in_(open_reports), Review.status == "published")
+    ).all()
+    items = []
+    for review in [*held, *reported]:
+        reports = open_reports.get(review.id, [])
+        since = review.created_at if review.status == "pending" else reports[0].created_at
+        items.append(
+            QueueItem(
+                review=review,
+                since=since,
+                signals=[(LABELS.get(s.code, s.code), s.detail) for s in review.signals],
+                reports=reports,
+                overdue=now - since > timedelta(days=MODERATION_MAX_DAYS),
+            )
+        )
+    return sorted(items, key=lambda item: (item.since, item.review.id))
+
+
+def _queue_author_mail(session: Session, review: Review, decision: str, reason: str | None):
+    """Tell the author the outcome and, for a refusal, the reason from the fixed list."""
+    author = session.get(User, review.author_id)
+    if author is None or not author.email or decision not in SUBJECTS:
+        return
+    body = render_template(
+        "moderation/mail/decision.txt",
+        user=author,
+        review=review,
+        decision=decision,
+        reason=REFUSAL_REASONS.get(reason or ""),
+        max_days=MODERATION_MAX_DAYS,
+    )
+    session.add(
+        OutboundMail(
+            recipient=author.email, subject=SUBJECTS[decision], body=body, user_id=author.id
+        )
+    )
+
+
+def decide_review(
+    session: Session,
+    review: Review,
+    moderator: User,
+    decision: str,
+    reason: str | None = None,
+    comment: str = "",
+    *,
+    now: datetime | None = None,
+) -> ModerationDecision | None:
+    """Publish or reject a held review, remove or keep a reported one; close its open reports."""
+    now = now or utcnow()
+    if not moderator.has_role("moderator"):
+        raise NotAllowed("not a moderator")
+    # Independence: nobody moderates their own review or a company they represent.
+    if review.author_id == moderator.id or fraud.represents(
+        session, moderator.id, review.company_id
+    ):
+        raise NotAllowed("conflict of interest")
+    if decision not in REVIEW_DECISIONS:
+        raise ReviewRejected([("decision", "Choisissez une décision.")])
+    required, after = REVIEW_DECISIONS[decision]
+    if review.status != required:
+        raise ReviewRejected([("", "Cet avis a déjà été traité par un autre modérateur.")])
+    if decision in ("reject", "remove") and reason not in REFUSAL_REASONS:
+        raise ReviewRejected([("reason", "Choisissez le motif du refus dans la liste.")])
+    before = stats.contribution(review)
+    review.status = after
+    if decision == "publish":
+        review.published_at = now
+        review.status_reason = None
+    elif decision in ("reject", "remove"):
+        review.status_reason = reason
+        review.closed_at = now
+    stats.record_change(session, review, before)
+    record = None
+    if decision != "keep":  # a kept review's record is the dismissal of each report
+        record = ModerationDecision(
+            review_id=review.id,
+            moderator_id=moderator.id,
+            decision=decision,
+            reason=reason if decision in ("reject", "remove") else None,
+            comment=comment.strip(),
+            created_at=now,
+        )
+        session.add(record)
+        add_revision(session, review, decision, moderator.id)
+        _queue_author_mail(session, review, decision, reason)
+        stats.queue_search(session, review.company_id)
+    upheld = decision in ("reject", "remove")
+    _close_reports(
+        session, review, moderator, upheld=upheld, reason=reason, comment=comment, now=now
+    )
+    session.commit()
+    mail.deliver_soon(session)
+    return record
+
+
+def _close_reports(session, review, moderator, *, upheld: bool, reason, comment, now) -> None:
+    """Each open report gets its outcome and its own decision row (counted by the ledger)."""
+    reports = session.scalars(
+        select(Report).where(Report.review_id == review.id, Report.status == "open")
+    ).all()
+    for report in reports:
+        report.status = "upheld" if upheld else "dismissed"
+        report.decided_at = now
+        session.add(
+            ModerationDecision(
+                review_id=review.id,
+                report_id=report.id,
+                moderator_id=moderator.id,
+                decision="uphold_report" if upheld else "dismiss_report",
+                reason=reason if upheld else None,
+                comment=comment.strip(),
+                created_at=now,
+            )
+        )

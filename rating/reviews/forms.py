@@ -1,0 +1,218 @@
+"""Forms of the reviews feature. They check shape only; rules come back from the services."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from rating.forms import choices
+
+from . import rules
+from .community import SORTS
+from .rules import ReviewDraft
+
+SANS_AVIS = "na"
+CRITERION_CHOICES = [("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")]
+CRITERION_CHOICES.append((SANS_AVIS, "Sans avis"))
+STAR_CHOICES = [(str(n), f"{n} étoile{'s' if n > 1 else ''}") for n in (5, 4, 3, 2, 1)]
+UNKNOWN = [("", "Je ne sais pas")]
+
+
+class CountField(IntegerField):
+    """An optional whole number with a French message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = int(valuelist[0].strip())
+            except ValueError:
+                raise ValueError("Indiquez un nombre entier, par exemple 12.") from None
+
+
+class FrenchDateField(DateField):
+    """A date (HTML date input, AAAA-MM-JJ) with a French message when it is not one."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = date.fromisoformat(valuelist[0].strip())
+            except ValueError:
+                raise ValueError("Indiquez une date valide, par exemple 2026-03-14.") from None
+
+
+def _radio(label, pairs, default=None):
+    # validate_choice=False: a missing or odd value gets the service's French message instead.
+    return RadioField(label, choices=choices(pairs), default=default, validate_choice=False)
+
+
+class ReviewForm(FlaskForm):
+    """The review: what happened, the overall note, the eight criteria and optional facts."""
+
+    channel = _radio(
+        "Par quel moyen avez-vous contacté l'entreprise ?", list(rules.CHANNELS.items())
+    )
+    experience_date = FrenchDateField("Date de votre expérience")
+    stars = _radio("Note globale", STAR_CHOICES)
+    solved = _radio("Votre problème a-t-il été résolu ?", list(rules.SOLVED.items()))
+    title = StringField("Titre de votre avis", validators=[Length(max=rules.MAX_TITLE)])
+    body = TextAreaField(
+        "Votre avis",
+        validators=[Length(max=rules.MAX_BODY)],
+        description=f"Au moins {rules.MIN_BODY} caractères. Les numéros de téléphone et adresses "
+        "e-mail seront masqués.",
+    )
+    reachability = _radio(rules.CRITERIA["reachability"], CRITERION_CHOICES, SANS_AVIS)
+    waiting = _radio(rules.CRITERIA["waiting"], CRITERION_CHOICES, SANS_AVIS)
+    courtesy = _radio(rules.CRITERIA["courtesy"], CRITERION_CHOICES, SANS_AVIS)
+    listening = _radio(rules.CRITERIA["listening"], CRITERION_CHOICES, SANS_AVIS)
+    resolution = _radio(rules.CRITERIA["resolution"], CRITERION_CHOICES, SANS_AVIS)
+    responsiveness = _radio(rules.CRITERIA["responsiveness"], CRITERION_CHOICES, SANS_AVIS)
+    follow_up = _radio(rules.CRITERIA["follow_up"], CRITERION_CHOICES, SANS_AVIS)
+    competence = _radio(rules.CRITERIA["competence"], CRITERION_CHOICES, SANS_AVIS)
+    hold_minutes = CountField("Minutes d'attente avant d'avoir quelqu'un", validators=[Optional()])
+    contacts_count = CountField("Nombre de contacts nécessaires", validators=[Optional()])
+    resolution_days = CountField("Jours jusqu'à la résolution", validators=[Optional()])
+    human_reached = _radio(
+        "Avez-vous pu parler à une personne ?", [("yes", "Oui"), ("no", "Non"), *UNKNOWN], ""
+    )
+    phone_cost = _radio(
+        "Le numéro appelé était-il…", [*rules.PHONE_COSTS.items(), ("", "Je ne sais pas")], ""
+    )
+    own_experience = BooleanField(
+        "Je certifie que cet avis décrit ma propre expérience et que je n'ai reçu aucune "
+        "contrepartie pour l'écrire."
+    )
+    invitation = HiddenField()
+
+    def to_draft(self) -> ReviewDraft:
+        """The typed values, parsed; anything unparseable becomes None for the service to name."""
+
+        def number(value):
+            return int(value) if value in ("1", "2", "3", "4", "5") else None
+
+        criteria = {}
+        for name in rules.CRITERIA:
+            raw = self[name].data
+            criteria[name] = None if raw in (SANS_AVIS, "", None) else (number(raw) or 0)
+        return ReviewDraft(
+            channel=self.channel.data,
+            experience_date=self.experience_date.data,
+            stars=number(self.stars.data),
+            solved=self.solved.data,
+            title=self.title.data or "",
+            body=self.body.data or "",
+            own_experience=bool(self.own_experience.data),
+            criteria=criteria,
+            hold_minutes=self.hold_minutes.data,
+            contacts_count=self.contacts_count.data,
+            resolution_days=self.resolution_days.data,
+            human_reached={"yes": True, "no": False}.get(self.human_reached.data),
+            phone_cost=self.phone_cost.data or None,
+        )
+
+    def fill_from(self, review) -> None:
+        """Pre-fill from a stored review (edit)."""
+        self.channel.data = review.channel
+        self.experience_date.data = review.experience_date
+        self.stars.data = str(review.stars)
+        self.solved.data = review.solved
+        self.title.data = review.title
+        self.body.data = review.body
+        for name, value in review.criteria().items():
+            self[name].data = SANS_AVIS if value is None else str(value)
+        self.hold_minutes.data = review.hold_minutes
+        self.contacts_count.data = review.contacts_count
+        self.resolution_days.data = review.resolution_days
+        self.human_reached.data = {True: "yes", False: "no"}.get(review.human_reached, "")
+        self.phone_cost.data = review.phone_cost or ""
+        self.own_experience.data = review.own_experience
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Réponse de l'entreprise",
+        validators=[Length(max=rules.MAX_REPLY)],
+        description="Publiée immédiatement, sous l'avis. Vous pourrez la modifier ensuite.",
+    )
+
+
+class ReportForm(FlaskForm):
+    reason = _radio("Motif du signalement", list(rules.REPORT_REASONS.items()))
+    comment = TextAreaField(
+        "Précisions",
+        validators=[Length(max=2000)],
+        description="Obligatoire si vous doutez de l'authenticité : dites pourquoi.",
+    )
+
+
+class SolvedForm(FlaskForm):
+    solved = _radio(
+        "Depuis la réponse, votre problème est-il résolu ?", [("yes", "Oui"), ("no", "Non")]
+    )
+
+
+class InvitationForm(FlaskForm):
+    references = TextAreaField(
+        "Références de vos clients (une par ligne, facultatif)",
+        validators=[Length(max=60_000)],
+        description="Vide : un seul lien. Plusieurs lignes : un fichier CSV avec un lien par "
+        "ligne (1000 au plus). Chaque lien ne sert qu'une fois et expire après 90 jours.",
+    )
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token, for one-button actions (withdraw)."""
+
+
+class FilterForm(FlaskForm):
+    """Sorting and filters of a company's reviews (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    sort = SelectField(
+        "Trier par",
+        choices=choices([(key, label) for key, (label, _) in SORTS.items()]),
+        default="recent",
+        validate_choice=False,
+    )
+    channel = SelectField(
+        "Canal", choices=choices([("", "Tous"), *rules.CHANNELS.items()]), validate_choice=False
+    )
+    stars = SelectField(
+        "Note",
+        choices=choices([("", "Toutes"), *[(str(n), f"{n} ★") for n in (5, 4, 3, 2, 1)]]),
+        validate_choice=False,
+    )
+    aspect = SelectField(
+        "Aspect noté",
+        choices=choices(
+            [("", "Tous"), ("reception", "Accueil"), ("after_sales", "Service après-vente")]
+        ),
+        validate_choice=False,
+    )
+    with_reply = BooleanField("Avec réponse de l'entreprise")
+    solved = BooleanField("Problème résolu")
+
+    def filters(self) -> dict:
+        stars = self.stars.data
+        return {
+            "sort": self.sort.data or "recent",
+            "channel": self.channel.data or None,
+            "stars": int(stars) if stars in ("1", "2", "3", "4", "5") else None,
+            "aspect": self.aspect.data or None,
+            "with_reply": bool(self.with_reply.data),
+            "solved": bool(self.solved.data),
+        }
