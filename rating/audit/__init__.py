@@ -1,7 +1,7 @@
-"""Independent audits (stub, replaced by the audit feature)."""
+"""Independent audits: campaigns, grades by methodology, four-eyes publication, open data."""
 
-from flask import Blueprint
-from flask.cli import AppGroup
+from . import api, company_page, public  # noqa: F401 - routes and page hooks attach on import
+from .cli import audit_cli
+from .views import bp
 
-bp = Blueprint("audit", __name__)
-audit_cli = AppGroup("audit", help="Audits et publications.")
+__all__ = ["audit_cli", "bp"]

@@ -1,0 +1,167 @@
+"""Auditor forms: they check shape only; the services decide the business rules."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from rating.forms import choices
+
+from .testrows import PARIS, AuditTestDraft
+
+SCALE_0_4 = choices([("", "—"), *[(str(n), str(n)) for n in range(5)]])
+SCORE_CHOICES = {
+    "courtesy": SCALE_0_4,
+    "understanding": SCALE_0_4,
+    "accuracy": choices(
+        [
+            ("", "—"),
+            ("0", "0 — aucune ou fausse"),
+            ("1", "1 — partielle"),
+            ("2", "2 — complète et exacte"),
+        ]
+    ),
+}
+
+
+def _int_or_none(value):
+    return None if value in (None, "", "None") else int(value)
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as a list of checkboxes (works without JavaScript)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class FrenchDecimalField(DecimalField):
+    """A decimal that also accepts a comma (3,5)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = Decimal(valuelist[0].strip().replace(",", "."))
+            except InvalidOperation as exc:
+                self.data = None
+                raise ValueError("Nombre attendu, par exemple 3,5.") from exc
+        else:
+            self.data = None
+
+
+class CampaignForm(FlaskForm):
+    period = StringField(
+        "Période", validators=[DataRequired("Indiquez la période."), Length(max=20)]
+    )
+    title = StringField("Intitulé (facultatif)", validators=[Optional(), Length(max=200)])
+    methodology_version = SelectField("Méthodologie", choices=choices([("v1", "v1")]))
+    sector_ids = CheckboxList("Secteurs", coerce=int)
+    per_sector = IntegerField(
+        "Entreprises tirées par secteur",
+        default=5,
+        validators=[InputRequired("Indiquez un nombre."), NumberRange(1, 50, "Entre 1 et 50.")],
+    )
+    auditor_ids = CheckboxList("Autres auditeurs affectés", coerce=int)
+    seed = StringField(
+        "Graine du tirage (facultatif, sinon tirée au hasard)",
+        validators=[Optional(), Length(max=64)],
+    )
+
+
+class AuditTestForm(FlaskForm):
+    """One test on one channel; each channel's form has its own prefix on the page."""
+
+    company_id = SelectField("Entreprise", coerce=int)
+    performed_at = DateTimeLocalField(
+        "Date et heure (heure de Paris)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired("Date et heure au format AAAA-MM-JJ HH:MM.")],
+    )
+    scenario = StringField(
+        "Scénario", validators=[DataRequired("Décrivez le scénario."), Length(max=200)]
+    )
+    reached = BooleanField("Contact abouti", default=True)
+    wait_seconds = IntegerField("Attente (secondes)", validators=[Optional()])
+    response_hours = FrenchDecimalField("Délai de réponse (heures)", validators=[Optional()])
+    courtesy = SelectField(
+        "Courtoisie (0–4)",
+        choices=SCORE_CHOICES["courtesy"],
+        coerce=_int_or_none,
+        validate_choice=False,
+    )
+    understanding = SelectField(
+        "Compréhension (0–4)",
+        choices=SCORE_CHOICES["understanding"],
+        coerce=_int_or_none,
+        validate_choice=False,
+    )
+    accuracy = SelectField(
+        "Exactitude de la réponse",
+        choices=SCORE_CHOICES["accuracy"],
+        coerce=_int_or_none,
+        validate_choice=False,
+    )
+    notes = TextAreaField("Notes (jamais publiées)", validators=[Optional(), Length(max=2000)])
+
+    def draft(self, channel: str) -> AuditTestDraft:
+        """The entered values as a draft (a date-time without offset is Paris time)."""
+        hours = self.response_hours.data
+        return AuditTestDraft(
+            company_id=self.company_id.data,
+            channel=channel,
+            performed_at=self.performed_at.data.replace(tzinfo=PARIS),
+            scenario=self.scenario.data or "",
+            reached=bool(self.reached.data),
+            wait_seconds=self.wait_seconds.data,
+            response_hours=None if hours is None else float(hours),
+            courtesy=self.courtesy.data,
+            understanding=self.understanding.data,
+            accuracy=self.accuracy.data,
+            notes=self.notes.data or "",
+        )
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Fichier CSV", validators=[FileRequired("Choisissez un fichier CSV.")])
+
+
+class ApproveForm(FlaskForm):
+    correction_reason = TextAreaField(
+        "Motif de la correction (si la campagne a déjà été publiée)",
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class RefuseForm(FlaskForm):
+    comment = TextAreaField(
+        "Ce qui doit être repris",
+        validators=[DataRequired("Expliquez ce qui doit être repris."), Length(max=2000)],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs its CSRF token (submit, reopen, delete a test)."""
+
+
+def add_errors(form: FlaskForm, reasons: list[tuple[str, str]]) -> list[str]:
+    """Attach (field, message) pairs to the form's fields; return those tied to no field."""
+    loose = []
+    for name, message in reasons:
+        field = form._fields.get(name) if name else None
+        if field is None:
+            loose.append(message)
+        else:
+            field.errors = [*field.errors, message]
+    return loose

@@ -1,0 +1,74 @@
+"""Public pages: latest grades by sector, the methodology, and each publication."""
+
+import json
+
+from flask import abort, render_template, request
+from sqlalchemy import select
+
+from ..db import get_session
+from ..models import Publication
+from .methodology import V1
+from .queries import PROFESSION_REFERENCES, latest_grades
+from .summary import CHANNEL_NAMES
+from .testrows import CSV_COLUMNS
+from .views import bp
+
+SORTS = {
+    "grade": lambda g: (g.grade20 is None, -(g.grade20 or 0), g.company_name.lower()),
+    "name": lambda g: g.company_name.lower(),
+    "period": lambda g: (g.period, g.company_name.lower()),
+}
+
+
+@bp.route("/grades")
+def grades():
+    """Latest published grade of each audited company, grouped by sector, sortable."""
+    sort = request.args.get("sort", "grade")
+    order = request.args.get("order", "asc")
+    if sort not in SORTS or order not in ("asc", "desc"):
+        abort(400)
+    sector = request.args.get("sector", "")
+    items = latest_grades(get_session())
+    sectors = sorted({(g.sector_slug, g.sector_name) for g in items}, key=lambda s: s[1])
+    if sector:
+        items = [g for g in items if g.sector_slug == sector]
+    by_sector: dict[str, list] = {}
+    for item in sorted(items, key=SORTS[sort], reverse=order == "desc"):
+        by_sector.setdefault(item.sector_name, []).append(item)
+    return render_template(
+        "audit/grades.html",
+        by_sector=sorted(by_sector.items()),
+        sectors=sectors,
+        sort=sort,
+        order=order,
+        sector=sector,
+    )
+
+
+@bp.route("/methodology")
+def methodology():
+    """Methodology v1 in French: formulas, weights, thresholds, the draw and the chain."""
+    return render_template(
+        "audit/methodology.html",
+        v1=V1,
+        channel_names=CHANNEL_NAMES,
+        references=PROFESSION_REFERENCES,
+        csv_columns=CSV_COLUMNS,
+    )
+
+
+@bp.route("/publications/<int:publication_id>")
+def publication(publication_id: int):
+    """One frozen publication: its grades, hashes, chain link and downloads."""
+    item = get_session().get(Publication, publication_id)
+    if item is None:
+        abort(404)
+    superseded_by = get_session().scalar(
+        select(Publication.id).where(Publication.supersedes_id == item.id)
+    )
+    return render_template(
+        "audit/publication.html",
+        publication=item,
+        grades=json.loads(item.grades_json),
+        superseded_by=superseded_by,
+    )

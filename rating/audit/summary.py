@@ -1,0 +1,120 @@
+"""The audit section of a company page: latest grade, channels, KPIs, history chart, notices."""
+
+from sqlalchemy.orm import Session
+
+from .queries import PROFESSION_REFERENCES, company_history
+
+CHANNEL_NAMES = {
+    "phone": "Téléphone",
+    "email": "E-mail",
+    "chat": "Chat",
+    "social": "Réseaux sociaux",
+}
+CHART = {"width": 600, "height": 220, "left": 40, "right": 20, "top": 20, "bottom": 40}
+
+
+def divergence(letter: str | None, community_score: float | None) -> str | None:
+    """DESIGN.md: A or B with a community score under 2.5, or D or E above 4.0."""
+    if letter is None or community_score is None:
+        return None
+    if letter in ("A", "B") and community_score < 2.5:
+        return (
+            "Les auditeurs notent bien cette entreprise, mais les avis des clients sont nettement "
+            "plus sévères : les deux mesures sont montrées sans être mélangées."
+        )
+    if letter in ("D", "E") and community_score > 4.0:
+        return (
+            "Les clients sont bien plus satisfaits que ne le mesurent les tests des auditeurs : "
+            "les deux mesures sont montrées sans être mélangées."
+        )
+    return None
+
+
+def history_chart(points: list[tuple[str, float | None]]) -> dict:
+    """Coordinates of a grade-over-periods line chart (0–20), for a server-rendered SVG."""
+    c = CHART
+    inner_w = c["width"] - c["left"] - c["right"]
+    inner_h = c["height"] - c["top"] - c["bottom"]
+    step = inner_w / max(len(points) - 1, 1)
+    marks = []
+    for i, (period, grade20) in enumerate(points):
+        x = c["left"] + (i * step if len(points) > 1 else inner_w / 2)
+        y = None if grade20 is None else c["top"] + inner_h * (1 - grade20 / 20)
+        marks.append({"period": period, "grade20": grade20, "x": round(x, 1), "y": _r(y)})
+    line = " ".join(f"{m['x']},{m['y']}" for m in marks if m["y"] is not None)
+    grid = [
+        {"value": v, "y": round(c["top"] + inner_h * (1 - v / 20), 1)} for v in (0, 5, 10, 15, 20)
+    ]
+    return {**c, "marks": marks, "line": line, "grid": grid, "x_end": c["width"] - c["right"]}
+
+
+def _r(value):
+    return None if value is None else round(value, 1)
+
+
+def kpi_rows(kpis: dict) -> list[dict]:
+    """KPIs beside the profession's reference points, with whether each reference is met."""
+    refs = PROFESSION_REFERENCES
+
+    def row(key, label, unit, reference, met):
+        value = kpis.get(key)
+        return {
+            "key": key,
+            "label": label,
+            "value": value,
+            "unit": unit,
+            "reference": reference,
+            "met": None if value is None else met(value),
+        }
+
+    return [
+        row(
+            "accessibility_rate",
+            "Taux d'accessibilité",
+            "%",
+            f"plus de {refs['accessibility_rate']} %",
+            lambda v: v > refs["accessibility_rate"],
+        ),
+        row(
+            "median_phone_wait_seconds",
+            "Attente médiane au téléphone",
+            "s",
+            "2 minutes ou moins",
+            lambda v: v <= refs["median_phone_wait_seconds"],
+        ),
+        row(
+            "median_email_response_hours",
+            "Délai médian de réponse par e-mail",
+            "h",
+            None,
+            lambda v: None,
+        ),
+        row(
+            "complete_rate",
+            "Réponses complètes dès le premier contact",
+            "%",
+            f"environ {refs['complete_rate']} %",
+            lambda v: v >= refs["complete_rate"],
+        ),
+        row("mean_courtesy", "Courtoisie moyenne", "/4", None, lambda v: None),
+    ]
+
+
+def company_audit_summary(session: Session, company_id: int, community_score=None) -> dict | None:
+    """Everything the partial templates/audit/_company_audit.html shows; None if never audited."""
+    history = company_history(session, company_id)
+    if not history:
+        return None
+    latest = history[-1]
+    return {
+        "latest": latest,
+        "channels": [
+            {"key": key, "name": CHANNEL_NAMES[key], **values}
+            for key, values in latest.channels.items()
+        ],
+        "kpis": kpi_rows(latest.kpis),
+        "history": history,
+        "chart": history_chart([(g.period, g.grade20) for g in history]),
+        "divergence": divergence(latest.letter, community_score),
+        "community_score": community_score,
+    }
