@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d rating/translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d rating/translations
 
 run: install
 	$(FLASK) db upgrade

@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'observatoire.sqlite'}"
 
     from . import (
+        api,
         audit,
         auth,
         cli,
@@ -53,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
-    for feature in (main, auth, companies, search, reviews, moderation, audit):
+    for feature in (main, auth, companies, search, reviews, moderation, audit, api):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

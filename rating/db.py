@@ -55,7 +55,10 @@ def make_engine(url: str) -> Engine:
     """Create the engine; on SQLite set WAL, a busy timeout, foreign keys and our own BEGIN."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
+    # A larger pool than the default 5+10 so threaded tests and tools never wait on checkout.
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    pool = {} if in_memory else {"pool_size": 20, "max_overflow": 20}
+    engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None}, **pool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -24,7 +24,11 @@ def _render(code: int, message: str):
 def handle_http_error(exc: HTTPException):
     """Render any HTTP error with our page and the French message for its code."""
     code = exc.code or 500
-    return _render(code, MESSAGES.get(code, exc.description or MESSAGES[400]))
+    message = MESSAGES.get(code, exc.description or MESSAGES[400])
+    # The API names the parameter it refused (abort(400, description="page")).
+    if code == 400 and request.path.startswith("/api/") and len(exc.description or "") < 40:
+        message = f"Paramètre invalide : {exc.description}"
+    return _render(code, message)
 
 
 def handle_csrf_error(exc: CSRFError):

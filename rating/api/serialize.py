@@ -1,0 +1,81 @@
+"""Companies and reviews as the plain dicts of the public JSON contract (DESIGN.md)."""
+
+from rating.models import Company, Review
+
+
+def iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def company_item(company: Company) -> dict:
+    """The short form used in lists."""
+    return {
+        "slug": company.slug,
+        "name": company.name,
+        "sector": company.sector.slug,
+        "sector_name": company.sector.name,
+        "city": company.city,
+        "region": company.region,
+    }
+
+
+def company_detail(company: Company, community: dict, audit: dict) -> dict:
+    """The full company with its contact points, community score and audit grades."""
+    return {
+        **company_item(company),
+        "legal_name": company.legal_name,
+        "aliases": company.alias_list,
+        "siren": company.siren,
+        "website_domain": company.website_domain,
+        "description": company.description,
+        "mediator": {"name": company.mediator_name, "url": company.mediator_url}
+        if company.mediator_name
+        else None,
+        "contact_points": [
+            {
+                "channel": point.channel,
+                "label": point.label,
+                "value": point.value,
+                "hours": point.hours,
+                "open_evenings": point.open_evenings,
+                "open_saturday": point.open_saturday,
+                "open_sunday": point.open_sunday,
+                "phone_cost": point.phone_cost,
+                "declared_at": iso(point.declared_at),
+            }
+            for point in company.contact_points
+        ],
+        "contact_centres": [
+            {"city": c.city, "country": c.country, "languages": c.languages, "declared": True}
+            for c in company.contact_centres
+        ],
+        "community": community,
+        "audit": audit,
+    }
+
+
+def review_item(review: Review) -> dict:
+    """A published review; the text is stored with phone numbers and e-mails already masked."""
+    reply = review.reply
+    return {
+        "id": review.id,
+        "author": review.author.display_name,
+        "stars": review.stars,
+        "title": review.title,
+        "text": review.body,
+        "channel": review.channel,
+        "solved": review.solved,
+        "solved_after_reply": review.solved_after_reply,
+        "experience_date": iso(review.experience_date),
+        "published_at": iso(review.published_at),
+        "updated_at": iso(review.updated_at),
+        "origin": review.origin,
+        "criteria": review.criteria(),
+        "reply": {
+            "text": reply.body,
+            "created_at": iso(reply.created_at),
+            "updated_at": iso(reply.updated_at),
+        }
+        if reply is not None
+        else None,
+    }

@@ -1,0 +1,88 @@
+"""GET /api/v1/companies, /api/v1/companies/<slug> and its reviews: read-only, paginated JSON."""
+
+from flask import Blueprint, abort, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from rating.audit.summary import company_audit_summary
+from rating.db import get_session, paginate
+from rating.models import Company, Review, Sector
+from rating.reviews import community
+from rating.search import search_companies
+from rating.security import limiter
+
+from . import serialize
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PER_PAGE = 20
+MAX_PAGE = 10_000
+
+
+def page_arg() -> int:
+    """The `page` parameter: a whole number from 1, else 400 (as JSON, see errors.py)."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400, description="page")
+    return int(raw)
+
+
+@bp.after_request
+def allow_reading_from_anywhere(response):
+    """Read-only CORS: any site may read the open data, nobody can write through it."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET"
+    return response
+
+
+@bp.route("/companies")
+@limiter.limit("120/minute")
+def companies():
+    """Companies, by relevance when `q` is given (same engine as /search), else A–Z."""
+    session, page = get_session(), page_arg()
+    q, sector = request.args.get("q", "").strip(), request.args.get("sector") or None
+    if sector and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
+        abort(400, description="sector")
+    if q:
+        found = search_companies(q, page=page, per_page=PER_PAGE, sector=sector)
+        rows = session.scalars(select(Company).where(Company.id.in_(found.ids))).all()
+        by_id = {c.id: c for c in rows}
+        items, total = [by_id[i] for i in found.ids if i in by_id], found.total
+    else:
+        stmt = select(Company).join(Sector).order_by(Company.name, Company.id)
+        if sector:
+            stmt = stmt.where(Sector.slug == sector)
+        items, total = paginate(session, stmt, page, PER_PAGE)
+    return {"items": [serialize.company_item(c) for c in items], "total": total, "page": page}
+
+
+def company_or_404(slug: str) -> Company:
+    company = get_session().scalar(select(Company).where(Company.slug == slug))
+    if company is None:
+        abort(404)
+    return company
+
+
+@bp.route("/companies/<slug>")
+@limiter.limit("120/minute")
+def company(slug: str):
+    """One company with its community score and audit grades."""
+    session, found = get_session(), company_or_404(slug)
+    summary = community.public_community(community.community_summary(session, found.id))
+    audit = company_audit_summary(session, found.id, community_score=summary["score"])
+    audit_json = {
+        "latest": audit["latest"].as_api() if audit else None,
+        "history": [grade.as_api() for grade in audit["history"]] if audit else [],
+    }
+    return serialize.company_detail(found, summary, audit_json)
+
+
+@bp.route("/companies/<slug>/reviews")
+@limiter.limit("120/minute")
+def company_reviews(slug: str):
+    """Published reviews of one company, newest first."""
+    session, page, found = get_session(), page_arg(), company_or_404(slug)
+    stmt = community.reviews_query(found.id, {}).options(
+        selectinload(Review.reply), selectinload(Review.author)
+    )
+    rows, total = paginate(session, stmt, page, PER_PAGE)
+    return {"items": [serialize.review_item(r) for r in rows], "total": total, "page": page}

@@ -1,0 +1,87 @@
+"""The public JSON API: companies, one company with its figures, its reviews; errors as JSON."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from rating import scoring
+from rating.models import Reply
+from rating.reviews import stats
+from tests.factories import make_company, make_review, make_sector, make_user
+
+
+@pytest.fixture
+def world(session):
+    sector = make_sector(session, slug="energie", name="Énergie")
+    other = make_sector(session, slug="banque", name="Banque")
+    company = make_company(session, slug="lumiere-energie", name="Lumière Énergie", sector=sector)
+    make_company(session, slug="banque-azur", name="Banque Azur", sector=other)
+    old = make_review(
+        session,
+        company=company,
+        stars=2,
+        title="Ancien avis",
+        experience_date=date.today() - timedelta(days=400),
+        body="Personne ne répond jamais au téléphone, vraiment jamais.",
+    )
+    new = make_review(session, company=company, stars=5, title="Nouvel avis", reachability=5)
+    rep = make_user(session)
+    session.add(Reply(review_id=old.id, company_id=company.id, author_id=rep.id, body="Désolés."))
+    for review in (old, new):
+        before = scoring.stats_contribution(None)
+        stats.record_change(session, review, before)
+    session.commit()
+    return {"company": company, "old": old, "new": new}
+
+
+def test_company_list_is_paginated_and_filtered_by_sector(client, world):
+    body = client.get("/api/v1/companies").json
+    assert body["total"] == 2 and body["page"] == 1
+    assert [c["slug"] for c in body["items"]] == ["banque-azur", "lumiere-energie"]
+    only = client.get("/api/v1/companies?sector=energie").json
+    assert [c["slug"] for c in only["items"]] == ["lumiere-energie"]
+
+
+def test_company_detail_carries_the_community_score(client, world):
+    response = client.get("/api/v1/companies/lumiere-energie")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    body = response.json
+    assert body["name"] == "Lumière Énergie"
+    community = body["community"]
+    assert community["count"] == 2
+    assert community["distribution"]["5"] == 1 and community["distribution"]["2"] == 1
+    # The same formula as the page: prior 5 × 3.0 plus two decayed reviews.
+    w_old, w_new = 0.5 ** (400 / 365), 0.5 ** (10 / 365)
+    expected = (5 * 3.0 + w_old * 2 + w_new * 5) / (5 + w_old + w_new)
+    assert community["score"] == scoring.one_decimal(expected)
+    assert body["audit"] == {"latest": None, "history": []}
+
+
+def test_reviews_newest_first_with_their_reply(client, world):
+    body = client.get("/api/v1/companies/lumiere-energie/reviews").json
+    assert body["total"] == 2
+    first, second = body["items"]
+    assert first["title"] == "Nouvel avis" and second["title"] == "Ancien avis"
+    for key in ("id", "stars", "title", "text", "channel", "experience_date", "published_at",
+                "updated_at", "origin", "criteria", "reply"):  # fmt: skip
+        assert key in first
+    assert first["criteria"]["reachability"] == 5 and first["reply"] is None
+    assert second["reply"]["text"] == "Désolés."
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/api/v1/companies/inconnue", 404),
+        ("/api/v1/companies/inconnue/reviews", 404),
+        ("/api/v1/companies?page=0", 400),
+        ("/api/v1/companies?page=abc", 400),
+        ("/api/v1/companies?sector=nulle-part", 400),
+        ("/api/v1/companies/lumiere-energie/reviews?page=-1", 400),
+    ],
+)
+def test_errors_are_json_with_the_right_status(client, world, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.is_json and response.json["error"]["status"] == status
