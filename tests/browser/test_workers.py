@@ -2,11 +2,18 @@
 
 import http.cookiejar
 import re
+import shutil
+import socket
+import subprocess
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+
+from tests.browser.conftest import LiveServer
+from tests.conftest import require
 
 pytestmark = pytest.mark.browser  # needs the live gunicorn server; runs once, on SQLite
 
@@ -39,4 +46,62 @@ def test_login_failures_limited_across_two_workers(live_server):
         for n in range(7)
     ]
     assert statuses[:5] == [422] * 5  # wrong password: the form again, with its message
+    assert statuses[5:] == [429, 429]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A throwaway Redis server on loopback (Debian's redis-server)."""
+
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def shared_limits_server(tmp_path_factory, redis_url):
+    server = LiveServer(tmp_path_factory.mktemp("limits"), workers=2)
+    server.env["RATELIMIT_STORAGE_URI"] = redis_url
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_flask_limiter_limits_hold_across_workers_with_redis(shared_limits_server):
+    """Registration is limited to 5 an hour per address, whichever worker answers."""
+    base, statuses = shared_limits_server.url, []
+    for n in range(7):
+        opener = _opener()
+        page = opener.open(base + "/register").read().decode()
+        data = urllib.parse.urlencode(
+            {
+                "pseudonym": f"Limite{n}",
+                "email": f"limite{n}@example.org",
+                "password": "une phrase de passe solide",
+                "confirm": "une phrase de passe solide",
+                "csrf_token": TOKEN.search(page).group(1),
+            }
+        ).encode()
+        try:
+            statuses.append(opener.open(base + "/register", data=data).status)
+        except urllib.error.HTTPError as exc:
+            statuses.append(exc.code)
+    assert 429 not in statuses[:5]
     assert statuses[5:] == [429, 429]
