@@ -6,6 +6,9 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from rating.db import get_session
+from tests.factories import make_company, make_review
+
 CATALOG = Path(__file__).resolve().parents[2] / "rating/translations/en/LC_MESSAGES"
 
 
@@ -46,3 +49,15 @@ def test_error_page_in_english(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "Page not found" in html and "This page does not exist." in html
+
+
+def test_reception_sub_score_is_not_the_home_link_in_english(app, client):
+    """"Accueil" means the home page in the menu but *reception* in a score: a message context."""
+    with app.app_context():  # closed before the requests, so no locale is cached across them
+        session = get_session()
+        make_review(session, company=make_company(session, slug="accueil-test"), reachability=4)
+        session.commit()
+    english = client.get("/companies/accueil-test?lang=en").get_data(as_text=True)
+    french = client.get("/companies/accueil-test?lang=fr").get_data(as_text=True)
+    assert "<dt>Reception</dt>" in english and "<dt>Home</dt>" not in english
+    assert "<dt>Accueil</dt>" in french
