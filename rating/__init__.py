@@ -34,14 +34,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         api,
         audit,
         auth,
+        claims,
         cli,
         companies,
+        dashboard,
         db,
         errors,
         i18n,
         mail,
         main,
         moderation,
+        palmares,
         reviews,
         search,
         security,
@@ -54,7 +57,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     mail.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
-    for feature in (main, auth, companies, search, reviews, moderation, audit, api):
+    features = (main, auth, companies, search, reviews, moderation, audit, api)
+    for feature in (*features, claims, dashboard, palmares):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

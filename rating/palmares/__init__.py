@@ -1,0 +1,5 @@
+"""Public rankings by sector (palmarès) and the embeddable badge."""
+
+from .views import bp
+
+__all__ = ["bp"]
