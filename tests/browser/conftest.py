@@ -1,12 +1,14 @@
 """Browser tests: the app served by gunicorn on 127.0.0.1, driven by Debian's Chromium."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,36 @@ def live_server(tmp_path_factory):
         pytest.skip("browser tests run once, on SQLite (the PostgreSQL pass excludes them)")
     server = LiveServer(tmp_path_factory.mktemp("live")).start()
     yield server
+    server.stop()
+
+
+DEMO_ACCOUNT = re.compile(r"^\s+(\S+@\S+)\s+(\w+)\s+(\S+)$", re.MULTILINE)
+
+
+@dataclass
+class DemoServer:
+    """A live server on the demo data, with the staff accounts the loader printed."""
+
+    server: LiveServer
+    accounts: dict[str, tuple[str, str]]  # role -> (e-mail, password), first of each role
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """gunicorn on the demo data (loaded once for every browser test that only reads it)."""
+    if ON_POSTGRES:
+        pytest.skip("browser tests run once, on SQLite (the PostgreSQL pass excludes them)")
+    server = LiveServer(tmp_path_factory.mktemp("demo")).start()
+    output = server.flask("demo", "load")
+    server.flask("search", "rebuild")
+    accounts: dict[str, tuple[str, str]] = {}
+    for email, role, password in DEMO_ACCOUNT.findall(output):
+        accounts.setdefault(role, (email, password))
+    yield DemoServer(server, accounts)
     server.stop()
 
 
