@@ -20,6 +20,7 @@ ENV_SETTINGS = (
     "MAIL_SENDER",
     "MAIL_OUTBOX_DIR",
     "RATELIMIT_STORAGE_URI",
+    "RATELIMIT_ENABLED",  # false only for load benchmarks (bench/load.py)
     "SESSION_COOKIE_SECURE",
     "APP_ENV",
     "SITE_URL",
@@ -75,7 +76,7 @@ def settings_from_environment(environ=os.environ) -> dict:
             continue
         if name == "MAIL_PORT":
             value = int(value)
-        elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE"):
+        elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
             value = value.lower() in ("1", "true", "yes", "on")
         found[name] = value
     if found.get("SESSION_COOKIE_SECURE"):
