@@ -1,0 +1,245 @@
+"""Claim use cases: claim, decide, revoke, leave, invite, accept. Each commits once at its end.
+
+Every decision is logged to `rating.audit_log` (ids only, never an address or a link) and
+kept on the Membership row (decided_at, decided_by_id, decision_reason).
+"""
+
+import logging
+
+from flask import current_app, url_for
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .. import mail
+from ..db import utcnow
+from ..models import Company, Membership, User
+from ..reviews import fraud
+from . import links, rules
+
+audit_log = logging.getLogger("rating.audit_log")
+SUBJECTS = {
+    "accept": "Votre demande de représentation est acceptée",
+    "refuse": "Votre demande de représentation n'est pas acceptée",
+    "revoke": "Votre accès d'entreprise a été retiré",
+    "invitation": "Invitation à représenter une entreprise",
+}
+
+
+class ClaimRejected(Exception):
+    """A business rule refused the request; `reasons` are (field, French message) pairs."""
+
+    def __init__(self, reasons: list[tuple[str, str]]):
+        super().__init__(reasons)
+        self.reasons = reasons
+
+
+class NotAllowed(Exception):
+    """The user may not do this at all (the view answers 403)."""
+
+
+def _link(endpoint: str, **values) -> str:
+    # From SITE_URL, never from the request's Host header (no poisoned links in mails).
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def membership_of(session: Session, user_id: int, company_id: int) -> Membership | None:
+    stmt = select(Membership).where(
+        Membership.user_id == user_id, Membership.company_id == company_id
+    )
+    return session.scalar(stmt)
+
+
+def is_active_representative(session: Session, user_id: int, company_id: int) -> bool:
+    return fraud.represents(session, user_id, company_id)
+
+
+def claim_company(session: Session, user: User, company: Company, justification: str):
+    """Ask to represent `company`: active at once with a matching domain, else queued.
+
+    A refused, revoked or left membership is re-used (one row per user and company).
+    """
+    if not user.is_verified or user.is_deleted:
+        raise NotAllowed("verified e-mail required")
+    existing = membership_of(session, user.id, company.id)
+    message = rules.existing_claim_message(existing.status if existing else None)
+    if message:
+        raise ClaimRejected([("", message)])
+    method = rules.claim_method(
+        user.email, company.website_domain, existing.status if existing else None
+    )
+    text = justification.strip()
+    problem = rules.justification_problem(text, method)
+    if problem:
+        raise ClaimRejected([("justification", problem)])
+    now = utcnow()
+    membership = existing or Membership(user_id=user.id, company_id=company.id)
+    membership.status = "active" if method == "domain" else "pending"
+    membership.method = method
+    membership.justification = text
+    membership.created_at = now
+    membership.decided_at = now if method == "domain" else None
+    membership.decided_by_id = None
+    membership.decision_reason = None
+    session.add(membership)
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two submissions raced: the UNIQUE (user, company) constraint kept one.
+        session.rollback()
+        raise ClaimRejected([("", rules.ALREADY_PENDING)]) from None
+    if fraud.audits(session, user.id, company.id):
+        audit_log.warning("claim by auditor user #%s of audited company #%s", user.id, company.id)
+    audit_log.info(
+        "claim user #%s company #%s method %s status %s",
+        user.id, company.id, method, membership.status,
+    )  # fmt: skip
+    session.commit()
+    return membership
+
+
+def _queue_decision_mail(session: Session, membership: Membership, decision: str, reason: str):
+    user = membership.user
+    if not user.email or user.is_deleted:
+        return
+    mail.queue_mail(
+        session,
+        to=user.email,
+        subject=SUBJECTS[decision],
+        template="claim_decision",
+        user_id=user.id,
+        user=user,
+        company=membership.company,
+        decision=decision,
+        reason=reason,
+        company_url=_link("companies.detail", slug=membership.company.slug),
+        dashboard_url=_link("claims.team", slug=membership.company.slug),
+        claim_url=_link("claims.claim", slug=membership.company.slug),
+    )
+
+
+def decide_claim(session: Session, membership: Membership, admin: User, decision: str, reason):
+    """An administrator accepts or refuses a pending claim, or revokes an active one.
+
+    The change is a conditional UPDATE, so two administrators deciding at once cannot both
+    win; the person is told by mail, with the reason.
+    """
+    if not admin.has_role("admin"):
+        raise NotAllowed("not an admin")
+    reason = (reason or "").strip()
+    problems = rules.decision_problems(
+        decision,
+        status=membership.status,
+        reason=reason,
+        own_claim=membership.user_id == admin.id,
+    )
+    if problems:
+        raise ClaimRejected(problems)
+    before, after = rules.DECISIONS[decision]
+    changed = session.execute(
+        update(Membership)
+        .where(Membership.id == membership.id, Membership.status == before)
+        .values(status=after, decided_at=utcnow(), decided_by_id=admin.id, decision_reason=reason)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        session.rollback()
+        raise ClaimRejected([("", rules.ALREADY_DECIDED)])
+    session.refresh(membership)
+    _queue_decision_mail(session, membership, decision, reason)
+    audit_log.info(
+        "claim %s membership #%s user #%s company #%s by admin #%s",
+        decision, membership.id, membership.user_id, membership.company_id, admin.id,
+    )  # fmt: skip
+    session.commit()
+    mail.deliver_soon(session)
+    return membership
+
+
+def leave_company(session: Session, user: User, company: Company) -> None:
+    """A representative stops representing the company."""
+    changed = session.execute(
+        update(Membership)
+        .where(
+            Membership.user_id == user.id,
+            Membership.company_id == company.id,
+            Membership.status == "active",
+        )
+        .values(status="left", decided_at=utcnow(), decided_by_id=user.id, decision_reason=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        session.rollback()
+        raise NotAllowed("not a representative")
+    audit_log.info("representative user #%s left company #%s", user.id, company.id)
+    session.commit()
+
+
+def invite_colleague(session: Session, inviter: User, company: Company, email: str) -> None:
+    """Mail a signed, 7-day link to `email`; whether it has an account is not revealed."""
+    if not is_active_representative(session, inviter.id, company.id):
+        raise NotAllowed("not a representative")
+    email = rules.normalise_email(email)
+    if email == rules.normalise_email(inviter.email):
+        raise ClaimRejected([("email", "Vous représentez déjà cette entreprise.")])
+    colleague = session.scalar(select(User.id).where(User.email == email))
+    if colleague is not None and is_active_representative(session, colleague, company.id):
+        raise ClaimRejected([("email", "Cette personne représente déjà l'entreprise.")])
+    token = links.make_invitation(company.id, inviter.id, email)
+    mail.queue_mail(
+        session,
+        to=email,
+        subject=SUBJECTS["invitation"],
+        template="claim_invitation",
+        user_id=colleague,
+        inviter=inviter,
+        company=company,
+        email=email,
+        link=_link("claims.accept_invitation", slug=company.slug, token=token),
+        days=rules.INVITATION_DAYS,
+    )
+    audit_log.info("invitation to company #%s sent by user #%s", company.id, inviter.id)
+    session.commit()
+    mail.deliver_soon(session)
+
+
+def invitation_problem(session: Session, user: User, invitation: links.Invitation) -> str | None:
+    """Why this signed-in user cannot accept this (valid) invitation; None when they can."""
+    membership = membership_of(session, user.id, invitation.company_id)
+    inviter_active = is_active_representative(session, invitation.inviter_id, invitation.company_id)
+    return rules.invitation_problem(
+        email_matches=user.is_verified and invitation.is_for(user.email),
+        inviter_active=inviter_active,
+        status=membership.status if membership else None,
+        decided_at=membership.decided_at if membership else None,
+        issued_at=invitation.issued_at,
+    )
+
+
+def accept_invitation(session: Session, user: User, invitation: links.Invitation) -> bool:
+    """Make the user an active representative; False when they already were one."""
+    problem = invitation_problem(session, user, invitation)
+    if problem:
+        raise ClaimRejected([("", problem)])
+    membership = membership_of(session, user.id, invitation.company_id)
+    if membership is not None and membership.status == "active":
+        session.rollback()
+        return False
+    now = utcnow()
+    membership = membership or Membership(user_id=user.id, company_id=invitation.company_id)
+    membership.status, membership.method = "active", "invitation"
+    membership.created_at = membership.decided_at = now
+    membership.decided_by_id = invitation.inviter_id
+    membership.decision_reason = None
+    session.add(membership)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()  # the same link opened twice at once: the other request won
+        return False
+    audit_log.info(
+        "invitation accepted user #%s company #%s invited by user #%s",
+        user.id, invitation.company_id, invitation.inviter_id,
+    )  # fmt: skip
+    session.commit()
+    return True
