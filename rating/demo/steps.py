@@ -3,31 +3,20 @@
 from collections import defaultdict
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from rating import scoring
 from rating.audit.demo import load_audit_demo
-from rating.models import Company, Review, User
-from rating.reviews import stats
+from rating.models import Company, User
+from rating.scores.recompute import recompute
 
 from .loader import DemoWorld, register_step
 
 
 @register_step
 def company_stats(session: Session, world: DemoWorld) -> None:
-    """Fill CompanyStats from the published reviews, one atomic delta per company."""
+    """Fill the company summaries from the reviews (the same recompute as `scores recompute`)."""
     session.flush()
-    totals: dict[int, dict[str, float]] = defaultdict(dict)
-    published = select(Review).where(Review.status == "published").options(
-        selectinload(Review.reply)
-    )
-    for review in session.scalars(published):
-        delta = scoring.stats_delta(scoring.stats_contribution(None), stats.contribution(review))
-        company = totals[review.company_id]
-        for name, amount in delta.items():
-            company[name] = company.get(name, 0) + amount
-    for company_id, delta in totals.items():
-        stats.apply_delta(session, company_id, delta)
+    recompute(session, queue_search=False)  # `search rebuild` indexes the demo afterwards
 
 
 @register_step

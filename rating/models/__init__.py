@@ -12,6 +12,7 @@ from .audit import (
 )
 from .company import (
     Company,
+    CompanyBucket,
     CompanyDeclaration,
     CompanyStats,
     ContactCentre,
@@ -40,6 +41,7 @@ __all__ = [
     "CampaignCompany",
     "CampaignSector",
     "Company",
+    "CompanyBucket",
     "CompanyDeclaration",
     "CompanyStats",
     "ContactCentre",

@@ -1,8 +1,18 @@
 """Companies, sectors, their declared customer-service contact points and representatives."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -150,32 +160,70 @@ class CompanyDeclaration(Base):
 
 
 class CompanyStats(Base):
-    """Per-company summary of published reviews, updated atomically with each review change.
+    """Per-company summary of reviews, updated atomically with each review change.
 
     Decayed sums use a fixed epoch: Σ w·s = 0.5**(today/365) · Σ s·2**(day/365), with `day`
     counted from EPOCH (see rating.scoring), so one review changes them in O(1).
+
+    All-time figures (published count, stars, replies, moderation ledger) cover every review.
+    Window figures (the score sums, `window_count`, the facts and the fact histograms in
+    CompanyBucket) cover exactly the published reviews whose experience date is on or after
+    `window_from`; the daily `flask scores expire` moves it to the start of the 36-month
+    window (rating.scores.contribution explains the arithmetic).
     """
 
     __tablename__ = "company_stats"
 
     company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    # All time: published reviews and their stars.
     review_count: Mapped[int] = mapped_column(Integer, default=0)
     stars_1: Mapped[int] = mapped_column(Integer, default=0)
     stars_2: Mapped[int] = mapped_column(Integer, default=0)
     stars_3: Mapped[int] = mapped_column(Integer, default=0)
     stars_4: Mapped[int] = mapped_column(Integer, default=0)
     stars_5: Mapped[int] = mapped_column(Integer, default=0)
+    # Window: epoch-scaled sums of the score and its sub-scores.
     sum_weight: Mapped[float] = mapped_column(Float, default=0.0)
     sum_weighted_stars: Mapped[float] = mapped_column(Float, default=0.0)
     reception_weight: Mapped[float] = mapped_column(Float, default=0.0)
     reception_weighted: Mapped[float] = mapped_column(Float, default=0.0)
     after_sales_weight: Mapped[float] = mapped_column(Float, default=0.0)
     after_sales_weighted: Mapped[float] = mapped_column(Float, default=0.0)
+    # All time: the company's replies to published reviews.
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
     reply_delay_hours_sum: Mapped[float] = mapped_column(Float, default=0.0)
     solved_after_reply_yes: Mapped[int] = mapped_column(Integer, default=0)
     solved_after_reply_answered: Mapped[int] = mapped_column(Integer, default=0)
+    # Window: first experience date counted, reviews counted, facts answered.
+    window_from: Mapped[date] = mapped_column(Date, server_default=text("'2000-01-01'"))
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    human_reached_yes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    human_reached_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    surcharged_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    phone_cost_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # All time: the public moderation ledger (published = review_count).
+    pending_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rejected_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    removed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    withdrawn_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every change
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     company: Mapped[Company] = relationship(back_populates="stats")
+
+
+class CompanyBucket(Base):
+    """One bucket of a company's histogram (rating.scores.buckets): facts, reply delay, refusals.
+
+    Fact buckets cover the same window as CompanyStats; reply delays and refusal reasons
+    (metric "refusal", bucket = code) cover all time. A row may hold 0 after changes.
+    """
+
+    __tablename__ = "company_buckets"
+    # Millions of small rows at scale: on SQLite, stored in the primary key's B-tree only.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(20), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -64,6 +64,10 @@ class Review(Base):
             postgresql_where=text(_LIVE),
         ),
         Index("ix_reviews_company_status_published", "company_id", "status", "published_at"),
+        # A company's reviews by experience date: window corrections and `scores expire`.
+        Index("ix_reviews_company_status_experience", "company_id", "status", "experience_date"),
+        # The latest published reviews of the whole site (home page), newest first.
+        Index("ix_reviews_status_published", "status", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,7 +188,8 @@ class Report(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))  # set for reps
+    # Set for reps; indexed for the company page's public ledger.
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
     kind: Mapped[str] = mapped_column(String(12))
     reason: Mapped[str] = mapped_column(String(40))
     comment: Mapped[str] = mapped_column(Text, default="")

@@ -1,5 +1,6 @@
 """Moderators' decisions on held and reported reviews; every decision is kept with its reason."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,6 +16,7 @@ from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_RE
 from rating.reviews.services import NotAllowed, ReviewRejected, add_revision
 from rating.reviews.signals import LABELS
 
+audit_log = logging.getLogger("rating.audit_log")
 # decision → (status required before, status after)
 REVIEW_DECISIONS = {
     "publish": ("pending", "published"),
@@ -146,6 +148,13 @@ def decide_review(
         session, review, moderator, upheld=upheld, reason=reason, comment=comment, now=now
     )
     session.commit()
+    audit_log.info(
+        "moderation: %s review #%s by moderator #%s (reason %s)",
+        decision,
+        review.id,
+        moderator.id,
+        reason if upheld else "-",
+    )
     mail.deliver_soon(session)
     return record
 

@@ -3,11 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from rating import scoring
-from rating.models import CompanyStats, Reply, Report, Review
+from rating.models import Report, Review, User
+from rating.scores import buckets
+from rating.scores.contribution import STATUS_COLUMNS, Summary
 
 from . import chart, rules, stats
 
@@ -38,7 +40,9 @@ def reviews_query(company_id: int, filters: dict) -> Select:
     if filters.get("solved"):
         stmt = stmt.where(or_(Review.solved == "yes", Review.solved_after_reply.is_(True)))
     order = SORTS.get(filters.get("sort") or "recent", SORTS["recent"])[1]
-    return stmt.order_by(*order).options(selectinload(Review.reply), selectinload(Review.author))
+    # Authors' roles are not shown: left unloaded (lazy) rather than fetched for every page.
+    authors = selectinload(Review.author).lazyload(User.roles)
+    return stmt.order_by(*order).options(selectinload(Review.reply), authors)
 
 
 @dataclass(frozen=True)
@@ -77,116 +81,112 @@ def card(review: Review) -> ReviewCard:
     )
 
 
+def _total(session: Session, company_id: int, filters: dict, stmt: Select) -> int:
+    """How many reviews the list holds: from the summary when it can tell, else counted."""
+    narrowing = {k for k, v in filters.items() if v and k != "sort"}
+    if narrowing <= {"stars"}:
+        row = stats.summary_row(session, company_id)
+        if row is not None:
+            stars = filters.get("stars")
+            if stars in scoring.STAR_VALUES:
+                return int(getattr(row, f"stars_{stars}") or 0)
+            if not narrowing:
+                return int(row.review_count or 0)
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def reviews_page(session: Session, company_id: int, filters: dict, page: int) -> ReviewPage:
     """One page of a company's published reviews (an out-of-range page shows the last one)."""
     stmt = reviews_query(company_id, filters)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    total = _total(session, company_id, filters, stmt)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
     rows = session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return ReviewPage([card(r) for r in rows], total, page, PER_PAGE)
 
 
-def _median_reply_hours(session: Session, company_id: int) -> float | None:
-    rows = session.execute(
-        select(Reply.created_at, Review.published_at)
-        .join(Review, Reply.review_id == Review.id)
-        .where(Review.company_id == company_id, Review.status == "published")
-    ).all()
-    return scoring.median(
-        max((r.created_at - r.published_at).total_seconds() / 3600, 0)
-        for r in rows
-        if r.published_at
-    )
+def _median_reply_hours(summary: Summary) -> float | None:
+    """Median delay of the company's replies (from its histogram, see rating.scores.buckets)."""
+    minutes = summary.median(buckets.REPLY)
+    return None if minutes is None else minutes / 60
 
 
-def _facts(session: Session, company_id: int, today: date) -> dict:
-    """Medians of the declared facts over the reviews of the score's window."""
-    rows = session.execute(
-        select(
-            Review.hold_minutes,
-            Review.contacts_count,
-            Review.resolution_days,
-            Review.human_reached,
-            Review.phone_cost,
-        ).where(
-            Review.company_id == company_id,
-            Review.status == "published",
-            Review.experience_date >= scoring.window_start(today),
-        )
-    ).all()
-    humans = [r.human_reached for r in rows if r.human_reached is not None]
-    costs = [r.phone_cost for r in rows if r.phone_cost is not None]
+def _facts(summary: Summary) -> dict:
+    """Medians and shares of the declared facts over the reviews of the score's window."""
+    value = summary.value
     return {
-        "hold_minutes": scoring.median(r.hold_minutes for r in rows),
-        "contacts_count": scoring.median(r.contacts_count for r in rows),
-        "resolution_days": scoring.median(r.resolution_days for r in rows),
-        "human_reached_rate": scoring.rate(sum(humans), len(humans)),
-        "human_reached_answers": len(humans),
-        "surcharged_rate": scoring.rate(costs.count("surcharged"), len(costs)),
-        "phone_cost_answers": len(costs),
+        **{name: summary.median(metric) for name, metric in buckets.FACTS.items()},
+        "human_reached_rate": scoring.rate(
+            value("human_reached_yes"), value("human_reached_answers")
+        ),
+        "human_reached_answers": int(value("human_reached_answers")),
+        "surcharged_rate": scoring.rate(value("surcharged_count"), value("phone_cost_answers")),
+        "phone_cost_answers": int(value("phone_cost_answers")),
     }
+
+
+def _company_reports(session: Session, company_id: int) -> tuple[int, int]:
+    """(reports made by the company's representatives, of which upheld): one query."""
+    reported, upheld = session.execute(
+        select(func.count(), func.sum(case((Report.status == "upheld", 1), else_=0))).where(
+            Report.company_id == company_id
+        )
+    ).one()
+    return int(reported or 0), int(upheld or 0)
+
+
+def _ledger(summary: Summary, reports: tuple[int, int]) -> dict:
+    counts = {status: int(summary.value(column)) for status, column in STATUS_COLUMNS.items()}
+    refused = sorted(
+        ((code, n) for code, n in summary.histogram(buckets.REFUSAL).items() if n),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return {
+        "received": sum(counts.values()),
+        "published": counts["published"],
+        "pending": counts["pending"],
+        "rejected": counts["rejected"],
+        "removed": counts["removed"],
+        "refused_by_reason": [
+            (rules.REFUSAL_REASONS.get(_reason(code), "Autre motif"), n) for code, n in refused
+        ],
+        "reported_by_company": reports[0],
+        "reported_upheld": reports[1],
+        "withdrawn": counts["withdrawn"],
+    }
+
+
+def _reason(code: int) -> str:
+    return buckets.REFUSAL_CODES[code] if 0 <= code < len(buckets.REFUSAL_CODES) else ""
 
 
 def moderation_ledger(session: Session, company_id: int) -> dict:
     """Public ledger: received, published, refused by reason, reported by the company, withdrawn."""
-    by_status = dict(
-        session.execute(
-            select(Review.status, func.count())
-            .where(Review.company_id == company_id)
-            .group_by(Review.status)
-        ).all()
-    )
-    refused = session.execute(
-        select(Review.status_reason, func.count())
-        .where(Review.company_id == company_id, Review.status.in_(("rejected", "removed")))
-        .group_by(Review.status_reason)
-        .order_by(func.count().desc())
-    ).all()
-    company_reports = and_(Report.company_id == company_id)
-    reported = session.scalar(select(func.count()).where(company_reports)) or 0
-    upheld = (
-        session.scalar(select(func.count()).where(company_reports, Report.status == "upheld")) or 0
-    )
-    return {
-        "received": sum(by_status.values()),
-        "published": by_status.get("published", 0),
-        "pending": by_status.get("pending", 0),
-        "rejected": by_status.get("rejected", 0),
-        "removed": by_status.get("removed", 0),
-        "refused_by_reason": [
-            (rules.REFUSAL_REASONS.get(reason or "", "Autre motif"), count)
-            for reason, count in refused
-        ],
-        "reported_by_company": reported,
-        "reported_upheld": upheld,
-        "withdrawn": by_status.get("withdrawn", 0),
-    }
+    summary = stats.load_summary(session, company_id, date.today())
+    return _ledger(summary, _company_reports(session, company_id))
 
 
 def community_summary(session: Session, company_id: int, today: date | None = None) -> dict:
-    """Everything the community-score block shows, as plain values."""
+    """Everything the community-score block shows, as plain values (three queries)."""
     today = today or date.today()
-    row = session.get(CompanyStats, company_id) or CompanyStats(
-        **dict.fromkeys(scoring.STATS_COLUMNS, 0)
-    )
-    score = scoring.score_from_sums(stats.window_sums(session, company_id, today), today)
-    counts = {n: int(getattr(row, f"stars_{n}") or 0) for n in scoring.STAR_VALUES}
+    summary = stats.load_summary(session, company_id, today)
+    score = scoring.score_from_sums(summary.sums(), today)
+    counts = {n: int(summary.value(f"stars_{n}")) for n in scoring.STAR_VALUES}
     bars, width, height = chart.star_bars(counts)
+    published = int(summary.value("review_count"))
+    answered = int(summary.value("solved_after_reply_answered"))
     return {
         "score": score,
-        "total": int(row.review_count or 0),
+        "total": published,
         "bars": bars,
         "chart_width": width,
         "chart_height": height,
-        "reply_rate": scoring.rate(row.reply_count or 0, row.review_count or 0),
-        "median_reply_hours": _median_reply_hours(session, company_id),
-        "solved_after_reply_rate": scoring.rate(
-            row.solved_after_reply_yes or 0, row.solved_after_reply_answered or 0
-        ),
-        "solved_after_reply_answered": int(row.solved_after_reply_answered or 0),
-        "facts": _facts(session, company_id, today),
-        "ledger": moderation_ledger(session, company_id),
+        "reply_rate": scoring.rate(summary.value("reply_count"), published),
+        "median_reply_hours": _median_reply_hours(summary),
+        "solved_after_reply_rate": scoring.rate(summary.value("solved_after_reply_yes"), answered),
+        "solved_after_reply_answered": answered,
+        "facts": _facts(summary),
+        "ledger": _ledger(summary, _company_reports(session, company_id)),
         "prior": (scoring.PRIOR_WEIGHT, scoring.PRIOR_MEAN),
     }
 

@@ -52,6 +52,18 @@ class FrenchDateField(DateField):
                 raise ValueError("Indiquez une date valide, par exemple 2026-03-14.") from None
 
 
+class Mandatory:
+    """Marks a field as required on the page (the label's star, the `required` attribute).
+
+    It checks nothing: a missing value gets the service's French message, on its field.
+    """
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
 def _radio(label, pairs, default=None):
     # validate_choice=False: a missing or odd value gets the service's French message instead.
     return RadioField(label, choices=choices(pairs), default=default, validate_choice=False)
@@ -63,13 +75,15 @@ class ReviewForm(FlaskForm):
     channel = _radio(
         "Par quel moyen avez-vous contacté l'entreprise ?", list(rules.CHANNELS.items())
     )
-    experience_date = FrenchDateField("Date de votre expérience")
+    experience_date = FrenchDateField("Date de votre expérience", validators=[Mandatory()])
     stars = _radio("Note globale", STAR_CHOICES)
     solved = _radio("Votre problème a-t-il été résolu ?", list(rules.SOLVED.items()))
-    title = StringField("Titre de votre avis", validators=[Length(max=rules.MAX_TITLE)])
+    title = StringField(
+        "Titre de votre avis", validators=[Mandatory(), Length(max=rules.MAX_TITLE)]
+    )
     body = TextAreaField(
         "Votre avis",
-        validators=[Length(max=rules.MAX_BODY)],
+        validators=[Mandatory(), Length(max=rules.MAX_BODY)],
         description=f"Au moins {rules.MIN_BODY} caractères. Les numéros de téléphone et adresses "
         "e-mail seront masqués.",
     )

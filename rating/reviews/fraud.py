@@ -1,8 +1,10 @@
-"""Gather from the database what the moderation signals look at (rating.reviews.signals decides)."""
+"""Gather from the database what the moderation signals look at (rating.reviews.signals decides),
+and put back in moderation the earlier reviews a group signal links to a new one."""
 
+import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rating.models import (
@@ -12,13 +14,21 @@ from rating.models import (
     Company,
     Membership,
     Review,
+    ReviewRevision,
+    ReviewSignal,
     User,
 )
 
-from . import signals
+from . import signals, stats, wording
 
 RECENT_TEXTS_DAYS = 90
-RECENT_TEXTS_LIMIT = 2000  # newest first: bounds the Jaccard work of one submission
+RECENT_TEXTS_LIMIT = 2000  # newest first: bounds the near-duplicate work of one submission
+LINKED_PREFIX = "lié à l'avis n° "
+# Sketches of recent texts, keyed by the stored fingerprint (which determines the text's
+# sketch): computing 2,000 of them costs ~0.5 s, looking them up ~3 ms. ~4 kB each.
+_SKETCH_CACHE: dict[object, frozenset[int]] = {}
+_SKETCH_CACHE_MAX = 3 * RECENT_TEXTS_LIMIT
+_sketch_lock = threading.Lock()
 
 
 def represents(session: Session, user_id: int, company_id: int) -> bool:
@@ -46,6 +56,20 @@ def audits(session: Session, user_id: int, company_id: int) -> bool:
     return bool(session.scalar(select(or_(assigned, authored))))
 
 
+def was_representative(session: Session, user_id: int, company_id: int) -> bool:
+    """The user represented the company once (membership revoked or left)."""
+    ended = Membership.status.in_(("revoked", "left"))
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Membership.user_id == user_id, Membership.company_id == company_id, ended
+                )
+            )
+        )
+    )
+
+
 def insider_refusal(session: Session, user: User, company: Company) -> str | None:
     """The French refusal for a representative or auditor of the company (F8), else None."""
     verdict = signals.evaluate(
@@ -68,43 +92,166 @@ def _count(session: Session, *conditions) -> int:
     return session.scalar(select(func.count(Review.id)).where(*conditions)) or 0
 
 
-def gather(
-    session: Session, review: Review, author: User, company: Company, *, now: datetime, text_only
-) -> signals.Submission:
-    """The facts of one (flushed) review for `signals.evaluate`."""
-    recent = session.execute(
-        select(Review.id, Review.title, Review.body)
+# The sketch cache key: the stored fingerprint, which determines the text. Reviews stored
+# without one (bulk loads) are keyed by row: their text only changes through edit_review,
+# which sets the fingerprint.
+SKETCH_KEY = func.coalesce(
+    Review.body_fingerprint,
+    literal("row:") + cast(Review.id, String) + ":" + cast(Review.created_at, String),
+)
+
+
+def _remember(key, value: frozenset[int]) -> None:
+    with _sketch_lock:
+        if len(_SKETCH_CACHE) >= _SKETCH_CACHE_MAX:
+            _SKETCH_CACHE.pop(next(iter(_SKETCH_CACHE)))
+        _SKETCH_CACHE[key] = value
+
+
+def _texts(session: Session, ids) -> dict[int, str]:
+    texts = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        for row in session.execute(
+            select(Review.id, Review.title, Review.body).where(
+                Review.id.in_(ids[start : start + 500])
+            )
+        ):
+            texts[row.id] = review_text(row.title, row.body)
+    return texts
+
+
+def similar_texts(session: Session, review: Review, text: str, now: datetime):
+    """(id, text) of the recent reviews whose sketch is close to `text`'s (F6 candidates)."""
+    rows = session.execute(
+        select(Review.id, SKETCH_KEY)
         .where(Review.id != review.id, Review.created_at >= now - timedelta(RECENT_TEXTS_DAYS))
         .order_by(Review.created_at.desc())
         .limit(RECENT_TEXTS_LIMIT)
     ).all()
+    missing = {review_id: key for review_id, key in rows if key not in _SKETCH_CACHE}
+    for review_id, other in _texts(session, missing).items():
+        _remember(missing[review_id], wording.sketch(other))
+    own_print, own = wording.fingerprint(text), wording.sketch(text)
+    floor, overlap = signals.SKETCH_FLOOR, wording.sketch_overlap
+    candidates = [
+        review_id
+        for review_id, key in rows
+        if key == own_print or overlap(own, _SKETCH_CACHE.get(key, own)) >= floor
+    ]
+    return sorted(_texts(session, candidates).items())
+
+
+def _ids(session: Session, *conditions) -> list[int]:
+    return list(session.scalars(select(Review.id).where(*conditions)))
+
+
+def co_reviews(session: Session, review: Review, now: datetime) -> list[tuple[int, int, int]]:
+    """F10 facts: the reviews of the window on the companies the author reviewed in it."""
+    since = Review.created_at >= now - timedelta(days=signals.RING_WINDOW_DAYS)
+    own = select(Review.company_id).where(Review.author_id == review.author_id, since)
+    if len(set(session.scalars(own))) < signals.RING_MIN_COMPANIES:
+        return []
+    rows = session.execute(
+        select(Review.author_id, Review.company_id, Review.id).where(
+            Review.company_id.in_(own), since
+        )
+    )
+    return [tuple(row) for row in rows]
+
+
+def gather(
+    session: Session, review: Review, author: User, company: Company, *, now: datetime, text_only
+) -> signals.Submission:
+    """The facts of one (flushed) review for `signals.evaluate`."""
+    text = review_text(review.title, review.body)
     facts = {
         "now": now,
-        "text": review_text(review.title, review.body),
+        "text": text,
         "account_created_at": author.created_at,
         "author_email": author.email,
         "company_domain": company.website_domain,
         "represents": represents(session, author.id, company.id),
         "audits": audits(session, author.id, company.id),
-        "recent_texts": [(row.id, review_text(row.title, row.body)) for row in recent],
+        "was_representative": was_representative(session, author.id, company.id),
+        "recent_texts": similar_texts(session, review, text, now),
         "text_only": text_only,
+        "author_id": author.id,
     }
     if not text_only:
         history = timedelta(days=signals.BURST_HISTORY_DAYS + 1)
-        facts["company_recent"] = session.scalars(
-            select(Review.created_at).where(
+        recent = session.execute(
+            select(Review.id, Review.created_at).where(
                 Review.company_id == company.id, Review.created_at >= now - history
             )
         ).all()
+        facts["company_recent"] = [row.created_at for row in recent]
+        facts["company_last_day"] = [
+            row.id for row in recent if row.id != review.id and now - row.created_at < timedelta(1)
+        ]
         if review.network_key:
-            facts["same_network_30d"] = _count(
+            facts["same_network_ids"] = _ids(
                 session,
+                Review.id != review.id,
                 Review.company_id == company.id,
                 Review.network_key == review.network_key,
                 Review.created_at >= now - timedelta(days=30),
             )
+            facts["same_network_30d"] = len(facts["same_network_ids"]) + 1
         if review.ip_key:
             facts["same_ip_24h"] = _count(
                 session, Review.ip_key == review.ip_key, Review.created_at >= now - timedelta(1)
             )
+        facts["co_reviews"] = co_reviews(session, review, now)
     return signals.Submission(**facts)
+
+
+def _last_snapshot(session: Session, review_id: int) -> str:
+    return (
+        session.scalar(
+            select(ReviewRevision.snapshot)
+            .where(ReviewRevision.review_id == review_id)
+            .order_by(ReviewRevision.id.desc())
+            .limit(1)
+        )
+        or "{}"
+    )
+
+
+def hold_linked(
+    session: Session, review: Review, verdict: signals.Verdict, *, now: datetime
+) -> list[tuple[int, str]]:
+    """Put back in moderation the published reviews a group signal links to `review`.
+
+    A burst, a shared network, a ring or a copied text shows only once the group is big
+    enough, after its first members were published. Each one held gets the signal's code
+    with a pointer to `review`. Returns the (review id, code) pairs; adds and flushes only.
+    """
+    wanted: dict[int, list[str]] = {}
+    for signal in verdict.signals:
+        for other in signal.linked:
+            if other != review.id:
+                wanted.setdefault(other, []).append(signal.code)
+    if not wanted:
+        return []
+    held = []
+    published = select(Review).where(Review.id.in_(wanted), Review.status == "published")
+    for other in session.scalars(published).all():
+        before = stats.contribution(other)
+        other.status = "pending"
+        for code in wanted[other.id]:
+            detail = f"{LINKED_PREFIX}{review.id}"
+            session.add(ReviewSignal(review_id=other.id, code=code, detail=detail, created_at=now))
+            held.append((other.id, code))
+        stats.record_change(session, other, before)
+        session.add(
+            ReviewRevision(
+                review_id=other.id,
+                action="held",
+                status="pending",
+                snapshot=_last_snapshot(session, other.id),
+                created_at=now,
+            )
+        )
+        stats.queue_search(session, other.company_id)
+    return held

@@ -194,7 +194,10 @@ def submit_review(
         session.rollback()
         raise ReviewRefused(verdict.refusal)
     _record_signals(session, review, verdict)
-    before = stats.contribution(review)
+    # A group (burst, network, ring, copies) shows once it is big enough: its earlier,
+    # already published members go back to moderation too, each naming the signal.
+    fraud.hold_linked(session, review, verdict, now=now)
+    before = stats.EMPTY  # a new review: every line of the summary (ledger too) is added
     if verdict.decision == signals.PUBLISH:
         review.status = "published"
         review.published_at = now

@@ -5,24 +5,31 @@ refuse (insider, F8) > hold (pending for a moderator) > publish. The caller gath
 facts from the database; nothing here touches it.
 """
 
-import hashlib
-import re
-import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from rating.scoring import median
 
+# Re-exported: the services fingerprint texts with it, the tests measure texts with them.
+from .wording import fingerprint, incentive_matches, jaccard, shingles
+
 PUBLISH, HOLD, REFUSE = "publish", "hold", "refuse"
 NEW_ACCOUNT_HOURS = 24
-SHINGLE_SIZE = 5
 NEAR_DUPLICATE_JACCARD = 0.8
 BURST_FLOOR = 5  # F1: more than max(5, 5 × median daily count) in 24 h
 BURST_FACTOR = 5
 BURST_HISTORY_DAYS = 90
 SAME_NETWORK_COUNT = 3  # F3: the 3rd review of a company from one network in 30 days
 SAME_IP_PER_DAY = 20  # RELIABILITY rate table: held rather than 429 (shared NATs exist)
+# F10: accounts that reviewed the same companies within days of each other.
+RING_WINDOW_DAYS = 7
+RING_MIN_COMPANIES = 3  # each account of the ring reviewed at least 3 of the same companies
+RING_MIN_ACCOUNTS = 3  # the author and at least two others
+# Near-duplicate search: a small sketch of each text screens the candidates, then the exact
+# Jaccard decides. A pair at Jaccard 0.8 shares about 57 of 64 sketch values; 0.5 is safe.
+SKETCH_FLOOR = 0.5
 
 # Labels shown to moderators and, for holds, to the author.
 LABELS = {
@@ -36,6 +43,8 @@ LABELS = {
     "insider_domain": "Adresse e-mail au domaine de l'entreprise",
     "insider_representative": "L'auteur représente l'entreprise",
     "insider_auditor": "L'auteur audite l'entreprise",
+    "insider_former_representative": "L'auteur a représenté l'entreprise",
+    "review_ring": "Groupe de comptes qui notent les mêmes entreprises en même temps",
     "report": "Avis signalé",
 }
 REFUSALS = {
@@ -48,24 +57,6 @@ REFUSALS = {
         "des notes, vous ne pouvez pas publier d'avis sur elle."
     ),
 }
-# F7: wording that suggests the review was paid for or rewarded (French, accents folded).
-INCENTIVE_PATTERNS = (
-    r"bons? d'?\s?achat",
-    r"cartes? cadeaux?",
-    r"cadeaux? (?:pour|contre|en echange|si)",
-    r"(?:offert|recu|eu|propose) (?:un |une )?cadeau",
-    # "en échange" alone is everyday after-sales talk (an exchanged device): require a review.
-    r"en echange (?:d'un|d'une|de mon|de ma|de|du) (?:\w+ ){0,2}(?:avis|note|commentaire|etoiles?)",
-    r"codes? promo",
-    r"rembourse(?:e|s|es)? si",
-    r"reductions? (?:pour|contre) (?:un|mon|des|les|cet) avis",
-    r"(?:pour|contre) (?:un|mon|cet) avis (?:positif|favorable)",
-    r"(?:pour|contre) (?:\d|cinq) etoiles",
-    r"\d+ (?:euros? )?(?:de reduction|offerts?|de remise)",
-    r"(?:offert|gratuit)e?s? (?:pour|contre) (?:un|mon|cet) avis",
-    r"on m'a (?:demande|propose) de (?:laisser|mettre|publier) (?:un|cet) avis",
-)
-INCENTIVE_RE = re.compile("|".join(f"(?:{p})" for p in INCENTIVE_PATTERNS))
 
 
 @dataclass(frozen=True)
@@ -73,6 +64,8 @@ class Signal:
     code: str
     action: str  # HOLD or REFUSE
     detail: str = ""
+    # Earlier reviews of the same group (burst, network, ring, copied text): put on hold too.
+    linked: tuple[int, ...] = ()
 
     @property
     def label(self) -> str:
@@ -106,35 +99,16 @@ class Submission:
     audits: bool = False
     recent_texts: Sequence[tuple[int, str]] = ()  # (review id, title + text), last 90 days
     company_recent: Sequence[datetime] = ()  # creation times of the company's reviews, ≤ 91 days
+    company_last_day: Sequence[int] = ()  # ids of the company's other reviews of the last 24 h
     same_network_30d: int = 0  # reviews of the company from this network, this one included
+    same_network_ids: Sequence[int] = ()  # ids of the others
     same_ip_24h: int = 0  # reviews from this address in 24 h, any company, this one included
+    author_id: int | None = None
+    # (author id, company id, review id) of the reviews of the last RING_WINDOW_DAYS on the
+    # companies the author reviewed in that time, the author's own included.
+    co_reviews: Sequence[tuple[int, int, int]] = ()
+    was_representative: bool = False  # a membership of the company that ended
     text_only: bool = field(default=False)  # on edit: only the checks that look at the text
-
-
-def normalise(text: str) -> str:
-    """Lower case, accents folded, everything but letters and digits collapsed to one space."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9']+", " ", folded).strip()
-
-
-def fingerprint(text: str) -> str:
-    """SHA-256 of the normalised text: equal for texts that differ only by case, accents, spaces."""
-    return hashlib.sha256(normalise(text).encode()).hexdigest()
-
-
-def shingles(text: str, size: int = SHINGLE_SIZE) -> set[str]:
-    """The set of `size`-character substrings of the normalised text."""
-    norm = normalise(text)
-    if len(norm) <= size:
-        return {norm}
-    return {norm[i : i + size] for i in range(len(norm) - size + 1)}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
 
 
 def daily_counts(times: Iterable[datetime], now: datetime, days: int) -> list[int]:
@@ -152,8 +126,25 @@ def burst_threshold(history: Sequence[int]) -> float:
     return max(BURST_FLOOR, BURST_FACTOR * (median(history) or 0))
 
 
-def incentive_matches(text: str) -> list[str]:
-    return [m.group(0) for m in INCENTIVE_RE.finditer(normalise(text))]
+def ring_members(author_id: int | None, co_reviews: Sequence[tuple[int, int, int]]):
+    """F10: the other accounts that reviewed RING_MIN_COMPANIES of the author's companies.
+
+    Returns (partners, companies, ids of the group's reviews on those companies).
+    """
+    own = {company for author, company, _ in co_reviews if author == author_id}
+    if author_id is None or len(own) < RING_MIN_COMPANIES:
+        return set(), set(), ()
+    shared: dict[int, set[int]] = defaultdict(set)
+    for author, company, _ in co_reviews:
+        if author != author_id and company in own:
+            shared[author].add(company)
+    partners = {a for a, companies in shared.items() if len(companies) >= RING_MIN_COMPANIES}
+    if len(partners) + 1 < RING_MIN_ACCOUNTS:
+        return set(), set(), ()
+    companies = set().union(*(shared[p] for p in partners))
+    group = partners | {author_id}
+    ids = tuple(sorted(r for a, c, r in co_reviews if a in group and c in companies))
+    return partners, companies, ids
 
 
 def check_new_account(s: Submission) -> Signal | None:
@@ -165,15 +156,21 @@ def check_new_account(s: Submission) -> Signal | None:
 def check_duplicates(s: Submission) -> Signal | None:
     """F6: exact (normalised SHA-256) or near (Jaccard on 5-char shingles ≥ 0.8) duplicate."""
     own_print, own_shingles = fingerprint(s.text), shingles(s.text)
-    best: tuple[float, int] | None = None
+    exact, near = [], []
     for review_id, other in s.recent_texts:
         if fingerprint(other) == own_print:
-            return Signal("duplicate_text", HOLD, f"avis n° {review_id}")
+            exact.append(review_id)
+            continue
         similarity = jaccard(own_shingles, shingles(other))
-        if similarity >= NEAR_DUPLICATE_JACCARD and (best is None or similarity > best[0]):
-            best = (similarity, review_id)
-    if best:
-        return Signal("near_duplicate", HOLD, f"avis n° {best[1]} (similarité {best[0]:.2f})")
+        if similarity >= NEAR_DUPLICATE_JACCARD:
+            near.append((similarity, review_id))
+    linked = tuple(exact + [review_id for _, review_id in near])
+    if exact:
+        return Signal("duplicate_text", HOLD, f"avis n° {exact[0]}", linked)
+    if near:
+        similarity, review_id = max(near)
+        detail = f"avis n° {review_id} (similarité {similarity:.2f})"
+        return Signal("near_duplicate", HOLD, detail, linked)
     return None
 
 
@@ -181,13 +178,15 @@ def check_burst(s: Submission) -> Signal | None:
     counts = daily_counts(s.company_recent, s.now, BURST_HISTORY_DAYS + 1)
     threshold = burst_threshold(counts[1:])
     if counts[0] > threshold:
-        return Signal("company_burst", HOLD, f"{counts[0]} avis en 24 h (seuil {threshold:g})")
+        detail = f"{counts[0]} avis en 24 h (seuil {threshold:g})"
+        return Signal("company_burst", HOLD, detail, tuple(s.company_last_day))
     return None
 
 
 def check_same_network(s: Submission) -> Signal | None:
     if s.same_network_30d >= SAME_NETWORK_COUNT:
-        return Signal("same_network", HOLD, f"{s.same_network_30d} avis en 30 jours")
+        detail = f"{s.same_network_30d} avis en 30 jours"
+        return Signal("same_network", HOLD, detail, tuple(s.same_network_ids))
     return None
 
 
@@ -195,6 +194,17 @@ def check_same_ip(s: Submission) -> Signal | None:
     if s.same_ip_24h > SAME_IP_PER_DAY:
         return Signal("same_ip_daily", HOLD, f"{s.same_ip_24h} avis en 24 h")
     return None
+
+
+def check_ring(s: Submission) -> Signal | None:
+    partners, companies, ids = ring_members(s.author_id, s.co_reviews)
+    if not partners:
+        return None
+    detail = (
+        f"{len(partners) + 1} comptes, {len(companies)} entreprises en commun "
+        f"en {RING_WINDOW_DAYS} jours"
+    )
+    return Signal("review_ring", HOLD, detail, ids)
 
 
 def check_incentive(s: Submission) -> Signal | None:
@@ -214,11 +224,20 @@ def check_insider(s: Submission) -> Signal | None:
     email_domain = (s.author_email or "").rpartition("@")[2].lower()
     if domain and (email_domain == domain or email_domain.endswith("." + domain)):
         return Signal("insider_domain", HOLD, email_domain)
+    if s.was_representative:
+        return Signal("insider_former_representative", HOLD)
     return None
 
 
 TEXT_CHECKS = (check_insider, check_duplicates, check_incentive)
-ALL_CHECKS = (*TEXT_CHECKS, check_new_account, check_burst, check_same_network, check_same_ip)
+ALL_CHECKS = (
+    *TEXT_CHECKS,
+    check_new_account,
+    check_burst,
+    check_same_network,
+    check_same_ip,
+    check_ring,
+)
 
 
 def evaluate(s: Submission) -> Verdict:

@@ -1,51 +1,87 @@
-"""CompanyStats upkeep: each review change applies its delta atomically in SQL (RELIABILITY M4)."""
+"""Company summaries: each review change applies its delta atomically in SQL (RELIABILITY M4).
 
+The arithmetic lives in rating.scores.contribution (pure); here it meets the database:
+- `record_change` (in the caller's transaction): lock the company's summary row, read its
+  `window_from`, then `col = col + :d` on CompanyStats and `count = count + :d` upserts on
+  CompanyBucket. Never a read-modify-write of a counter in Python.
+- `load_summaries` / `window_sums`: the stored figures, corrected by the few reviews between
+  `window_from` and the window asked for (none when the daily job is up to date).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rating import scoring, search
 from rating.db import utcnow
-from rating.models import CompanyStats, Review
+from rating.models import CompanyBucket, CompanyStats, Review
+from rating.models.review import CRITERIA
+from rating.scores.contribution import (
+    COLUMNS,
+    EMPTY,
+    Bucket,
+    Contribution,
+    ReviewState,
+    Summary,
+    gap,
+    net_delta,
+    window_part,
+)
+from rating.scores.contribution import contribution as share
+
+FACT_FIELDS = ("hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost")
 
 
-def rated(review: Review) -> scoring.RatedReview:
-    return scoring.RatedReview(review.experience_date, review.stars, review.criteria())
-
-
-def contribution(review: Review) -> dict[str, float]:
-    """What `review`, in its current state, adds to its company's stats (zeros unless published)."""
-    if review.status != "published":
-        return scoring.stats_contribution(None)
+def state(review: Review) -> ReviewState:
+    """The review as the summary sees it (its reply delay counts once it is published)."""
     reply = review.reply
-    delay = None
+    seconds = None
     if reply is not None and review.published_at is not None:
-        delay = max((reply.created_at - review.published_at).total_seconds() / 3600, 0.0)
-    return scoring.stats_contribution(
-        rated(review), reply_delay_hours=delay, solved_after_reply=review.solved_after_reply
+        seconds = (reply.created_at - review.published_at).total_seconds()
+    return ReviewState(
+        status=review.status,
+        status_reason=review.status_reason,
+        experience_date=review.experience_date,
+        stars=review.stars,
+        criteria=review.criteria(),
+        **{name: getattr(review, name) for name in FACT_FIELDS},
+        reply_seconds=seconds,
+        solved_after_reply=review.solved_after_reply,
     )
 
 
-def ensure_row(session: Session, company_id: int) -> None:
-    """Create the company's stats row if missing, without racing another transaction."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(CompanyStats).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(CompanyStats).on_conflict_do_nothing()
-    else:  # pragma: no cover - only the two supported databases
-        stmt = insert(CompanyStats)
-    session.execute(stmt.values(company_id=company_id, updated_at=utcnow()))
+def contribution(review: Review) -> Contribution:
+    """What `review`, in its current state, adds to its company's summary."""
+    return share(state(review))
 
 
-def apply_delta(session: Session, company_id: int, delta: dict[str, float]) -> None:
+def dialect_insert(session: Session, table):
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(name)  # pragma: no cover - only the two supported databases
+
+
+def ensure_row(session: Session, company_id: int, today: date | None = None) -> None:
+    """Create the company's summary row if missing, without racing another transaction.
+
+    A new row's window starts where the 36-month window starts today: older reviews are
+    outside it (and a review published later with an older date is not counted).
+    """
+    start = scoring.window_start(today or date.today())
+    stmt = dialect_insert(session, CompanyStats).on_conflict_do_nothing()
+    session.execute(stmt.values(company_id=company_id, window_from=start, updated_at=utcnow()))
+
+
+def add_columns(session: Session, company_id: int, columns: Mapping[str, float]) -> None:
     """`col = col + :d` for each changed column, in one UPDATE (no lost update under load)."""
-    if not delta:
-        return
-    ensure_row(session, company_id)
-    values = {name: getattr(CompanyStats, name) + amount for name, amount in delta.items()}
+    values = {name: getattr(CompanyStats, name) + amount for name, amount in columns.items()}
     values.update(version=CompanyStats.version + 1, updated_at=utcnow())
     # "fetch" refreshes a CompanyStats already loaded in this session (RETURNING).
     session.execute(
@@ -54,11 +90,54 @@ def apply_delta(session: Session, company_id: int, delta: dict[str, float]) -> N
     )
 
 
-def record_change(session: Session, review: Review, before: dict[str, float]) -> None:
-    """Apply the difference between `before` and the review's current contribution."""
+def add_buckets(session: Session, rows: Iterable[tuple[int, Bucket, int]]) -> None:
+    """`count = count + :d` on (company, metric, bucket), inserting missing buckets."""
+    values = [
+        {"company_id": company_id, "metric": metric, "bucket": bucket, "count": amount}
+        for company_id, (metric, bucket), amount in rows
+        if amount
+    ]
+    if not values:
+        return
+    stmt = dialect_insert(session, CompanyBucket)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["company_id", "metric", "bucket"],
+        set_={"count": CompanyBucket.count + stmt.excluded["count"]},
+    )
+    session.execute(stmt, values)
+
+
+def apply_change(session: Session, company_id: int, before: Contribution, after: Contribution):
+    """Move the company's summary from a review's `before` share to its `after` share."""
+    if before == after:
+        return
+    ensure_row(session, company_id)
+    session.info.get(_ROWS, {}).pop(company_id, None)  # may have been cached as missing
+    # The row lock orders us with `scores expire`, which moves window_from.
+    window_from = session.scalar(
+        select(CompanyStats.window_from)
+        .where(CompanyStats.company_id == company_id)
+        .with_for_update()
+    )
+    columns, counts = net_delta(before, after, window_from)
+    if columns or counts:
+        add_columns(session, company_id, columns)
+        add_buckets(session, ((company_id, key, n) for key, n in counts.items()))
+
+
+def record_change(session: Session, review: Review, before: Contribution | Mapping) -> None:
+    """Apply the difference between `before` and the review's current share.
+
+    `before` is `contribution(review)` taken before the change; a mapping of zeros (the
+    older `scoring.stats_contribution(None)`) means the review was not counted yet.
+    """
+    if not isinstance(before, Contribution):
+        if any(before.values()):
+            raise ValueError("pass contribution(review) as `before`")
+        before = EMPTY
     session.flush()
     session.refresh(review, ["reply"])
-    apply_delta(session, review.company_id, scoring.stats_delta(before, contribution(review)))
+    apply_change(session, review.company_id, before, contribution(review))
 
 
 def queue_search(session: Session, company_id: int) -> None:
@@ -66,30 +145,120 @@ def queue_search(session: Session, company_id: int) -> None:
     search.queue_company(session, company_id)
 
 
-def window_sums(session: Session, company_id: int, today: date) -> scoring.Sums:
-    """Epoch-scaled sums of the published reviews inside the 36-month window.
+def _row_summary(row: CompanyStats | None) -> Summary:
+    if row is None:
+        return Summary()
+    return Summary(columns={name: getattr(row, name) or 0 for name in COLUMNS})
 
-    The stored sums cover every published review; the few older than the window are
-    subtracted here (one indexed query that is usually empty).
+
+_ROWS = "rating.summary_rows"  # session.info key: summary rows loaded by this transaction
+
+
+def _stats_rows(session: Session, company_ids: list[int]) -> dict[int, CompanyStats]:
+    """Summary rows, loaded once per transaction (a page reads them from several places).
+
+    Rows the caller already loaded in this session are used as they are. The session keeps
+    them until its transaction ends (`_forget_rows`); our own updates refresh them
+    (synchronize_session="fetch").
     """
-    stats = session.get(CompanyStats, company_id)
-    if stats is None:
-        return scoring.Sums()
-    stored = scoring.Sums(
-        weight=stats.sum_weight,
-        weighted_stars=stats.sum_weighted_stars,
-        reception_weight=stats.reception_weight,
-        reception_weighted=stats.reception_weighted,
-        after_sales_weight=stats.after_sales_weight,
-        after_sales_weighted=stats.after_sales_weighted,
-        count=stats.review_count,
-    )
-    old = session.scalars(
-        select(Review).where(
-            Review.company_id == company_id,
+    kept = session.info.setdefault(_ROWS, {})
+    for company_id in company_ids:
+        if company_id not in kept:  # already loaded by the caller (identity map)?
+            found = session.identity_map.get(session.identity_key(CompanyStats, company_id))
+            if found is not None:
+                kept[company_id] = found
+    missing = [company_id for company_id in company_ids if company_id not in kept]
+    if missing:
+        stmt = select(CompanyStats).where(CompanyStats.company_id.in_(missing))
+        rows = session.scalars(stmt.execution_options(populate_existing=True))
+        kept.update({company_id: None for company_id in missing})
+        kept.update((row.company_id, row) for row in rows)
+    return {cid: kept[cid] for cid in company_ids if kept[cid] is not None}
+
+
+def summary_row(session: Session, company_id: int) -> CompanyStats | None:
+    """The company's CompanyStats row (None without one), loaded once per transaction."""
+    return _stats_rows(session, [company_id]).get(company_id)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rows(session: Session, *_args) -> None:
+    session.info.pop(_ROWS, None)
+
+
+def gap_states(
+    session: Session, company_ids: list[int], low: date, high: date
+) -> dict[int, list[ReviewState]]:
+    """Published reviews of those companies dated low <= d < high (window part only)."""
+    rows = session.execute(
+        select(Review.company_id, Review.experience_date, Review.stars)
+        .add_columns(*(getattr(Review, n) for n in (*CRITERIA, *FACT_FIELDS)))
+        .where(
+            Review.company_id.in_(company_ids),
             Review.status == "published",
-            Review.experience_date < scoring.window_start(today),
+            Review.experience_date >= low,
+            Review.experience_date < high,
         )
     )
-    expired = sum((scoring.review_sums(rated(review)) for review in old), scoring.Sums())
-    return stored - expired
+    found: dict[int, list[ReviewState]] = defaultdict(list)
+    for company_id, day, stars, *values in rows:
+        criteria = dict(zip(CRITERIA, values[: len(CRITERIA)], strict=True))
+        facts = dict(zip(FACT_FIELDS, values[len(CRITERIA) :], strict=True))
+        found[company_id].append(ReviewState("published", day, stars, criteria, **facts))
+    return found
+
+
+def _correct_windows(
+    session: Session, summaries: dict[int, Summary], starts: dict[int, date], today: date
+) -> None:
+    """Bring each summary's window from its stored `window_from` to today's window."""
+    groups: dict[tuple[date, date, int], list[int]] = defaultdict(list)
+    for company_id, window_from in starts.items():
+        needed = gap(window_from, today)
+        if needed is not None:
+            groups[needed].append(company_id)
+    for (low, high, sign), company_ids in groups.items():
+        for company_id, states in gap_states(session, company_ids, low, high).items():
+            for review in states:
+                summaries[company_id].add(*window_part(share(review)), sign=sign)
+
+
+def load_summaries(
+    session: Session, company_ids: Iterable[int], today: date, *, with_buckets: bool = True
+) -> dict[int, Summary]:
+    """Summaries of these companies for `today`'s window (empty ones for companies without)."""
+    ids = sorted(set(company_ids))
+    rows = _stats_rows(session, ids)
+    summaries = {company_id: _row_summary(rows.get(company_id)) for company_id in ids}
+    if with_buckets and rows:
+        stmt = select(
+            CompanyBucket.company_id,
+            CompanyBucket.metric,
+            CompanyBucket.bucket,
+            CompanyBucket.count,
+        ).where(CompanyBucket.company_id.in_(list(rows)), CompanyBucket.count != 0)
+        for company_id, metric, lower, count in session.execute(stmt):
+            summaries[company_id].buckets[(metric, lower)] = count
+    starts = {company_id: row.window_from for company_id, row in rows.items()}
+    _correct_windows(session, summaries, starts, today)
+    return summaries
+
+
+def load_summary(session: Session, company_id: int, today: date) -> Summary:
+    return load_summaries(session, [company_id], today)[company_id]
+
+
+def window_sums_many(session: Session, company_ids: Iterable[int], today: date) -> dict:
+    """Epoch-scaled sums of the 36-month window for many companies (two queries at most)."""
+    summaries = load_summaries(session, company_ids, today, with_buckets=False)
+    return {company_id: summary.sums() for company_id, summary in summaries.items()}
+
+
+def window_sums(session: Session, company_id: int, today: date) -> scoring.Sums:
+    """Epoch-scaled sums of the company's published reviews inside the 36-month window.
+
+    No query on reviews while `scores expire` is up to date (one small one otherwise).
+    """
+    return window_sums_many(session, [company_id], today)[company_id]

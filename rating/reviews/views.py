@@ -19,6 +19,7 @@ from rating.auth.access import verified_required
 from rating.companies.services import register_page_context
 from rating.db import get_session, utcnow
 from rating.models import Company, Review
+from rating.models.review import LIVE_STATUSES
 from rating.security import client_ip, keyed_hash, limiter, network_prefix
 
 from . import community, fraud, invitations, replies, reports, rules, services, signals
@@ -187,6 +188,9 @@ def edit(review_id: int):
     session, review = get_session(), review_or_404(review_id)
     if review.author_id != current_user.id:
         abort(403)
+    if review.status not in LIVE_STATUSES:
+        flash("Cet avis n'est plus en ligne : il ne peut plus être modifié.", "error")
+        return redirect(url_for("reviews.show", review_id=review.id))
     form = ReviewForm()
     if request.method == "GET":
         form.fill_from(review)
@@ -230,6 +234,8 @@ def withdraw(review_id: int):
 def solved(review_id: int):
     """After the company's reply, the author says whether the problem is now solved."""
     session, review = get_session(), review_or_404(review_id, public=True)
+    if review.author_id != current_user.id:
+        abort(403)  # access first: a stranger learns nothing from the form's checks
     form = SolvedForm()
     if not form.validate_on_submit() or form.solved.data not in ("yes", "no"):
         flash("Répondez par oui ou par non.", "error")
@@ -265,6 +271,10 @@ def reply(review_id: int):
             add_errors(form, exc.reasons)
         else:
             flash("La réponse est publiée.")
+            # A fixed choice, never a URL: the dashboard's forms send next=dashboard.
+            if request.values.get("next") == "dashboard":
+                target = url_for("dashboard.company", slug=review.company.slug)
+                return redirect(target + "#a-repondre")
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/reply.html", form=form, card=community.card(review))
 

@@ -1,0 +1,406 @@
+"""Fraud benchmark: a generated history of genuine reviews with injected attacks, posted one
+by one through the real service (rating.reviews.services.submit_review) on a new SQLite file.
+
+    .venv/bin/python -m bench.fraud          # 300 companies, 180 days; writes BENCHMARKS.md
+    .venv/bin/python -m bench.fraud --companies 40 --genuine 900 --days 120 --attacks 0.3 --no-write
+
+Each review is submitted at its own simulated time (`now=`), with the keyed hashes of its
+address and /24 or /64 network that the view would compute. Measured: the share of injected
+reviews held or refused (recall, target ≥ 90 %), the share of genuine ones held (target
+≤ 2 %), per attack and per signal, and the time per submission. Rewrites only the
+"## Fraud" section of BENCHMARKS.md.
+"""
+
+import argparse
+import os
+import platform
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select
+
+from rating import create_app
+from rating.db import Base, get_session
+from rating.demo.names import SECTORS
+from rating.models import (
+    AuditCampaign,
+    CampaignAuditor,
+    CampaignCompany,
+    Company,
+    Membership,
+    Methodology,
+    Review,
+    Sector,
+    User,
+)
+from rating.reviews import fraud, services, signals
+from rating.reviews.rules import ReviewDraft
+from rating.security import keyed_hash, network_prefix
+
+from . import fraud_attacks
+from .fraud_world import ATTACKS, CAMPAIGNS, genuine, new_world
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RECALL, TARGET_FALSE_POSITIVES = 0.90, 0.02
+
+
+def build_world(seed=7, companies=300, days=180, genuine_count=9000, attacks=1.0):
+    """The whole labelled history; same arguments, same world."""
+    b = new_world(seed, companies, days)
+    genuine(b, genuine_count)
+    for kind in ATTACKS:
+        for campaign in range(1, max(1, round(CAMPAIGNS[kind] * attacks)) + 1):
+            getattr(fraud_attacks, kind)(b, campaign)
+    b.world.events.sort(key=lambda e: e.at)
+    return b.world
+
+
+def load(session, world) -> tuple[list[int], list[int]]:
+    """Insert sectors, companies, accounts and the insiders' roles; return their ids."""
+    sector_ids = {}
+    for slug, name, *_ in SECTORS:
+        sector_ids[slug] = session.scalar(
+            insert(Sector).values(slug=slug, name=name).returning(Sector.id)
+        )
+    rows = [
+        {k: v for k, v in p.row.items() if k in Company.__table__.c}
+        | {"sector_id": sector_ids[p.sector]}
+        for p in world.plans
+    ]
+    company_ids = list(
+        session.scalars(insert(Company).returning(Company.id, sort_by_parameter_order=True), rows)
+    )
+    users = [
+        {
+            "pseudonym": f"membre{i}",
+            "email": a.email,
+            "password_hash": "!",  # nobody signs in: the benchmark calls the service
+            "created_at": a.created_at,
+            "email_verified_at": a.created_at + timedelta(minutes=5),
+        }
+        for i, a in enumerate(world.accounts)
+    ]
+    user_ids = list(
+        session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), users)
+    )
+    session.add(Methodology(version="bench", title="Benchmark", parameters="{}"))
+    session.flush()
+    for i, a in enumerate(world.accounts):
+        if a.membership:
+            company, status = a.membership
+            session.add(
+                Membership(
+                    user_id=user_ids[i],
+                    company_id=company_ids[company],
+                    status=status,
+                    method="admin",
+                    created_at=a.created_at,
+                )
+            )
+        if a.audits is not None:
+            campaign = AuditCampaign(
+                period=f"bench-{i}",
+                methodology_version="bench",
+                seed="0",
+                sample_size=1,
+                author_id=user_ids[i],
+            )
+            campaign.companies = [CampaignCompany(company_id=company_ids[a.audits], draw_rank=1)]
+            campaign.auditors = [CampaignAuditor(user_id=user_ids[i])]
+            session.add(campaign)
+    session.commit()
+    return company_ids, user_ids
+
+
+def draft_of(event) -> ReviewDraft:
+    return ReviewDraft(
+        channel=event.channel,
+        experience_date=(event.at - timedelta(days=event.experience_days)).date(),
+        stars=event.stars,
+        solved=event.solved,
+        title=event.title,
+        body=event.body,
+        own_experience=True,
+    )
+
+
+def post_all(session, world, company_ids, user_ids, *, linked: bool) -> dict:
+    """Submit every event in time order; return what happened to each and the timings."""
+    users = {u.id: u for u in session.scalars(select(User))}
+    companies = {c.id: c for c in session.scalars(select(Company))}
+    hold_linked = fraud.hold_linked if linked else None
+    outcomes, timings, cpu, errors, linked_here = [], [], [], Counter(), 0
+    for event in world.events:
+        author, company = users[user_ids[event.author]], companies[company_ids[event.company]]
+        started, started_cpu = time.perf_counter(), time.process_time()
+        try:
+            review, verdict = services.submit_review(
+                session, author, company, draft_of(event),
+                ip_key=keyed_hash(event.ip), network_key=keyed_hash(network_prefix(event.ip)),
+                now=event.at,
+            )  # fmt: skip
+        except services.ReviewRefused:
+            outcomes.append((event, None, signals.REFUSE, ("refused",)))
+        except services.ReviewRejected as exc:
+            errors[exc.reasons[0][1][:60]] += 1
+            outcomes.append((event, None, "error", ()))
+        else:
+            # Until submit_review calls it itself (then this finds nothing left to hold).
+            held = hold_linked(session, review, verdict, now=event.at) if hold_linked else []
+            if held:
+                linked_here += len(held)
+                session.commit()
+            codes = tuple(s.code for s in verdict.signals)
+            outcomes.append((event, review.id, verdict.decision, codes))
+        timings.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return {
+        "outcomes": outcomes,
+        "timings": timings,
+        "cpu": cpu,
+        "errors": errors,
+        "linked_by_bench": linked_here,
+    }
+
+
+def measure(session, posted: dict) -> dict:
+    """Recall and false positives, per attack kind and per signal, from the final states."""
+    status = dict(session.execute(select(Review.id, Review.status)).all())
+    linked_codes, named = defaultdict(set), set()
+    for review_id, code, detail in session.execute(
+        select(signals_table.c.review_id, signals_table.c.code, signals_table.c.detail)
+    ):
+        named.add(review_id)
+        if detail.startswith(fraud.LINKED_PREFIX):
+            linked_codes[review_id].add(code)
+    kinds = defaultdict(Counter)
+    per_signal = defaultdict(Counter)
+    for event, review_id, decision, codes in posted["outcomes"]:
+        side = "genuine" if event.kind == "genuine" else "injected"
+        row = kinds[event.kind]
+        row["n"] += 1
+        at_submit = decision in (signals.HOLD, signals.REFUSE)
+        final = decision == signals.REFUSE or status.get(review_id) == "pending"
+        row["at_submit"] += at_submit
+        row["final"] += final
+        for code in codes:
+            per_signal[code][side] += 1
+        for code in linked_codes.get(review_id, ()):
+            per_signal[code][side + "_linked"] += 1
+    genuine = kinds.pop("genuine", Counter())
+    injected = sum(kinds.values(), Counter())
+    timings = sorted(posted["timings"])
+    return {
+        "kinds": dict(kinds),
+        "genuine": genuine,
+        "injected": injected,
+        "recall": injected["final"] / max(1, injected["n"]),
+        "recall_at_submit": injected["at_submit"] / max(1, injected["n"]),
+        "false_positives": genuine["final"] / max(1, genuine["n"]),
+        "false_positives_at_submit": genuine["at_submit"] / max(1, genuine["n"]),
+        "signals": dict(per_signal),
+        "errors": posted["errors"],
+        "linked_by_bench": posted["linked_by_bench"],
+        # Held reviews with no named signal (DESIGN: each hold names its signal).
+        "unnamed_holds": sum(1 for i, st in status.items() if st == "pending" and i not in named),
+        "p50_ms": 1000 * statistics.median(timings),
+        "p95_ms": 1000 * timings[int(0.95 * (len(timings) - 1))],
+        "max_ms": 1000 * timings[-1],
+        "cpu_ms": 1000 * statistics.mean(posted["cpu"]),
+    }
+
+
+def run(args) -> dict:
+    """Build the world, load it into a fresh database, post everything, measure.
+
+    The database is a new SQLite file in /tmp unless `args.database_url` names an empty one
+    (the test suite passes its own, SQLite or PostgreSQL).
+    """
+    started = time.perf_counter()
+    world = build_world(args.seed, args.companies, args.days, args.genuine, args.attacks)
+    built = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="fraud-bench-", dir="/tmp") as tmp:
+        app = create_app(
+            {
+                "SECRET_KEY": "fraud-benchmark-secret-key-0123456789abcdef",
+                "DATABASE_URL": getattr(args, "database_url", None)
+                or f"sqlite:///{tmp}/fraud.sqlite",
+                "SEARCH_INDEX_DIR": f"{tmp}/index",
+                "MAIL_OUTBOX_DIR": f"{tmp}/outbox",
+            }
+        )
+        with app.app_context():
+            session = get_session()
+            Base.metadata.create_all(session.get_bind())
+            company_ids, user_ids = load(session, world)
+            posting = time.perf_counter()
+            posted = post_all(session, world, company_ids, user_ids, linked=not args.no_linked)
+            elapsed = time.perf_counter() - posting
+            result = measure(session, posted)
+        app.extensions["rating.engine"].dispose()
+    result.update(
+        companies=len(world.plans), accounts=len(world.accounts), events=len(world.events),
+        build_s=built, post_s=elapsed, linked=not args.no_linked,
+    )  # fmt: skip
+    return result
+
+
+signals_table = Base.metadata.tables["review_signals"]
+
+
+def pct(part: float) -> str:
+    return f"{100 * part:.1f} %"
+
+
+def report(res: dict) -> str:
+    """Markdown tables: per attack kind, per signal, and the totals against the targets."""
+    lines = [
+        f"World: {res['companies']} companies, {res['accounts']:,} accounts, "
+        f"{res['genuine']['n']:,} genuine and {res['injected']['n']:,} injected reviews "
+        f"({res['events']:,} submissions). Linked holds "
+        + (
+            f"on: {res['linked_by_bench']} applied by the benchmark right after the service "
+            "(a check: submit_review already holds them, so 0 is expected)."
+            if res["linked"]
+            else "off (--no-linked)."
+        ),
+        "",
+        "| reviews | n | held or refused at submission | held or refused at the end |",
+        "|---|---|---|---|",
+    ]
+    for kind in ATTACKS:
+        row = res["kinds"].get(kind, Counter())
+        lines.append(
+            f"| {kind} | {row['n']} | {pct(row['at_submit'] / max(1, row['n']))} "
+            f"| {pct(row['final'] / max(1, row['n']))} |"
+        )
+    inj, gen = res["injected"], res["genuine"]
+    lines += [
+        f"| **all injected (recall)** | {inj['n']} | {pct(res['recall_at_submit'])} "
+        f"| **{pct(res['recall'])}** |",
+        f"| **genuine (false positives)** | {gen['n']} | {pct(res['false_positives_at_submit'])} "
+        f"| **{pct(res['false_positives'])}** |",
+        "",
+        "| signal | injected (own) | injected (linked) | genuine (own) | genuine (linked) |",
+        "|---|---|---|---|---|",
+    ]
+    for code, row in sorted(res["signals"].items(), key=lambda item: -sum(item[1].values())):
+        lines.append(
+            f"| {code} | {row['injected']} | {row['injected_linked']} | {row['genuine']} "
+            f"| {row['genuine_linked']} |"
+        )
+    ok = res["recall"] >= TARGET_RECALL and res["false_positives"] <= TARGET_FALSE_POSITIVES
+    lines += [
+        "",
+        f"Time: world built in {res['build_s']:.1f} s; {res['events']:,} submissions in "
+        f"{res['post_s']:.1f} s ({res['events'] / res['post_s']:.0f}/s); per submission "
+        f"p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, max {res['max_ms']:.0f} ms "
+        f"(wall clock, machine shared); CPU {res['cpu_ms']:.1f} ms per submission on average.",
+        f"Targets (recall ≥ 90 %, genuine held ≤ 2 %): **{'met' if ok else 'MISSED'}**.",
+    ]
+    if res["errors"]:
+        lines.append(f"Submissions refused with a form error: {dict(res['errors'])}.")
+    return "\n".join(lines)
+
+
+SECTION_RE = re.compile(r"^## Fraud\n.*?(?=^## |\Z)", re.S | re.M)
+
+
+def write_section(body: str, command: str) -> None:
+    """Replace only the "## Fraud" section of BENCHMARKS.md (the file is shared)."""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\n"
+    machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+    section = (
+        "## Fraud\n\n"
+        "<!-- Written by bench/fraud.py; owned by the fraud benchmark. -->\n"
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}.\n"
+        f"Command: `{command}`.\n\n"
+        f"{body}\n\n{NOTES}\n\n"
+    )
+    if SECTION_RE.search(text):
+        text = SECTION_RE.sub(lambda _: section, text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text)
+
+
+NOTES = """How the world is made (bench/fraud_world.py, fraud_attacks.py, fraud_texts.py; seeded):
+- Companies from the demo generator (sectors, popularity, hidden quality). Genuine reviews
+  follow popularity over the whole period, from accounts older than 24 h (a brand-new
+  account's review is held by design, DESIGN.md), 75 % from the account's home /24 or /64,
+  25 % from a pool of 300 mobile-carrier /24s shared by everyone (CGNAT). Texts: the demo
+  phrase banks plus personal details, word choices and sentence order; 2 % are short generic
+  texts ("Personnel très aimable, je recommande !"), 1.2 % mention a voucher received as
+  compensation for the problem: the honest sources of false positives.
+- Attacks, in the last 90 days, each with only its own tell (fake accounts are 3–300 days
+  old, on fresh networks, with varied texts): burst (15–30 reviews of one company in 2–8 h),
+  network (4–8 accounts of one /24 or /64 on one company within 1–20 days), ring (4–6
+  accounts × the same 3–5 companies within 72 h), near-duplicate (3–6 lightly edited copies,
+  one company or several), incentive (a reward tied to the review, 20 phrasings), insider
+  (representative or auditor: refused; company e-mail domain or former representative:
+  held), new account (< 24 h).
+
+What changed to meet the targets (rating/reviews/signals.py, wording.py, fraud.py):
+- Linked holds: a group signal (burst, same network, ring, copied text) only fires once the
+  group is big enough, after its first members were published. The signal now carries the
+  ids of those earlier reviews and `fraud.hold_linked` puts them back in moderation, each
+  with the signal's code and "lié à l'avis n° X" (history row "held", score updated).
+  `submit_review` calls `fraud.hold_linked` before its commit; the benchmark calls it again
+  right after the service as a check, and reports how many it still found (0 expected).
+- New signals: `review_ring` (F10: the author and ≥ 2 other accounts each reviewed ≥ 3 of the
+  same companies within 7 days) and `insider_former_representative` (F8, held).
+- Incentive wording (F7): a reward named in the same sentence as the review it pays for
+  ("pour cet avis", "si je laissais 5 étoiles", "contre une évaluation"); a voucher named as
+  compensation for the problem in a sentence that does not speak of the review no longer
+  counts.
+- Near-duplicates (F6) screened by a 64-value sketch of each text, cached per fingerprint:
+  the exact Jaccard ≥ 0.8 still decides, on the few candidates. Each submission compared
+  its text with up to 2,000 recent texts in Python (~0.35 s at that size).
+
+Before / after on the same small world (`--seed 7 --companies 40 --days 120 --genuine 900
+--attacks 0.3`, 150 injected): recall **50.7 % → 100 %** (burst 75 → 100, network 64.7 → 100,
+ring 4.2 → 100, near-duplicate 75 → 100, incentive 25 → 100, insider and new account 100);
+genuine held **1.9 % → 1.1 %** (incentive wording on compensation vouchers: 14 → 0; burst
+windows: 3 → 10 with the linked holds); CPU per submission ~125 ms → ~30 ms.
+
+Caveat: the attacks and the signals were written together, each attack carrying the tell its
+signal looks for, so 100 % says the signals do what they are designed for, not that unseen
+fraud is caught. The genuine side is the softer figure: it depends on how often real
+customers share a network, write short generic texts or mention vouchers, which this
+generator can only guess.
+
+Not caught, by construction (not measured): a ring spread over more than 7 days, a burst
+kept at or under the company's threshold every 24 h, one network spreading its reviews over
+many companies (the network signal counts per company), text spun beyond ~35 % of its
+words, a representative's personal account on another network (no device or login link is
+kept long enough to tie them)."""
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--companies", type=int, default=300)
+    parser.add_argument("--days", type=int, default=180)
+    parser.add_argument("--genuine", type=int, default=9000)
+    parser.add_argument("--attacks", type=float, default=1.0, help="share of the campaigns")
+    parser.add_argument("--no-linked", action="store_true", help="measure without linked holds")
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    res = run(args)
+    body = report(res)
+    print(body)
+    if not args.no_write:
+        command = " ".join(["python -m bench.fraud", *(sys.argv[1:] if argv is None else argv)])
+        write_section(body, f".venv/bin/{command}")
+        print("BENCHMARKS.md: section ## Fraud updated.")
+
+
+if __name__ == "__main__":
+    main()

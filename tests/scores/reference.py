@@ -1,0 +1,111 @@
+"""The community block computed the slow way, scanning every review (the pre-summary code).
+
+The summaries must give the same page: the same score, counts, rates and ledger, and the
+medians the histograms promise (rating.scores.buckets: exact under the caps).
+"""
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+
+from rating import scoring
+from rating.models import Reply, Report, Review
+from rating.reviews import rules
+from rating.scores import buckets
+
+
+def _median(metric: str, values) -> float | None:
+    scale = buckets.SCALES[metric]
+    return buckets.median(scale, buckets.histogram(scale, values))
+
+
+def reference(session, company_id: int, today: date) -> dict:
+    """Plain values of the community block, from the rows."""
+    reviews = session.scalars(select(Review).where(Review.company_id == company_id)).all()
+    published = [r for r in reviews if r.status == "published"]
+    inside = [r for r in published if r.experience_date >= scoring.window_start(today)]
+    rated = [scoring.RatedReview(r.experience_date, r.stars, r.criteria()) for r in published]
+    replies = {
+        reply.review_id: reply
+        for reply in session.scalars(select(Reply).where(Reply.company_id == company_id))
+    }
+    delays = [
+        (replies[r.id].created_at - r.published_at).total_seconds()
+        for r in published
+        if r.id in replies and r.published_at is not None
+    ]
+    answered = [
+        r.solved_after_reply
+        for r in published
+        if r.id in replies and r.published_at and r.solved_after_reply is not None
+    ]
+    humans = [r.human_reached for r in inside if r.human_reached is not None]
+    costs = [r.phone_cost for r in inside if r.phone_cost is not None]
+    statuses = Counter(r.status for r in reviews)
+    refused = Counter(
+        rules.REFUSAL_REASONS.get(r.status_reason or "", "Autre motif")
+        for r in reviews
+        if r.status in ("rejected", "removed")
+    )
+    reports = session.execute(
+        select(Report.status, func.count())
+        .where(Report.company_id == company_id)
+        .group_by(Report.status)
+    ).all()
+    minutes = [max(int(s // 60), 0) for s in delays]
+    reply_median = _median("reply", minutes)
+    return {
+        "score": scoring.community_score(rated, today),
+        "total": len(published),
+        "distribution": {n: sum(r.stars == n for r in published) for n in range(1, 6)},
+        "reply_rate": scoring.rate(len(delays), len(published)),
+        "median_reply_hours": None if reply_median is None else reply_median / 60,
+        "solved_after_reply_rate": scoring.rate(sum(answered), len(answered)),
+        "solved_after_reply_answered": len(answered),
+        "facts": {
+            "hold_minutes": _median("hold", [r.hold_minutes for r in inside]),
+            "contacts_count": _median("contacts", [r.contacts_count for r in inside]),
+            "resolution_days": _median("resolution", [r.resolution_days for r in inside]),
+            "human_reached_rate": scoring.rate(sum(humans), len(humans)),
+            "human_reached_answers": len(humans),
+            "surcharged_rate": scoring.rate(costs.count("surcharged"), len(costs)),
+            "phone_cost_answers": len(costs),
+        },
+        "ledger": {
+            "received": len(reviews),
+            "published": statuses["published"],
+            "pending": statuses["pending"],
+            "rejected": statuses["rejected"],
+            "removed": statuses["removed"],
+            "refused_by_reason": sorted(refused.items(), key=lambda item: (-item[1], item[0])),
+            "reported_by_company": sum(n for _, n in reports),
+            "reported_upheld": sum(n for status, n in reports if status == "upheld"),
+            "withdrawn": statuses["withdrawn"],
+        },
+    }
+
+
+def as_compared(summary: dict) -> dict:
+    """The community_summary() values that `reference` also computes."""
+    ledger = dict(summary["ledger"])
+    # Equal counts may come in either order: compare them sorted the same way.
+    ledger["refused_by_reason"] = sorted(
+        ledger["refused_by_reason"], key=lambda item: (-item[1], item[0])
+    )
+    return {
+        "score": summary["score"],
+        "total": summary["total"],
+        "distribution": {bar.stars: bar.count for bar in summary["bars"]},
+        **{
+            key: summary[key]
+            for key in (
+                "reply_rate",
+                "median_reply_hours",
+                "solved_after_reply_rate",
+                "solved_after_reply_answered",
+                "facts",
+            )
+        },
+        "ledger": ledger,
+    }

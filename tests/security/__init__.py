@@ -1,0 +1,1 @@
+"""Security corpora: open redirects, CSRF, secrets in logs, headers and cookies, fraud."""

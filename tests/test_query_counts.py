@@ -1,0 +1,130 @@
+"""No N+1: each main page runs a fixed, small number of SQL statements.
+
+Statements are counted on the engine (`before_cursor_execute`), transaction control left
+out (SQLite's BEGIN is ours, PostgreSQL's is implicit). A company page costs the same with
+5 and with 60 reviews. A page above its bound fails here on purpose, with the count.
+"""
+
+import random
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event
+
+from rating.db import get_session
+from rating.models import Reply
+from rating.reviews import stats
+from rating.search import rebuild
+from tests.audit.builders import auditor, campaign, publish
+from tests.factories import make_company, make_membership, make_review, make_sector, make_user
+
+BOUND = 12  # statements per page
+CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def _add_reviews(session, company, count: int, rep, rng: random.Random) -> None:
+    for n in range(count):
+        review = make_review(
+            session,
+            company=company,
+            stars=rng.randint(1, 5),
+            experience_date=date.today() - timedelta(days=rng.randint(0, 900)),
+            hold_minutes=rng.randint(0, 90),
+            contacts_count=rng.randint(1, 6),
+            courtesy=rng.randint(1, 5),
+            resolution=rng.randint(1, 5),
+            title=f"Avis {n}",
+        )
+        if n % 2:
+            session.add(
+                Reply(review_id=review.id, company_id=company.id, author_id=rep.id, body="Merci.")
+            )
+        stats.record_change(session, review, stats.EMPTY)
+
+
+@pytest.fixture
+def world(app):
+    """Télécoms: a company of 5 reviews, one of 60 and 10 more; Banque: 12 and 1 reviews.
+
+    Both sectors audited, everything indexed.
+    """
+    with app.app_context():
+        session = get_session()
+        rng = random.Random(4)
+        sector = make_sector(session, slug="telecoms", name="Télécoms")
+        small = make_company(session, sector=sector, slug="petite", name="Petite Télécom")
+        large = make_company(session, sector=sector, slug="grande", name="Grande Télécom")
+        rep = make_user(session)
+        for company in (small, large):
+            make_membership(session, rep, company)
+        _add_reviews(session, small, 5, rep, rng)
+        _add_reviews(session, large, 60, rep, rng)
+        for n in range(10):
+            other = make_company(session, sector=sector, slug=f"telecom-{n}", name=f"Télécom {n}")
+            _add_reviews(session, other, 1, rep, rng)
+        banks = make_sector(session, slug="banque", name="Banque")
+        for n, count in enumerate((12, 1)):  # one of them ranked (>= 10 reviews), as in Télécoms
+            bank = make_company(session, sector=banks, name=f"Banque {n}")
+            _add_reviews(session, bank, count, rep, rng)
+        author, reviewer = auditor(session), auditor(session)
+        drawn = campaign(session, author, [sector, banks], per_sector=2)
+        publish(session, drawn, author, reviewer)
+        session.commit()
+    rebuild(app)
+    return app
+
+
+def count_statements(app, client, url: str) -> int:
+    """Statements of one GET of `url` (after a first one that warms caches)."""
+    assert client.get(url).status_code == 200, url
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(CONTROL):
+            seen.append(statement)
+
+    engine = app.extensions["rating.engine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+PAGES = ["/", "/companies", "/grades", "/api/v1/companies"]
+# (url, with few items, with many): lists must not cost more with more items on them.
+LISTS = [
+    ("/sectors/{}", "banque", "telecoms"),
+    ("/search?q={}", "banque", "telecom"),
+    ("/api/v1/companies?q={}", "banque", "telecom"),
+    ("/api/v1/companies?sector={}", "banque", "telecoms"),
+]
+PER_COMPANY = [
+    "/companies/{}",
+    "/companies/{}/avis",
+    "/api/v1/companies/{}",
+    "/api/v1/companies/{}/reviews",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_runs_a_bounded_number_of_statements(world, client, url):
+    count = count_statements(world, client, url)
+    assert count <= BOUND, f"{url}: {count} SQL statements (bound {BOUND})"
+
+
+@pytest.mark.parametrize(("url", "few", "many"), LISTS)
+def test_lists_cost_the_same_with_2_and_12_companies(world, client, url, few, many):
+    small = count_statements(world, client, url.format(few))
+    large = count_statements(world, client, url.format(many))
+    assert small == large, f"{url}: {small} statements for 2 companies, {large} for 12"
+    assert large <= BOUND, f"{url}: {large} SQL statements (bound {BOUND})"
+
+
+@pytest.mark.parametrize("url", PER_COMPANY)
+def test_company_pages_cost_the_same_with_5_and_60_reviews(world, client, url):
+    small = count_statements(world, client, url.format("petite"))
+    large = count_statements(world, client, url.format("grande"))
+    assert small == large, f"{url}: {small} statements with 5 reviews, {large} with 60"
+    assert large <= BOUND, f"{url}: {large} SQL statements (bound {BOUND})"
