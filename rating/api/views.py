@@ -1,6 +1,9 @@
-"""GET /api/v1/companies, /api/v1/companies/<slug> and its reviews: read-only, paginated JSON."""
+"""GET /api/v1/companies, /api/v1/companies/<slug> and its reviews: read-only, paginated JSON.
 
-from flask import Blueprint, abort, request
+Also the API's OpenAPI document (/api/v1/openapi.json) and its French page (/api).
+"""
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -11,26 +14,34 @@ from rating.reviews import community
 from rating.search import search_companies
 from rating.security import limiter
 
-from . import serialize
+from . import openapi, serialize
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PER_PAGE = 20
-MAX_PAGE = 10_000
+MAX_PAGE = openapi.MAX_PAGE
+MAX_TEXT_ARG = 120  # slugs are at most 120 characters (Company.slug, Sector.slug)
 
 
 def page_arg() -> int:
     """The `page` parameter: a whole number from 1, else 400 (as JSON, see errors.py)."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # isascii: "²".isdigit() is true but int("²") fails.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE:
         abort(400, description="page")
     return int(raw)
 
 
-@bp.after_request
+def storable(value: str) -> bool:
+    """Whether `value` can be looked up at all (PostgreSQL refuses NUL in text)."""
+    return "\x00" not in value and len(value) <= MAX_TEXT_ARG
+
+
+@bp.after_app_request
 def allow_reading_from_anywhere(response):
-    """Read-only CORS: any site may read the open data, nobody can write through it."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET"
+    """Read-only CORS on every /api/v1 route (the audit's open data too), errors included."""
+    if request.path.startswith(bp.url_prefix + "/"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET"
     return response
 
 
@@ -40,13 +51,18 @@ def companies():
     """Companies, by relevance when `q` is given (same engine as /search), else A–Z."""
     session, page = get_session(), page_arg()
     q, sector = request.args.get("q", "").strip(), request.args.get("sector") or None
-    if sector and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
+    if sector and (
+        not storable(sector)
+        or session.scalar(select(Sector.id).where(Sector.slug == sector)) is None
+    ):
         abort(400, description="sector")
     if q:
         found = search_companies(q, page=page, per_page=PER_PAGE, sector=sector)
-        rows = session.scalars(select(Company).where(Company.id.in_(found.ids))).all()
+        # The engine stops at its last page and answers that one instead: past it, nothing.
+        ids = found.ids if found.page == page else []
+        rows = session.scalars(select(Company).where(Company.id.in_(ids))).all()
         by_id = {c.id: c for c in rows}
-        items, total = [by_id[i] for i in found.ids if i in by_id], found.total
+        items, total = [by_id[i] for i in ids if i in by_id], found.total
     else:
         stmt = select(Company).join(Sector).order_by(Company.name, Company.id)
         if sector:
@@ -56,6 +72,8 @@ def companies():
 
 
 def company_or_404(slug: str) -> Company:
+    if not storable(slug):
+        abort(404)
     company = get_session().scalar(select(Company).where(Company.slug == slug))
     if company is None:
         abort(404)
@@ -86,3 +104,21 @@ def company_reviews(slug: str):
     )
     rows, total = paginate(session, stmt, page, PER_PAGE)
     return {"items": [serialize.review_item(r) for r in rows], "total": total, "page": page}
+
+
+@bp.route("/openapi.json", endpoint="openapi")
+def openapi_document():
+    """The OpenAPI 3.1 description of every /api/v1 route and of the badge."""
+    response = jsonify(openapi.document(current_app.config["SITE_URL"]))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def docs():
+    """/api: the endpoints in French, with an example of each."""
+    site_url = current_app.config["SITE_URL"].rstrip("/")
+    return render_template("api/docs.html", endpoints=openapi.endpoints(), site_url=site_url)
+
+
+# /api sits outside the blueprint's /api/v1 prefix; its endpoint is still "api.docs".
+bp.record_once(lambda state: state.app.add_url_rule("/api", "api.docs", docs))

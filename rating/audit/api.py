@@ -10,11 +10,14 @@ from sqlalchemy import select
 
 from ..db import get_session
 from ..models import Company, Publication
+from ..security import limiter
 from .publishing import TEST_FIELDS
 from .queries import grades_for_period, latest_period, periods
 from .views import bp
 
-PERIOD_RE = re.compile(r"^\d{4}-T[1-4]$")
+PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
+API_LIMIT = "120/minute"
+MAX_ID = 2**31 - 1  # larger ids are not integers to PostgreSQL (or SQLite): 404, not 500
 CSV_TESTS = [f for f in TEST_FIELDS if f not in ("company_id",)]
 CHANNELS_CSV = ("phone", "email", "chat", "social")
 KPIS_CSV = (
@@ -29,8 +32,8 @@ KPIS_CSV = (
 def _period() -> str | None:
     """?period= when well-formed (400 otherwise), else the latest published period."""
     period = request.args.get("period", "").strip()
-    if period and not PERIOD_RE.match(period):
-        abort(400)
+    if period and not PERIOD_RE.fullmatch(period):
+        abort(400, description="period")
     return period or latest_period(get_session())
 
 
@@ -54,6 +57,7 @@ def _cell(value) -> str:
 
 
 @bp.route("/api/v1/grades")
+@limiter.limit(API_LIMIT)
 def api_grades():
     """Published grades of a period (latest when none is given)."""
     period = _period()
@@ -67,6 +71,7 @@ def api_grades():
 
 
 @bp.route("/api/v1/grades.csv")
+@limiter.limit(API_LIMIT)
 def api_grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
@@ -92,7 +97,8 @@ def api_grades_csv():
     return _csv_response(rows, f"notes-{period or 'aucune'}.csv")
 
 
-@bp.route("/api/v1/publications/<int:publication_id>/tests.csv")
+@bp.route(f"/api/v1/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
+@limiter.limit(API_LIMIT)
 def api_tests_csv(publication_id: int):
     """The anonymised tests frozen in a publication: enough to recompute each grade."""
     session = get_session()
@@ -114,6 +120,7 @@ def api_tests_csv(publication_id: int):
 
 
 @bp.route("/api/v1/publications")
+@limiter.limit(API_LIMIT)
 def api_publications():
     """The whole chain: what anyone needs to recompute every hash."""
     chain = get_session().scalars(select(Publication).order_by(Publication.sequence)).all()
@@ -139,6 +146,7 @@ def api_publications():
 
 
 @bp.route("/api/v1/publications.atom")
+@limiter.limit(API_LIMIT)
 def publications_feed():
     """Atom feed of publications, newest first."""
     items = (

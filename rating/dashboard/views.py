@@ -1,5 +1,109 @@
-"""Routes of the dashboard (filled in by the dashboard work)."""
+"""The private company dashboard: scorecard, charts, reviews to answer, invitations, CSV export.
 
-from flask import Blueprint
+Only an active representative of a company sees its dashboard (403 for anyone else signed
+in, a sign-in redirect for visitors, 404 for an unknown slug).
+"""
+
+import logging
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from rating.db import get_session
+from rating.models import Company
+from rating.security import limiter
+
+from . import queries, scorecard
 
 bp = Blueprint("dashboard", __name__)
+security_log = logging.getLogger("rating.security")
+
+
+EXPORT_LIMIT = "20/hour"  # per account; setting DASHBOARD_EXPORT_LIMIT overrides it
+
+
+def user_key() -> str:
+    """The export is limited per account (the route requires sign-in)."""
+    return f"user:{current_user.get_id()}"
+
+
+def export_limit() -> str:
+    return current_app.config.get("DASHBOARD_EXPORT_LIMIT", EXPORT_LIMIT)
+
+
+def represented_company_or_abort(slug: str) -> Company:
+    """The company of `slug` if the signed-in user represents it; 404 unknown, 403 otherwise."""
+    company = get_session().scalar(select(Company).where(Company.slug == slug)) or abort(404)
+    if company.id not in current_user.represented_company_ids():
+        security_log.warning(
+            "authorisation refused: user #%s is not a representative of company #%s (%s)",
+            current_user.id,
+            company.id,
+            request.endpoint,
+        )
+        abort(403)
+    return company
+
+
+@bp.app_template_global()
+def optional_url(endpoint: str, **values) -> str | None:
+    """url_for, or None when a sibling feature's page does not exist (yet) in this build."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.route("/dashboard")
+@login_required
+def index():
+    """The companies the user represents; straight to the scorecard when there is one."""
+    session = get_session()
+    ids = current_user.represented_company_ids()
+    if len(ids) == 1:
+        company = session.get(Company, next(iter(ids)))
+        return redirect(url_for("dashboard.company", slug=company.slug))
+    return render_template(
+        "dashboard/index.html",
+        companies=queries.represented_companies(session, ids) if ids else [],
+        awaiting=queries.awaiting_counts(session, ids) if ids else {},
+        pending=queries.pending_claims(session, current_user.id),
+    )
+
+
+@bp.route("/dashboard/<slug>")
+@login_required
+def company(slug: str):
+    """The scorecard of one represented company."""
+    company = represented_company_or_abort(slug)
+    context = scorecard.scorecard(get_session(), company)
+    return render_template("dashboard/company.html", company=company, **context)
+
+
+@bp.route("/dashboard/<slug>/export.csv")
+@login_required
+@limiter.limit(export_limit, key_func=user_key)
+def export(slug: str):
+    """The company's published reviews and scorecard figures as CSV (UTF-8 BOM, `;`)."""
+    company = represented_company_or_abort(slug)
+    body = scorecard.export_csv(get_session(), company)
+    filename = f"observatoire-{company.slug}.csv"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -7,6 +7,7 @@ import pytest
 from rating import scoring
 from rating.models import Reply
 from rating.reviews import stats
+from rating.search import rebuild
 from tests.factories import make_company, make_review, make_sector, make_user
 
 
@@ -85,3 +86,28 @@ def test_errors_are_json_with_the_right_status(client, world, url, status):
     response = client.get(url)
     assert response.status_code == status
     assert response.is_json and response.json["error"]["status"] == status
+
+
+def test_a_search_page_past_the_engine_last_page_is_empty(app, client, world):
+    rebuild(app)
+    assert client.get("/api/v1/companies?q=lumiere").json["total"] == 1
+    # The engine stops at page 200 and would answer that page again: nothing there.
+    body = client.get("/api/v1/companies?q=lumiere&page=201").json
+    assert body == {"items": [], "total": 1, "page": 201}
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("/api/v1/companies?page=%C2%B2", "Paramètre invalide : page"),  # "²".isdigit()
+        ("/api/v1/companies?sector=a%00b", "Paramètre invalide : sector"),
+        ("/api/v1/grades?period=%D9%A2%D9%A0%D9%A2%D9%A6-T4", "Paramètre invalide : period"),
+        ("/api/v1/companies/a%00b", "Cette page n'existe pas."),
+        ("/api/v1/publications/9223372036854775808/tests.csv", "Cette page n'existe pas."),
+    ],
+)
+def test_odd_input_gets_a_french_client_error_with_cors(client, url, message):
+    response = client.get(url)
+    assert response.status_code in (400, 404)
+    assert response.json["error"]["message"] == message
+    assert response.headers["Access-Control-Allow-Origin"] == "*"

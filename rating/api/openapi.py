@@ -1,0 +1,242 @@
+"""The OpenAPI 3.1 document of the public API, served at /api/v1/openapi.json.
+
+It describes every /api/v1 route (rating/api/views.py and the audit's open data in
+rating/audit/api.py) and the embeddable badge. tests/api checks the document with
+openapi-spec-validator and every real response against it.
+"""
+
+import copy
+
+from .schemas import SCHEMAS, ref
+
+MAX_PAGE = 10_000
+MAX_ID = 2**31 - 1  # PostgreSQL integer
+GRADES_CSV_COLUMNS = [
+    "company_slug",
+    "period",
+    "grade20",
+    "letter",
+    "methodology",
+    "publication_id",
+    *(f"{c}_score" for c in ("phone", "email", "chat", "social")),
+    *(f"{c}_tests" for c in ("phone", "email", "chat", "social")),
+    "accessibility_rate",
+    "median_phone_wait_seconds",
+    "median_email_response_hours",
+    "complete_rate",
+    "mean_courtesy",
+]
+TESTS_CSV_COLUMNS = [
+    "test_id",
+    "company_slug",
+    "channel",
+    "performed_at",
+    "reached",
+    "wait_seconds",
+    "response_hours",
+    "courtesy",
+    "understanding",
+    "accuracy",
+]
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _csv(columns: list[str], description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"text/csv": {"schema": {"type": "string"}, "x-csv-columns": columns}},
+    }
+
+
+def _param(name: str, where: str, schema: dict, description: str, **extra) -> dict:
+    return {"name": name, "in": where, "schema": schema, "description": description, **extra}
+
+
+PARAMETERS = {
+    "page": _param(
+        "page",
+        "query",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        "Numéro de page, à partir de 1 (20 éléments par page). Autre valeur : 400.",
+    ),
+    "slug": _param("slug", "path", {"type": "string"}, "Slug de l'entreprise.", required=True),
+    "period": _param(
+        "period",
+        "query",
+        {"type": "string", "pattern": "^[0-9]{4}-T[1-4]$"},
+        "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée : 400.",
+    ),
+}
+BAD = {"400": {"$ref": "#/components/responses/BadRequest"}}
+MISSING = {"404": {"$ref": "#/components/responses/NotFound"}}
+LIMITED = {"429": {"$ref": "#/components/responses/TooManyRequests"}}
+PARAM = {name: {"$ref": f"#/components/parameters/{name}"} for name in PARAMETERS}
+
+
+def _get(operation_id: str, summary: str, responses: dict, parameters=(), **extra) -> dict:
+    operation = {"operationId": operation_id, "summary": summary, "responses": responses, **extra}
+    if parameters:
+        operation["parameters"] = list(parameters)
+    return {"get": operation}
+
+
+PATHS = {
+    "/api/v1/companies": _get(
+        "listCompanies",
+        "Entreprises, de A à Z ou par pertinence quand `q` est donné.",
+        {"200": _json(ref("CompanyList")), **BAD, **LIMITED},
+        [
+            _param(
+                "q",
+                "query",
+                {"type": "string"},
+                "Recherche plein texte (nom, marque, SIREN, fautes de frappe tolérées). "
+                "Aucune syntaxe de requête n'est interprétée.",
+            ),
+            _param("sector", "query", {"type": "string"}, "Slug d'un secteur. Inconnu : 400."),
+            PARAM["page"],
+        ],
+    ),
+    "/api/v1/companies/{slug}": _get(
+        "getCompany",
+        "Une entreprise : moyens de contact, note de la communauté et notes d'audit.",
+        {"200": _json(ref("CompanyDetail")), **MISSING, **LIMITED},
+        [PARAM["slug"]],
+    ),
+    "/api/v1/companies/{slug}/reviews": _get(
+        "listCompanyReviews",
+        "Avis publiés d'une entreprise, les plus récents d'abord.",
+        {"200": _json(ref("ReviewList")), **BAD, **MISSING, **LIMITED},
+        [PARAM["slug"], PARAM["page"]],
+    ),
+    "/api/v1/grades": _get(
+        "listGrades",
+        "Notes d'audit publiées d'une période (la dernière par défaut).",
+        {"200": _json(ref("GradeList")), **BAD, **LIMITED},
+        [PARAM["period"]],
+    ),
+    "/api/v1/grades.csv": _get(
+        "listGradesCsv",
+        "Les mêmes notes en CSV, une ligne par entreprise.",
+        {"200": _csv(GRADES_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **BAD, **LIMITED},
+        [PARAM["period"]],
+    ),
+    "/api/v1/publications": _get(
+        "listPublications",
+        "La chaîne des publications : de quoi recalculer chaque empreinte.",
+        {"200": _json(ref("PublicationList")), **LIMITED},
+    ),
+    "/api/v1/publications/{publication_id}/tests.csv": _get(
+        "getPublicationTestsCsv",
+        "Les tests anonymisés d'une publication : de quoi recalculer chacune de ses notes.",
+        {"200": _csv(TESTS_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **MISSING, **LIMITED},
+        [
+            _param(
+                "publication_id",
+                "path",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                "Identifiant de la publication (voir /api/v1/publications).",
+                required=True,
+            )
+        ],
+    ),
+    "/api/v1/publications.atom": _get(
+        "publicationsFeed",
+        "Flux Atom des 50 dernières publications.",
+        {
+            "200": {
+                "description": "Flux Atom.",
+                "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+            },
+            **LIMITED,
+        },
+    ),
+    "/api/v1/openapi.json": _get(
+        "getOpenApi",
+        "Ce document.",
+        {"200": _json({"type": "object"})},
+    ),
+    "/companies/{slug}/badge.svg": _get(
+        "getBadge",
+        "Badge SVG à intégrer : note des avis, nombre d'avis et dernière lettre d'audit.",
+        {
+            "200": {
+                "description": "Image SVG (en français), avec un lien vers la page de "
+                "l'entreprise. Mise en cache une heure ; ETag fort.",
+                "headers": {
+                    "ETag": {"schema": {"type": "string"}},
+                    "Cache-Control": {"schema": {"type": "string"}},
+                },
+                "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+            },
+            "304": {"description": "Inchangé depuis l'ETag envoyé dans If-None-Match."},
+            "404": {
+                "description": "Entreprise inconnue : page d'erreur HTML en français.",
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            },
+        },
+        [
+            PARAM["slug"],
+            _param("If-None-Match", "header", {"type": "string"}, "ETag déjà reçu."),
+        ],
+    ),
+}
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Observatoire du service client — API publique",
+        "version": "1.0.0",
+        "summary": "Entreprises, avis, notes d'audit et données ouvertes, en lecture seule.",
+        "description": (
+            "API en lecture seule, sans clé, lisible depuis n'importe quel site (CORS). "
+            "Les erreurs sont en JSON avec un message en français. Les entreprises ne "
+            "peuvent ni acheter ni modifier un avis, une note ou un classement."
+        ),
+    },
+    "paths": PATHS,
+    "components": {
+        "schemas": SCHEMAS,
+        "parameters": PARAMETERS,
+        "responses": {
+            "BadRequest": _error("Paramètre invalide (son nom est dans le message)."),
+            "NotFound": _error("Ressource inconnue."),
+            "TooManyRequests": _error("Trop de requêtes : réessayez plus tard (Retry-After)."),
+        },
+    },
+}
+
+
+def document(site_url: str) -> dict:
+    """The document, with this site as its server."""
+    doc = copy.deepcopy(DOCUMENT)
+    doc["servers"] = [{"url": site_url.rstrip("/") or "/"}]
+    return doc
+
+
+def endpoints() -> list[dict]:
+    """Path, summary and parameters (references resolved) of each route, for the /api page."""
+    listed = []
+    for path, item in PATHS.items():
+        operation = item["get"]
+        params = [
+            PARAMETERS[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+            for p in operation.get("parameters", [])
+        ]
+        listed.append(
+            {
+                "path": path,
+                "summary": operation["summary"],
+                "parameters": [
+                    (p["name"], p["description"]) for p in params if p["in"] != "header"
+                ],
+            }
+        )
+    return listed

@@ -1,0 +1,247 @@
+"""JSON Schemas (OpenAPI 3.1 dialect) of every body the public API returns.
+
+Written out by hand, field by field: the document is the contract, and the tests check
+each real response against it, so a field added or changed in the code without being
+documented here fails the suite. Objects are closed (`additionalProperties: false`).
+"""
+
+from rating.models.audit import AUDIT_CHANNELS, LETTERS
+from rating.models.company import CONTACT_CHANNELS, PHONE_COSTS
+from rating.models.review import CRITERIA, ORIGINS, REVIEW_CHANNELS, SOLVED_VALUES
+
+HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+KPI_NAMES = (
+    "accessibility_rate",
+    "median_phone_wait_seconds",
+    "median_email_response_hours",
+    "complete_rate",
+    "mean_courtesy",
+)
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict, description: str = "") -> dict:
+    """A closed object whose every listed property is required (null when unknown)."""
+    schema = {
+        "type": "object",
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def nullable(schema: dict) -> dict:
+    """OpenAPI 3.1: `type: [..., "null"]` (an enum must list null too)."""
+    if "$ref" in schema:
+        return {"anyOf": [schema, {"type": "null"}]}
+    out = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def text(description: str = "") -> dict:
+    return {"type": "string", "description": description} if description else {"type": "string"}
+
+
+def integer(minimum: int | None = None, maximum: int | None = None) -> dict:
+    schema: dict = {"type": "integer"}
+    if minimum is not None:
+        schema["minimum"] = minimum
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return schema
+
+
+def number(minimum: float, maximum: float | None = None, description: str = "") -> dict:
+    schema: dict = {"type": "number", "minimum": minimum}
+    if maximum is not None:
+        schema["maximum"] = maximum
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def page_of(item: str, description: str) -> dict:
+    return obj(
+        {
+            "items": array(ref(item)),
+            "total": integer(0),
+            "page": integer(1),
+        },
+        description,
+    )
+
+
+COMPANY_ITEM = {
+    "slug": text("Identifiant stable dans les URL."),
+    "name": text(),
+    "sector": text("Slug du secteur."),
+    "sector_name": text(),
+    "city": text("Vide si inconnue."),
+    "region": text("Vide si inconnue."),
+}
+
+SCHEMAS = {
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "status": integer(400, 599),
+                    "message": text("Message en français, destiné à un humain."),
+                }
+            )
+        },
+        "Toute erreur de l'API (400, 404, 429…).",
+    ),
+    "CompanyItem": obj(COMPANY_ITEM, "Une entreprise, forme courte des listes."),
+    "CompanyList": page_of("CompanyItem", "Une page de 20 entreprises au plus."),
+    "ContactPoint": obj(
+        {
+            "channel": {"type": "string", "enum": list(CONTACT_CHANNELS)},
+            "label": text(),
+            "value": text("Numéro, adresse, URL ou identifiant."),
+            "hours": text("Horaires déclarés, texte libre."),
+            "open_evenings": {"type": "boolean", "description": "Ouvert après 19 h."},
+            "open_saturday": {"type": "boolean"},
+            "open_sunday": {"type": "boolean"},
+            "phone_cost": nullable({"type": "string", "enum": list(PHONE_COSTS)}),
+            "declared_at": nullable(DATE_TIME),
+        },
+        "Moyen de contact déclaré par l'entreprise.",
+    ),
+    "ContactCentre": obj(
+        {
+            "city": text(),
+            "country": text(),
+            "languages": text(),
+            "declared": {"const": True, "description": "Toujours auto-déclaré."},
+        }
+    ),
+    "Mediator": obj({"name": text(), "url": nullable(text())}),
+    "Community": obj(
+        {
+            "score": number(1, 5, "Note sur 5 (une décimale) ; 3,0 (l'a priori) sans avis."),
+            "count": integer(0),
+            "distribution": obj({str(n): integer(0) for n in range(1, 6)}),
+            "reception": nullable(number(1, 5)),
+            "after_sales": nullable(number(1, 5)),
+            "reply_rate": nullable(number(0, 1)),
+            "median_reply_hours": nullable(number(0)),
+            "solved_after_reply_rate": nullable(number(0, 1)),
+        },
+        "Note de la communauté (méthodologie v1, avis publiés des 36 derniers mois).",
+    ),
+    "ChannelResult": obj(
+        {
+            "tests": integer(1),
+            "score": number(0, 100),
+            "counts": {"type": "boolean", "description": "Au moins 5 tests : compte dans la note."},
+            "weight": number(0, 1),
+        }
+    ),
+    "Kpis": obj({name: nullable(number(0)) for name in KPI_NAMES}),
+    "Grade": obj(
+        {
+            "company_slug": text(),
+            "company_name": text(),
+            "sector": text(),
+            "period": text("Par exemple 2026-T4."),
+            "grade20": nullable(number(0, 20, "Note sur 20 ; null : données insuffisantes.")),
+            "letter": nullable({"type": "string", "enum": list(LETTERS)}),
+            "status": {"type": "string", "enum": ["published", "insufficient"]},
+            "methodology": text("Version de la méthodologie, par exemple v1."),
+            "publication_id": integer(1),
+            "chain_hash": HEX64,
+            "channels": {
+                "type": "object",
+                "propertyNames": {"enum": list(AUDIT_CHANNELS)},
+                "additionalProperties": ref("ChannelResult"),
+            },
+            "kpis": ref("Kpis"),
+        },
+        "Note d'audit publiée d'une entreprise pour une période.",
+    ),
+    "CompanyDetail": obj(
+        {
+            **COMPANY_ITEM,
+            "legal_name": text(),
+            "aliases": array(text()),
+            "siren": nullable({"type": "string", "pattern": "^[0-9]{9}$"}),
+            "website_domain": nullable(text()),
+            "description": text(),
+            "mediator": nullable(ref("Mediator")),
+            "contact_points": array(ref("ContactPoint")),
+            "contact_centres": array(ref("ContactCentre")),
+            "community": ref("Community"),
+            "audit": obj(
+                {
+                    "latest": nullable(ref("Grade")),
+                    "history": array(ref("Grade")),
+                },
+                "Dernière note et historique, de la plus ancienne à la plus récente.",
+            ),
+        }
+    ),
+    "Reply": obj(
+        {"text": text(), "created_at": DATE_TIME, "updated_at": nullable(DATE_TIME)},
+        "Réponse publique de l'entreprise.",
+    ),
+    "Review": obj(
+        {
+            "id": integer(1),
+            "author": text("Pseudonyme."),
+            "stars": integer(1, 5),
+            "title": text(),
+            "text": text("Numéros de téléphone et adresses e-mail masqués."),
+            "channel": {"type": "string", "enum": list(REVIEW_CHANNELS)},
+            "solved": {"type": "string", "enum": list(SOLVED_VALUES)},
+            "solved_after_reply": nullable({"type": "boolean"}),
+            "experience_date": {"type": "string", "format": "date"},
+            "published_at": nullable(DATE_TIME),
+            "updated_at": nullable(DATE_TIME),
+            "origin": {"type": "string", "enum": list(ORIGINS)},
+            "criteria": obj({name: nullable(integer(1, 5)) for name in CRITERIA}),
+            "reply": nullable(ref("Reply")),
+        },
+        "Un avis publié.",
+    ),
+    "ReviewList": page_of("Review", "Une page de 20 avis au plus, les plus récents d'abord."),
+    "GradeList": obj(
+        {
+            "period": nullable(text("Période affichée ; null si rien n'est publié.")),
+            "periods": array(text()),
+            "total": integer(0),
+            "items": array(ref("Grade")),
+        }
+    ),
+    "Publication": obj(
+        {
+            "id": integer(1),
+            "sequence": integer(1),
+            "period": text(),
+            "methodology": text(),
+            "published_at": DATE_TIME,
+            "supersedes_id": nullable(integer(1)),
+            "correction_reason": nullable(text()),
+            "grades_sha256": HEX64,
+            "tests_sha256": HEX64,
+            "previous_hash": HEX64,
+            "chain_hash": HEX64,
+            "tests_csv": {"type": "string", "format": "uri"},
+        },
+        "Une publication figée, chaînée par hachage à la précédente.",
+    ),
+    "PublicationList": obj({"items": array(ref("Publication"))}),
+}

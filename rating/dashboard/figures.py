@@ -1,0 +1,119 @@
+"""The dashboard's key figures as displayed strings, and the company's place in its sector (pure).
+
+The page and the CSV export print the same `Figure` list, so they cannot disagree.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from rating import scoring
+from rating.reviews.rules import human_delay
+
+MIN_RANKED_REVIEWS = 10  # below this, a company is "non classé" in its sector
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class SectorPosition:
+    """Median score of the ranked companies of the sector and this company's rank (1 = best)."""
+
+    median: float | None
+    rank: int | None  # None: not ranked (fewer than MIN_RANKED_REVIEWS reviews)
+    ranked: int  # companies of the sector that are ranked
+
+
+def sector_position(scores: Mapping[int, tuple[float, int]], company_id: int) -> SectorPosition:
+    """From {company id: (shown score, reviews in window)} of a sector.
+
+    Only companies with at least MIN_RANKED_REVIEWS reviews are ranked and enter the median.
+    Ranks follow the one-decimal scores people see; equal scores share a rank (1, 2, 2, 4).
+    """
+    ranked = {cid: score for cid, (score, count) in scores.items() if count >= MIN_RANKED_REVIEWS}
+    median = scoring.median(ranked.values())
+    rank = None
+    if company_id in ranked:
+        rank = 1 + sum(1 for score in ranked.values() if score > ranked[company_id])
+    return SectorPosition(
+        median=None if median is None else scoring.one_decimal(median),
+        rank=rank,
+        ranked=len(ranked),
+    )
+
+
+def decimal(value: float | None, places: int = 1) -> str:
+    """3.4 → "3,4" (French decimal comma); None → "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def percent(rate: float | None) -> str:
+    """0.854 → "85 %" (rounded half-up); None → "—" (nothing to divide)."""
+    if rate is None:
+        return "—"
+    whole = Decimal(repr(rate * 100)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"{whole} %"
+
+
+def rank_label(position: SectorPosition) -> str:
+    if position.rank is None:
+        return f"non classé (moins de {MIN_RANKED_REVIEWS} avis sur 36 mois)"
+    ordinal = "1er" if position.rank == 1 else f"{position.rank}e"
+    return f"{ordinal} sur {position.ranked}"
+
+
+def audit_label(latest) -> str:
+    """Latest published audit grade in one line (`latest` has letter, grade20, period)."""
+    if latest is None:
+        return "pas encore audité"
+    if latest.letter is None:
+        return f"données insuffisantes ({latest.period})"
+    return f"{latest.letter}, {decimal(latest.grade20)}/20 ({latest.period})"
+
+
+def key_figures(
+    summary: Mapping, awaiting: int, position: SectorPosition, audit_latest=None
+) -> list[Figure]:
+    """Figures of the scorecard; `summary` is rating.reviews.community.community_summary()."""
+    score = summary["score"]
+    not_rated = "pas encore noté"
+    return [
+        Figure("score", "Note de la communauté (sur 5)", decimal(score.score)),
+        Figure("score_count", "Avis comptés dans la note (36 derniers mois)", str(score.count)),
+        Figure("published", "Avis publiés en tout", str(summary["total"])),
+        Figure(
+            "reception",
+            "Accueil (sur 5)",
+            not_rated if score.reception is None else decimal(score.reception),
+        ),
+        Figure(
+            "after_sales",
+            "Service après-vente (sur 5)",
+            not_rated if score.after_sales is None else decimal(score.after_sales),
+        ),
+        Figure("reply_rate", "Taux de réponse", percent(summary["reply_rate"])),
+        Figure(
+            "reply_delay", "Délai médian de réponse", human_delay(summary["median_reply_hours"])
+        ),
+        Figure(
+            "solved_after_reply",
+            "Résolu après la réponse",
+            percent(summary["solved_after_reply_rate"]),
+        ),
+        Figure(
+            "solved_answers",
+            "Auteurs ayant dit si la réponse a résolu le problème",
+            str(summary["solved_after_reply_answered"]),
+        ),
+        Figure("awaiting", "Avis en attente de réponse", str(awaiting)),
+        Figure("sector_median", "Note médiane du secteur (sur 5)", decimal(position.median)),
+        Figure("sector_rank", "Rang dans le secteur", rank_label(position)),
+        Figure("audit", "Dernière note d'audit", audit_label(audit_latest)),
+    ]
