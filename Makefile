@@ -33,6 +33,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 test: install $(NODE_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r rating -ll
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -25,6 +25,11 @@ def init_app(app) -> None:
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"]:
             response.set_cookie(
-                LOCALE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax", httponly=True
+                LOCALE_COOKIE,
+                chosen,
+                max_age=365 * 86400,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config.get("SESSION_COOKIE_SECURE", False),
             )
         return response

@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import ipaddress
 
-from flask import current_app, request
+from flask import abort, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -32,7 +32,20 @@ def init_app(app) -> None:
     """Bind CSRF and the limiter, and add the security headers to every response."""
     csrf.init_app(app)
     limiter.init_app(app)
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
+
+
+def refuse_nul_bytes():
+    """A NUL character is never meaningful here, and PostgreSQL refuses it in text: 404 in a
+    path, 400 in a parameter, before any view reaches the database."""
+    if "\x00" in request.path:
+        abort(404)
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                # The API's 400 names the parameter (see rating.errors).
+                abort(400, description=key.replace("\x00", "") or "?")
 
 
 def add_security_headers(response):

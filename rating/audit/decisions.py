@@ -4,6 +4,8 @@ Approval freezes the tests and grades as canonical JSON, hashes them and chains 
 publication to the previous one, with its grade rows, in one transaction.
 """
 
+import logging
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +24,8 @@ from .services import (
     require_draft_editor,
 )
 
+audit_log = logging.getLogger("rating.audit_log")
+
 
 def submit_campaign(session: Session, campaign: AuditCampaign, user: User) -> None:
     """Hand the draft to a second auditor for approval."""
@@ -34,6 +38,7 @@ def submit_campaign(session: Session, campaign: AuditCampaign, user: User) -> No
     campaign.status = "submitted"
     campaign.submitted_at = utcnow()
     session.commit()
+    audit_log.info("campaign #%s submitted by auditor #%s", campaign.id, user.id)
 
 
 def _require_second_auditor(session: Session, campaign: AuditCampaign, user: User) -> None:
@@ -69,6 +74,7 @@ def refuse_campaign(session: Session, campaign: AuditCampaign, user: User, comme
     campaign.status = "draft"
     campaign.review_comment = comment.strip()
     session.commit()
+    audit_log.info("campaign #%s sent back to draft by auditor #%s", campaign.id, user.id)
 
 
 def reopen_campaign(session: Session, campaign: AuditCampaign, user: User) -> None:
@@ -79,6 +85,7 @@ def reopen_campaign(session: Session, campaign: AuditCampaign, user: User) -> No
         raise AuditRejected([("", "Seule une campagne publiée peut être corrigée.")])
     campaign.status = "draft"
     session.commit()
+    audit_log.info("campaign #%s reopened for a correction by auditor #%s", campaign.id, user.id)
 
 
 def latest_publication_of(session: Session, campaign_id: int) -> Publication | None:
@@ -166,4 +173,12 @@ def approve_campaign(
         raise AuditRejected(
             [("", "Une autre publication vient d'avoir lieu : réessayez.")]
         ) from exc
+    audit_log.info(
+        "campaign #%s approved by auditor #%s: publication #%s (sequence %s%s)",
+        campaign.id,
+        user.id,
+        publication.id,
+        publication.sequence,
+        f", supersedes #{publication.supersedes_id}" if publication.supersedes_id else "",
+    )
     return publication

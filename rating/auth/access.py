@@ -8,9 +8,10 @@ concerns one company must still check `company.id in current_user.represented_co
 import logging
 from functools import wraps
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 
+from . import sessions
 from .sessions import login_manager
 
 security_log = logging.getLogger("rating.security")
@@ -47,6 +48,7 @@ def role_required(*roles: str):
                     request.method,
                     request.endpoint,
                 )
+                g.refusal_logged = True
                 abort(403)
             return view(*args, **kwargs)
 
@@ -74,3 +76,19 @@ def verified_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def log_refusal(response):
+    """Every 403, whichever view decided it, leaves one line in rating.security."""
+    if response.status_code == 403 and not g.get("refusal_logged"):
+        who = f"user #{current_user.id}" if current_user.is_authenticated else "anonymous"
+        security_log.warning(
+            "authorisation refused: %s for %s %s", who, request.method, request.endpoint
+        )
+    return response
+
+
+def init_app(app) -> None:
+    """Flask-Login, and the log line of every refusal."""
+    sessions.init_app(app)
+    app.after_request(log_refusal)

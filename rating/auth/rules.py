@@ -5,7 +5,7 @@ import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
@@ -91,16 +91,22 @@ def safe_next(url: str | None) -> str | None:
     """`url` when it is a path on this site, else None (no open redirect).
 
     Browsers drop leading blanks and controls, read a backslash as a slash and treat
-    `//host` as another site, so any of these, any scheme and any host are refused.
+    `//host` as another site, so any of these, any scheme and any host are refused. The
+    same checks run on the percent-decoded and NFKC forms too (`/%2F/host`, `/／host`): a
+    proxy or a later redirect that decodes or folds it must not find another site either.
     """
     if not url or not isinstance(url, str) or len(url) > 2000:
         return None
     if any(c.isspace() or unicodedata.category(c) in ("Cc", "Cf") for c in url):
         return None
-    if "\\" in url or not url.startswith("/") or url.startswith("//"):
-        return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc:
+    decoded = unquote(url)
+    for form in (url, decoded, unicodedata.normalize("NFKC", decoded)):
+        if "\\" in form or not form.startswith("/") or form.startswith("//"):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in decoded):
         return None
     return url
 

@@ -52,7 +52,7 @@ def test_error_page_in_english(client):
 
 
 def test_reception_sub_score_is_not_the_home_link_in_english(app, client):
-    """"Accueil" means the home page in the menu but *reception* in a score: a message context."""
+    """ "Accueil" means the home page in the menu but *reception* in a score: a message context."""
     with app.app_context():  # closed before the requests, so no locale is cached across them
         session = get_session()
         make_review(session, company=make_company(session, slug="accueil-test"), reachability=4)

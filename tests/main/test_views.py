@@ -86,3 +86,23 @@ def test_security_headers_on_the_home_page(client):
 
 def test_healthz_still_answers(client):
     assert client.get("/healthz").json == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/companies/a%00b", 404),
+        ("/sectors/a%00b", 404),
+        ("/search?q=banque%00", 400),
+        ("/api/v1/companies?sector=%00", 400),
+        ("/api/v1/companies/a%00b", 404),
+    ],
+)
+def test_a_nul_character_is_refused_before_the_database(client, url, status):
+    # PostgreSQL refuses NUL in text; it must never become a 500.
+    response = client.get(url)
+    assert response.status_code == status
+    if url.startswith("/api/"):
+        assert response.is_json
+    else:
+        assert 'lang="fr"' in response.get_data(as_text=True)

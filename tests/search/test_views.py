@@ -102,10 +102,11 @@ ABSURD = [
 
 @pytest.mark.parametrize("q", ABSURD)
 def test_absurd_queries_never_fail(client, catalog, q):
-    assert (
-        client.get("/search", query_string={"q": q, "page": "-3", "sort": "x"}).status_code == 200
-    )
-    assert client.get("/search/autocomplete", query_string={"q": q}).status_code == 200
+    # A NUL character is refused site-wide (400, French page) before any view runs.
+    expected = 400 if "\x00" in q else 200
+    response = client.get("/search", query_string={"q": q, "page": "-3", "sort": "x"})
+    assert response.status_code == expected
+    assert client.get("/search/autocomplete", query_string={"q": q}).status_code == expected
 
 
 @settings(
