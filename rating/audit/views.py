@@ -77,11 +77,9 @@ def index():
             for message in add_errors(form, exc.reasons):
                 flash(message, "error")
         else:
-            flash(
-                f"Campagne créée : {len(campaign.companies)} entreprises tirées au sort "
-                f"(graine {campaign.seed}).",
-                "success",
-            )
+            drawn = len(campaign.companies)
+            what = "entreprise tirée" if drawn == 1 else "entreprises tirées"
+            flash(f"Campagne créée : {drawn} {what} au sort (graine {campaign.seed}).", "success")
             return redirect(url_for("audit.campaign", campaign_id=campaign.id))
     campaigns = session.scalars(
         select(AuditCampaign).order_by(AuditCampaign.created_at.desc(), AuditCampaign.id.desc())

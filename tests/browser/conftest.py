@@ -28,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _free_port() -> int:
@@ -178,3 +179,13 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def axe_page(browser):
+    """A page for axe-core: its script is injected, so this context bypasses the site's CSP."""
+    require(AXE.exists(), "axe-core is not installed (run `npm ci`: make test does it)")
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -5,17 +5,14 @@ opened in a context that bypasses CSP (only for the audit script, never in the p
 """
 
 import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
-from tests.conftest import require
+from tests.browser.conftest import ARTIFACTS, AXE
 
 pytestmark = pytest.mark.browser
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 BLOCKING = {"serious", "critical"}
 
@@ -30,15 +27,6 @@ PUBLIC_PAGES = {
     "register": "/register",
     "reset": "/reset",
 }
-
-
-@pytest.fixture
-def axe_page(browser):
-    require(AXE.exists(), "axe-core is not installed (run `npm ci`: make test does it)")
-    context = browser.new_context(locale="fr-FR", bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def violations(page) -> list[dict]:
