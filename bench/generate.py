@@ -118,6 +118,16 @@ def fill_summaries(url: str) -> None:
     engine.dispose()
 
 
+def check_summaries(url: str) -> int:
+    """`scores recompute --check`'s work, timed apart (read-only): the drifts found."""
+    engine = make_engine(url)
+    with Session(engine) as session:
+        drifts = recompute(session, check=True)
+        session.rollback()
+    engine.dispose()
+    return len(drifts)
+
+
 def run(args) -> dict:
     rng = random.Random(args.seed)
     timings: dict[str, float] = {}
@@ -144,29 +154,33 @@ def run(args) -> dict:
     fill_summaries(args.database_url)
     db.analyse(args.database_url, ("company_stats", "company_buckets"))
     phase("summaries (scores recompute)")
-    return {
-        "done": done,
-        "timings": timings,
-        "total": sum(timings.values()),
-        "size": db.database_size(args.database_url),
-    }
+    total, size = sum(timings.values()), db.database_size(args.database_url)
+    drifts = check_summaries(args.database_url) if args.check else None
+    if args.check:
+        phase("check (scores recompute --check)")
+        print(f"  drifts: {drifts}")
+    return {"done": done, "timings": timings, "total": total, "size": size, "drifts": drifts}
 
 
 def section_line(args, result) -> str:
     kind = "SQLite" if db.is_sqlite(args.database_url) else "PostgreSQL"
     t, done = result["timings"], result["done"]
+    check = "not run"
+    if result["drifts"] is not None:
+        seconds = t["check (scores recompute --check)"]
+        check = f"{seconds:.0f} s, {result['drifts']} drift"
     return (
         f"| {kind} | {args.companies:,} | {done.reviews:,} ({done.published:,} published) | "
         f"{len(done.replies):,} | {t['rows']:.0f} s | {t['indexes']:.0f} s | "
         f"{t['audit campaigns']:.0f} s | {t['summaries (scores recompute)']:.0f} s | "
-        f"**{result['total'] / 60:.1f} min** | {result['size'] / 2**20:,.0f} MiB | "
+        f"**{result['total'] / 60:.1f} min** | {result['size'] / 2**20:,.0f} MiB | {check} | "
         f"{datetime.now(UTC):%Y-%m-%d} |"
     )
 
 
 HEADER = (
     "| database | companies | reviews | replies | rows | indexes | audit | summaries "
-    "| total | size | run |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    "| total | size | `--check` | run |\n|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -185,7 +199,8 @@ def write(args, result) -> None:
     body = f"""<!-- Written by bench/generate.py. -->
 {machine()}
 Command: `nice -n 10 .venv/bin/python -m bench.generate --companies {args.companies} \
---reviews {args.reviews} [--database-url …]`; target: ≤ 5 minutes on SQLite.
+--reviews {args.reviews} --check [--database-url …]`; target: ≤ 5 minutes on SQLite (total:
+load to filled summaries; the `--check` column is timed apart, after).
 Reviews over three years (criteria, facts; {gen.REPLY_SHARE:.0%} of published ones answered,
 solved-after-reply on {gen.SOLVED_SHARE:.0%} of those), one company with 50,000 published
 reviews and one with 10, {CAMPAIGNS} published audit campaigns (through the services: the
@@ -205,6 +220,9 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", default="sqlite:////tmp/observatoire-bench.sqlite")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument(
+        "--check", action="store_true", help="then time `scores recompute --check` (read-only)"
+    )
     args = parser.parse_args(argv)
     if args.companies < 10 or args.reviews < 4 * gen.SMALL + args.companies:
         parser.error("at least 10 companies and more reviews than companies")

@@ -5,10 +5,12 @@ import re
 import shutil
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 
 from rating import create_app
 from rating.db import Base, get_session, make_engine
+from rating.models import user as user_module
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -84,6 +86,22 @@ def session(app):
     """A database session inside an app context (for services and factories)."""
     with app.app_context():
         yield get_session()
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch):
+    """argon2id with tiny costs, for tests of flows rather than of hashing cost."""
+    monkeypatch.setattr(
+        user_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+@pytest.fixture
+def db(app):
+    """A session for test data that holds no app context open (requests would reuse it)."""
+    session = app.extensions["rating.db.write"]()
+    yield session
+    session.close()
 
 
 @pytest.fixture

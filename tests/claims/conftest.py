@@ -5,30 +5,17 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from rating.models import Company, ContactCentre, ContactPoint, Membership, OutboundMail
-from rating.models import user as user_module
 from tests.conftest import csrf_token
 from tests.factories import make_company, make_membership, make_sector, make_user
 from tests.helpers import login
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
+def _fast_hashing(fast_hashing):
     """argon2id with tiny costs: the flows are tested, not the hashing cost."""
-    monkeypatch.setattr(
-        user_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-
-
-@pytest.fixture
-def db(app):
-    """A session for test data that holds no app context open (see tests/auth/conftest.py)."""
-    session = app.extensions["rating.db.write"]()
-    yield session
-    session.close()
 
 
 @dataclass

@@ -7,11 +7,9 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
 
 from rating.db import utcnow
 from rating.models import Membership
-from rating.models import user as user_module
 from rating.reviews import services
 from rating.reviews.rules import ReviewDraft
 from tests.conftest import csrf_token
@@ -23,19 +21,8 @@ C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
+def _fast_hashing(fast_hashing):
     """argon2id with tiny costs: these tests count redirects and rows, not hashing time."""
-    monkeypatch.setattr(
-        user_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-
-
-@pytest.fixture
-def db(app):
-    """A session that holds no app context open (requests would otherwise reuse it)."""
-    session = app.extensions["rating.db.write"]()
-    yield session
-    session.close()
 
 
 @dataclass

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from rating.db import utcnow
 from rating.models import AuditTest, Membership, Review
-from rating.models import user as user_module
 from tests.audit import builders
 from tests.conftest import csrf_token
 from tests.factories import make_company, make_membership, make_review, make_sector, make_user
@@ -34,14 +32,6 @@ PRINCIPALS = (
     "admin",
 )
 SIGNED_IN = PRINCIPALS[1:]
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch):
-    """argon2id with tiny costs: access is tested here, not the hashing cost."""
-    monkeypatch.setattr(
-        user_module, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 @dataclass
