@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint translations clean
+.PHONY: run test install lint translations static clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -15,10 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) translations
+install: $(STAMP) translations static
 
 translations: $(STAMP)
 	$(BIN)/pybabel -q compile --use-fuzzy -d rating/translations
+
+# Fingerprinted copies of static/ and their manifest (rating/static.py), rebuilt each time.
+static: $(STAMP)
+	$(FLASK) digest clean >/dev/null
+	$(FLASK) digest compile >/dev/null
 
 run: install
 	$(FLASK) db upgrade

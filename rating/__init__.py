@@ -44,16 +44,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         mail,
         main,
         moderation,
+        pagecache,
         palmares,
         reviews,
         search,
         security,
+        static,
     )
 
     db.init_app(app)
     search.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
+    pagecache.init_app(app)
+    static.init_app(app)
     mail.init_app(app)
     auth.init_app(app)
     cli.init_app(app)

@@ -24,6 +24,7 @@ ENV_SETTINGS = (
     "SESSION_COOKIE_SECURE",
     "APP_ENV",
     "SITE_URL",
+    "CACHE_TYPE",  # NullCache: pages without the page cache (bench/load.py --no-cache)
 )
 
 

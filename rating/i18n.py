@@ -1,7 +1,7 @@
 """Languages: French first, English second (Flask-Babel)."""
 
-from flask import current_app, request
-from flask_babel import Babel, get_locale
+from flask import current_app, has_request_context, request
+from flask_babel import Babel, get_locale, get_translations
 
 babel = Babel()
 LOCALE_COOKIE = "lang"
@@ -16,8 +16,30 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def catalogue():
+    """The translations of this request's language, looked up once per request.
+
+    Flask-Babel walks four context lookups and formats the locale for each message; a page
+    shows ~180 of them (issue 8's profile of the company page). The locale of a request is
+    fixed once chosen (we never call `force_locale` or `refresh`), so keeping it is safe.
+    """
+    if not has_request_context():
+        return get_translations()
+    found = getattr(request, "_catalogue", None)
+    if found is None:
+        found = request._catalogue = get_translations()
+    return found
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: catalogue().ugettext(message),
+        ngettext=lambda singular, plural, n: catalogue().ungettext(singular, plural, n),
+        pgettext=lambda context, message: catalogue().upgettext(context, message),
+        npgettext=lambda context, s, p, n: catalogue().unpgettext(context, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
 
     @app.after_request

@@ -7,7 +7,9 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from rating import pagecache
 from rating.audit.summary import company_audit_summary
+from rating.companies.services import company_stamp
 from rating.db import get_session, paginate
 from rating.models import Company, Review, Sector
 from rating.reviews import community
@@ -83,15 +85,24 @@ def company_or_404(slug: str) -> Company:
 @bp.route("/companies/<slug>")
 @limiter.limit("120/minute")
 def company(slug: str):
-    """One company with its community score and audit grades."""
-    session, found = get_session(), company_or_404(slug)
-    summary = community.public_community(community.community_summary(session, found.id))
-    audit = company_audit_summary(session, found.id, community_score=summary["score"])
-    audit_json = {
-        "latest": audit["latest"].as_api() if audit else None,
-        "history": [grade.as_api() for grade in audit["history"]] if audit else [],
-    }
-    return serialize.company_detail(found, summary, audit_json)
+    """One company with its community score and audit grades (kept in the page cache
+    under the company page's stamp, see rating.pagecache)."""
+    session = get_session()
+    stamp = storable(slug) and company_stamp(slug)
+    if not stamp:
+        abort(404)
+
+    def render():
+        found = company_or_404(slug)
+        summary = community.public_community(community.community_summary(session, found.id))
+        audit = company_audit_summary(session, found.id, community_score=summary["score"])
+        audit_json = {
+            "latest": audit["latest"].as_api() if audit else None,
+            "history": [grade.as_api() for grade in audit["history"]] if audit else [],
+        }
+        return serialize.company_detail(found, summary, audit_json)
+
+    return pagecache.serve("api-company", stamp, render)
 
 
 @bp.route("/companies/<slug>/reviews")

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import mail
 from ..db import utcnow
-from ..models import Membership, OutboundMail, User, UserRole
+from ..models import Membership, OutboundMail, Review, User, UserRole
+from ..reviews.stats import touch as touch_companies
 from . import throttle
 from .rules import (
     DELETED_PSEUDONYM,
@@ -233,6 +234,9 @@ def delete_account(session, user: User, *, password: str, ip: str) -> None:
     _require_password(session, user, password, "password", ip)
     account_key = throttle.Keys.of(user.email, ip).account
     user.pseudonym = DELETED_PSEUDONYM.format(id=user.id)
+    # Their reviews now read « compte supprimé »: no cached page may show the old name.
+    reviewed = select(Review.company_id).where(Review.author_id == user.id).distinct()
+    touch_companies(session, session.scalars(reviewed).all())
     user.email = None
     user.password_hash = None
     user.email_verified_at = None

@@ -4,6 +4,7 @@ import string
 
 from flask import Blueprint, abort, render_template, request
 
+from .. import pagecache
 from ..db import get_session
 from . import formatting, services
 
@@ -72,8 +73,14 @@ def sector(slug: str):
 
 @bp.route("/companies/<slug>")
 def detail(slug: str):
-    """A company's profile and customer service, with the sections other features add."""
+    """A company's profile and customer service, with the sections other features add;
+    rendered once per version of its data for anonymous visitors (rating.pagecache)."""
     session = get_session()
-    company = services.company_by_slug(session, slug) or abort(404)
-    extra = services.page_context("company", session, company)
-    return render_template("companies/detail.html", company=company, **extra)
+    stamp = services.company_stamp(slug) or abort(404)
+
+    def render():
+        company = services.company_by_slug(session, slug)
+        extra = services.page_context("company", session, company)
+        return render_template("companies/detail.html", company=company, **extra)
+
+    return pagecache.serve("company", stamp, render)

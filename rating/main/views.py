@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_babel import format_date, format_decimal, gettext
 
+from .. import pagecache
 from ..companies import services as companies
 from ..db import get_session
 
@@ -11,13 +12,18 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    """Home: the search box, the sectors and recently rated companies (two queries)."""
+    """Home: the search box, the sectors and recently rated companies; rendered once per
+    change of its data for anonymous visitors (rating.pagecache)."""
     session = get_session()
-    return render_template(
-        "main/index.html",
-        sectors=companies.sectors_with_counts(session),
-        recent=companies.recently_rated(session),
-    )
+
+    def render():
+        return render_template(
+            "main/index.html",
+            sectors=companies.sectors_with_counts(session),
+            recent=companies.recently_rated(session),
+        )
+
+    return pagecache.serve("home", companies.latest_change(), render)
 
 
 @bp.route("/healthz")

@@ -207,7 +207,8 @@ class CompanyStats(Base):
     removed_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     withdrawn_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped on every change
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Indexed: the latest change anywhere is the home page's cache stamp (rating.pagecache).
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     company: Mapped[Company] = relationship(back_populates="stats")
 

@@ -67,4 +67,5 @@ def edit_reply(session: Session, reply: Reply, rep: User, body: str, *, now=None
     )
     reply.body = body.strip()
     reply.updated_at = now or utcnow()
+    stats.touch(session, [review.company_id])
     session.commit()

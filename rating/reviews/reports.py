@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from rating.models import Report, Review, User
 
-from . import fraud
+from . import fraud, stats
 from .rules import check_report
 from .services import NotAllowed, ReviewRejected
 
@@ -40,6 +40,8 @@ def report_review(
         status="open",
     )
     session.add(report)
+    if is_rep:  # the company page's ledger counts the company's reports
+        stats.touch(session, [review.company_id])
     try:
         session.commit()
     except IntegrityError:

@@ -107,9 +107,27 @@ def add_buckets(session: Session, rows: Iterable[tuple[int, Bucket, int]]) -> No
     session.execute(stmt, values)
 
 
+def touch(session: Session, company_ids: Iterable[int]) -> None:
+    """Bump the companies' summary version without changing a figure: their public pages
+    changed (a text edited, a reply reworded, an author erased). Page caches are keyed by
+    the version (rating.pagecache), so no cached copy of those pages is served again."""
+    session.execute(
+        update(CompanyStats)
+        .where(CompanyStats.company_id.in_(list(company_ids)))
+        .values(version=CompanyStats.version + 1, updated_at=utcnow()),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
 def apply_change(session: Session, company_id: int, before: Contribution, after: Contribution):
-    """Move the company's summary from a review's `before` share to its `after` share."""
+    """Move the company's summary from a review's `before` share to its `after` share.
+
+    The summary's version moves in any case: the review's text or status may show on the
+    company page even when no figure changes.
+    """
     if before == after:
+        ensure_row(session, company_id)
+        touch(session, [company_id])
         return
     ensure_row(session, company_id)
     session.info.get(_ROWS, {}).pop(company_id, None)  # may have been cached as missing
@@ -123,6 +141,8 @@ def apply_change(session: Session, company_id: int, before: Contribution, after:
     if columns or counts:
         add_columns(session, company_id, columns)
         add_buckets(session, ((company_id, key, n) for key, n in counts.items()))
+    else:
+        touch(session, [company_id])
 
 
 def record_change(session: Session, review: Review, before: Contribution | Mapping) -> None:

@@ -204,6 +204,12 @@ class IndexStore:
             cached.close()  # only this thread ever used it
         return local.searcher
 
+    def generation(self) -> tuple:
+        """What identifies the index as this thread searches it: the live generation and its
+        Whoosh segment generation (a cache of search pages is keyed by it)."""
+        searcher = self.searcher()
+        return (self._local.key, searcher.reader().generation())
+
     def forget_searchers(self) -> None:
         """Close this thread's searcher (the next search reopens the live generation)."""
         cached = getattr(self._local, "searcher", None)

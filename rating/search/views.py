@@ -4,6 +4,8 @@ import time
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
+from .. import pagecache
+from ..companies.services import latest_change
 from ..db import get_session
 from ..security import limiter
 from .api import autocomplete as autocomplete_companies
@@ -21,22 +23,28 @@ HEAL_INTERVAL = 60.0  # seconds between two checks for rows left by a killed pro
 @bp.route("/search")
 @limiter.limit("60/minute")
 def results():
-    """Results page; works without JavaScript (facets and pages are plain links)."""
-    form = SearchForm(request.args)
-    params = form.params(request.args.get("page"))
-    searched = bool(params["q"] or params["sector"] or params["region"] or params["letter"])
-    result = search_companies(**params, per_page=PER_PAGE) if searched else None
+    """Results page; works without JavaScript (facets and pages are plain links). Kept in
+    the page cache while neither the index nor any company's figures change."""
     session = get_session()
-    return render_template(
-        "search/results.html",
-        form=form,
-        params=params,
-        result=result,
-        items=result_items(session, result) if result else [],
-        labels=facet_labels(session, result) if result else {},
-        link=_link(params),
-        pages=-(-result.total // PER_PAGE) if result else 0,
-    )
+    stamp = (*get_store().generation(), *latest_change())
+
+    def render():
+        form = SearchForm(request.args)
+        params = form.params(request.args.get("page"))
+        searched = bool(params["q"] or params["sector"] or params["region"] or params["letter"])
+        result = search_companies(**params, per_page=PER_PAGE) if searched else None
+        return render_template(
+            "search/results.html",
+            form=form,
+            params=params,
+            result=result,
+            items=result_items(session, result) if result else [],
+            labels=facet_labels(session, result) if result else {},
+            link=_link(params),
+            pages=-(-result.total // PER_PAGE) if result else 0,
+        )
+
+    return pagecache.serve("search", stamp, render)
 
 
 def _link(params: dict):

@@ -1,0 +1,111 @@
+"""Public pages rendered once per version of what they show, then served from a cache.
+
+A public page (a company, the home page, a search) is the same for every anonymous visitor
+as long as its data has not changed. Its view names a *stamp*: a few values, read in one
+small query, that change whenever the page would (the company's summary version, which
+every review, reply and moderation change bumps in the same transaction; the company row's
+`updated_at`, which every declaration bumps; the latest audit publication). The cache key
+adds the path and query string, the language, the day (scores decay daily, dates read
+"il y a …") and a fingerprint of the templates and catalogues deployed.
+
+- Anonymous visitors without a flashed message get the cached body; the first of them
+  renders it. A render that touched the session (a CSRF token, a flash) is not kept.
+- Every such response carries an ETag derived from the key and `Cache-Control: no-cache`:
+  a browser revalidates each time and gets a 304 without a render or a copy of the body.
+- Signed-in visitors always get a fresh render: their page names them and offers their
+  own actions (edit my review, reply as the company, the claim status).
+
+The store is Flask-Caching: per worker in memory by default (`CACHE_TYPE` "SimpleCache",
+bounded by `CACHE_THRESHOLD` entries), "NullCache" to measure pages without it. Entries
+also expire after `PAGE_CACHE_TIMEOUT` seconds, which bounds what no stamp covers (a sector
+renamed by an administrator on the command line).
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from flask import Response, current_app, make_response, request, session
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_caching import Cache
+from flask_login import current_user
+
+cache = Cache()
+
+DEFAULTS = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_THRESHOLD": 2000,
+    "CACHE_DEFAULT_TIMEOUT": 300,
+    "PAGE_CACHE_TIMEOUT": 300,
+}
+
+
+def init_app(app) -> None:
+    for name, value in DEFAULTS.items():
+        app.config.setdefault(name, value)
+    app.config.setdefault("PAGE_CACHE_SALT", deployment_fingerprint(app))
+    cache.init_app(app)
+
+
+def deployment_fingerprint(app) -> str:
+    """What the pages are made of besides data: templates and compiled catalogues, by name,
+    size and modification time (the same in every worker of one deployment)."""
+    roots = [Path(app.root_path).parent / "templates", Path(app.root_path) / "translations"]
+    digest = hashlib.blake2b(digest_size=8)
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".html", ".svg", ".txt", ".mo"):
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode()
+                )
+    return digest.hexdigest()
+
+
+def cacheable() -> bool:
+    """A GET by an anonymous visitor with nothing flashed for them."""
+    if request.method not in ("GET", "HEAD") or current_user.is_authenticated:
+        return False
+    return "_flashes" not in session
+
+
+def page_key(name: str, stamp: Iterable) -> str:
+    parts = (
+        name,
+        *(str(value) for value in stamp),
+        request.path,
+        request.query_string.decode("latin-1"),
+        str(get_locale()),
+        date.today().isoformat(),
+        current_app.config["PAGE_CACHE_SALT"],
+    )
+    return "page:" + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
+
+
+def serve(name: str, stamp: Iterable, render: Callable[[], ResponseReturnValue]) -> Response:
+    """The response `render()` makes, from the cache while `stamp` is unchanged.
+
+    `name` tells pages apart in the key; `stamp` must change whenever the page would. Only
+    a 200 is kept (with its body and media type: HTML or JSON).
+    """
+    if not cacheable():
+        return make_response(render())
+    key = page_key(name, stamp)
+    etag = key.removeprefix("page:")
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    elif (kept := cache.get(key)) is not None:
+        body, mimetype = kept
+        response = Response(body, mimetype=mimetype)
+    else:
+        response = make_response(render())
+        if response.status_code != 200 or session.modified:
+            return response
+        kept = (response.get_data(), response.mimetype)
+        cache.set(key, kept, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
