@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import AuditGrade, Company, Publication, Sector
@@ -60,16 +60,28 @@ def current_publications():
     return select(Publication).where(~exists().where(later.supersedes_id == Publication.id))
 
 
-def _current_grades(session: Session, *where) -> list[PublishedGrade]:
+def _grades_statement(*where):
     current = current_publications().subquery()
     pub = aliased(Publication, current)
-    rows = session.execute(
+    return (
         select(AuditGrade, Company, Sector, pub)
         .join(pub, pub.id == AuditGrade.publication_id)
         .join(Company, Company.id == AuditGrade.company_id)
         .join(Sector, Sector.id == Company.sector_id)
         .where(*where)
         .order_by(pub.period.desc(), pub.sequence.desc())
+    )
+
+
+# Every company page asks this one: built once, so SQLAlchemy neither rebuilds the select
+# nor recomputes its cache key per view (a fifth of the page's data time in issue 8's profile).
+_COMPANY_GRADES = _grades_statement(AuditGrade.company_id == bindparam("company_id"))
+
+
+def _current_grades(session: Session, *where, statement=None, params=None):
+    """Grades of current publications, newest period and publication first."""
+    rows = session.execute(
+        statement if statement is not None else _grades_statement(*where), params
     ).all()
     return [
         PublishedGrade(
@@ -121,7 +133,7 @@ def latest_grades(session: Session) -> list[PublishedGrade]:
 
 def company_history(session: Session, company_id: int) -> list[PublishedGrade]:
     """One current grade per period for a company, oldest first."""
-    grades = _current_grades(session, AuditGrade.company_id == company_id)
+    grades = _current_grades(session, statement=_COMPANY_GRADES, params={"company_id": company_id})
     by_period = {}
     for item in grades:
         by_period.setdefault(item.period, item)

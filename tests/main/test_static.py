@@ -33,3 +33,12 @@ def test_plain_names_still_served_but_revalidated(client):
         assert plain.status_code == 200
         assert "immutable" not in plain.headers.get("Cache-Control", "")
     assert client.get("/static/css/absent.css").status_code == 404
+
+
+def test_templates_are_compiled_once_and_reused(app, client):
+    """As in production (no debug): Jinja keeps each compiled template, never re-reads it."""
+    assert app.jinja_env.auto_reload is False
+    client.get("/")
+    compiled = app.jinja_env.get_template("base.html")
+    client.get("/companies")
+    assert app.jinja_env.get_template("base.html") is compiled
