@@ -101,13 +101,17 @@ def _sqlite_backup(url: str, path: Path) -> Outcome:
         dst = sqlite3.connect(partial)
         try:
             src.backup(dst)  # pages=-1: all in one step, one consistent snapshot
+            # One self-contained file: no -wal/-shm beside the backup (the app turns WAL back
+            # on when it opens a restored database).
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
             src.close()
         _check_sqlite(Path(partial))
         os.replace(partial, path)
     finally:
-        Path(partial).unlink(missing_ok=True)
+        for leftover in (partial, f"{partial}-wal", f"{partial}-shm"):
+            Path(leftover).unlink(missing_ok=True)
     return _summary(path, row_counts(f"sqlite:///{path}"))
 
 

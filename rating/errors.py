@@ -4,14 +4,16 @@ from flask import current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .msgids import N_
+
 MESSAGES = {
-    400: "La requête est invalide.",
-    403: "Vous n'avez pas accès à cette page.",
-    404: "Cette page n'existe pas.",
-    405: "Cette méthode n'est pas permise ici.",
-    413: "Le fichier envoyé est trop volumineux.",
-    429: "Trop de tentatives. Merci de patienter avant de réessayer.",
-    500: "Une erreur est survenue de notre côté. Elle a été enregistrée.",
+    400: N_("La requête est invalide."),
+    403: N_("Vous n'avez pas accès à cette page."),
+    404: N_("Cette page n'existe pas."),
+    405: N_("Cette méthode n'est pas permise ici."),
+    413: N_("Le fichier envoyé est trop volumineux."),
+    429: N_("Trop de tentatives. Merci de patienter avant de réessayer."),
+    500: N_("Une erreur est survenue de notre côté. Elle a été enregistrée."),
 }
 
 
@@ -32,7 +34,7 @@ def handle_http_error(exc: HTTPException):
 
 
 def handle_csrf_error(exc: CSRFError):
-    return _render(400, "Le formulaire a expiré ou n'est pas valide : rechargez la page.")
+    return _render(400, N_("Le formulaire a expiré ou n'est pas valide : rechargez la page."))
 
 
 def handle_unexpected(exc: Exception):

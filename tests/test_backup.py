@@ -156,6 +156,8 @@ def test_backup_while_writing_then_restore_serves_the_same_pages(
     assert writer.error is None and writer.commits >= 5
     assert result.exit_code == 0, result.output
     assert "search rebuild" in result.output and str(target) in result.output
+    beside = [p.name for p in tmp_path.iterdir() if "bak" in p.name or ".backup-" in p.name]
+    assert beside == ["copie.bak"]  # one file, no partial copy, -wal or -shm left beside it
 
     again = restored_app(fresh_url, tmp_path)
     restore = invoke(again, "db", "restore", str(target))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from rating import scoring
+from rating.msgids import N_
 from rating.reviews.rules import human_delay
 
 MIN_RANKED_REVIEWS = 10  # below this, a company is "non classé" in its sector
@@ -85,35 +86,35 @@ def key_figures(
     score = summary["score"]
     not_rated = "pas encore noté"
     return [
-        Figure("score", "Note de la communauté (sur 5)", decimal(score.score)),
-        Figure("score_count", "Avis comptés dans la note (36 derniers mois)", str(score.count)),
-        Figure("published", "Avis publiés en tout", str(summary["total"])),
+        Figure("score", N_("Note de la communauté (sur 5)"), decimal(score.score)),
+        Figure("score_count", N_("Avis comptés dans la note (36 derniers mois)"), str(score.count)),
+        Figure("published", N_("Avis publiés en tout"), str(summary["total"])),
         Figure(
             "reception",
-            "Accueil (sur 5)",
+            N_("Accueil (sur 5)"),
             not_rated if score.reception is None else decimal(score.reception),
         ),
         Figure(
             "after_sales",
-            "Service après-vente (sur 5)",
+            N_("Service après-vente (sur 5)"),
             not_rated if score.after_sales is None else decimal(score.after_sales),
         ),
-        Figure("reply_rate", "Taux de réponse", percent(summary["reply_rate"])),
+        Figure("reply_rate", N_("Taux de réponse"), percent(summary["reply_rate"])),
         Figure(
-            "reply_delay", "Délai médian de réponse", human_delay(summary["median_reply_hours"])
+            "reply_delay", N_("Délai médian de réponse"), human_delay(summary["median_reply_hours"])
         ),
         Figure(
             "solved_after_reply",
-            "Résolu après la réponse",
+            N_("Résolu après la réponse"),
             percent(summary["solved_after_reply_rate"]),
         ),
         Figure(
             "solved_answers",
-            "Auteurs ayant dit si la réponse a résolu le problème",
+            N_("Auteurs ayant dit si la réponse a résolu le problème"),
             str(summary["solved_after_reply_answered"]),
         ),
-        Figure("awaiting", "Avis en attente de réponse", str(awaiting)),
-        Figure("sector_median", "Note médiane du secteur (sur 5)", decimal(position.median)),
-        Figure("sector_rank", "Rang dans le secteur", rank_label(position)),
-        Figure("audit", "Dernière note d'audit", audit_label(audit_latest)),
+        Figure("awaiting", N_("Avis en attente de réponse"), str(awaiting)),
+        Figure("sector_median", N_("Note médiane du secteur (sur 5)"), decimal(position.median)),
+        Figure("sector_rank", N_("Rang dans le secteur"), rank_label(position)),
+        Figure("audit", N_("Dernière note d'audit"), audit_label(audit_latest)),
     ]
