@@ -30,9 +30,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app) -> None:
     """Bind CSRF and the limiter, and add the security headers to every response."""
+    # First: the CSRF check reads the form too, and must never meet a malformed one.
+    app.before_request(refuse_nul_bytes)
     csrf.init_app(app)
     limiter.init_app(app)
-    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
 
 
@@ -43,22 +44,36 @@ def refuse_nul_bytes():
         abort(404)
     for values in (request.args, request.form):
         for key, value in values.items(multi=True):
-            if "\x00" in key or "\x00" in value:
+            # A multipart part whose name header is broken (a newline in it) comes with no
+            # name at all: malformed, refused here rather than crashing a form later.
+            if key is None or "\x00" in key or "\x00" in value:
                 # The API's 400 names the parameter (see rating.errors).
-                abort(400, description=key.replace("\x00", "") or "?")
+                abort(400, description=(key or "").replace("\x00", "") or "?")
+
+
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
 def add_security_headers(response):
-    """Headers of RELIABILITY's gate; HSTS only where the request came over HTTPS."""
+    """Headers of RELIABILITY's gate (a view may set its own); HSTS only over HTTPS.
+
+    One pass over the response's headers rather than a `setdefault` each, which scans them
+    all every time (a fifth of a cached page's cost in issue 8's profile).
+    """
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    present = {name.lower() for name, _ in headers.items()}
+    wanted = (*SECURITY_HEADERS, HSTS) if request.is_secure else SECURITY_HEADERS
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     return response
 
 

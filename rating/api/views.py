@@ -87,13 +87,12 @@ def company_or_404(slug: str) -> Company:
 def company(slug: str):
     """One company with its community score and audit grades (kept in the page cache
     under the company page's stamp, see rating.pagecache)."""
-    session = get_session()
     stamp = storable(slug) and company_stamp(slug)
     if not stamp:
         abort(404)
 
     def render():
-        found = company_or_404(slug)
+        session, found = get_session(), company_or_404(slug)
         summary = community.public_community(community.community_summary(session, found.id))
         audit = company_audit_summary(session, found.id, community_score=summary["score"])
         audit_json = {

@@ -75,10 +75,10 @@ def sector(slug: str):
 def detail(slug: str):
     """A company's profile and customer service, with the sections other features add;
     rendered once per version of its data for anonymous visitors (rating.pagecache)."""
-    session = get_session()
     stamp = services.company_stamp(slug) or abort(404)
 
     def render():
+        session = get_session()  # only when rendering: a cached view needs no session
         company = services.company_by_slug(session, slug)
         extra = services.page_context("company", session, company)
         return render_template("companies/detail.html", company=company, **extra)

@@ -14,9 +14,9 @@ bp = Blueprint("main", __name__)
 def index():
     """Home: the search box, the sectors and recently rated companies; rendered once per
     change of its data for anonymous visitors (rating.pagecache)."""
-    session = get_session()
 
     def render():
+        session = get_session()  # only when rendering: a cached view needs no session
         return render_template(
             "main/index.html",
             sectors=companies.sectors_with_counts(session),

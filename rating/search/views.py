@@ -25,10 +25,10 @@ HEAL_INTERVAL = 60.0  # seconds between two checks for rows left by a killed pro
 def results():
     """Results page; works without JavaScript (facets and pages are plain links). Kept in
     the page cache while neither the index nor any company's figures change."""
-    session = get_session()
     stamp = (*get_store().generation(), *latest_change())
 
     def render():
+        session = get_session()  # only when rendering: a cached view needs no session
         form = SearchForm(request.args)
         params = form.params(request.args.get("page"))
         searched = bool(params["q"] or params["sector"] or params["region"] or params["letter"])
