@@ -44,9 +44,19 @@ def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:
 
 
 def stamp(company: Company, stats: CompanyStats | None, grade: AuditGrade | None) -> str:
-    """A fingerprint of what the document was built from; `verify` compares it to the DB."""
+    """A fingerprint of what the document was built from; `verify` compares it to the DB.
+
+    Only the summary figures the document holds (see `community_figures`), not the summary's
+    version: that one also moves when nothing indexed changes (a review held, a text edited,
+    a reply; see rating.reviews.stats.touch), which no search refresh follows.
+    """
     updated = company.updated_at.isoformat() if company.updated_at else ""
-    return f"{updated}|{stats.version if stats else 0}|{grade.id if grade else 0}"
+    figures = (
+        f"{stats.review_count}|{stats.sum_weight!r}|{stats.sum_weighted_stars!r}"
+        if stats is not None
+        else "0"
+    )
+    return f"{updated}|{figures}|{grade.id if grade else 0}"
 
 
 def documents_for(session: Session, ids: list[int], today: date | None = None) -> dict[int, dict]:

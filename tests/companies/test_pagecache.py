@@ -14,7 +14,7 @@ from sqlalchemy import event, select
 
 from rating.auth import services as accounts
 from rating.claims.profile import ProfileInput, update_profile
-from rating.db import get_session
+from rating.db import get_session, utcnow
 from rating.models import Company, Reply, Review, User
 from rating.moderation.services import decide_review
 from rating.reviews import replies, reports
@@ -314,3 +314,26 @@ def test_home_lists_the_latest_reviews_after_a_change(app, client, world):
     change(app, new_company_review)
     home = client.get("/").text
     assert home.index("Gaz de l") < home.index("Volt Énergie")
+
+
+def test_page_only_changes_leave_the_search_index_in_step(app, world):
+    """A report by the company or a held review moves the page's stamp, not what the search
+    document holds: `search verify` must not call the entry stale (no refresh is queued)."""
+    from rating.search import verify
+
+    change(app, lambda session: (queue_company(session, world.company_id), session.commit()))
+    drain_outbox(app)
+    assert verify(app).ok
+
+    def held_review(session):  # a brand-new account: held for moderation, not counted
+        newcomer = make_user(session, email="neuf@example.org")
+        newcomer.created_at = utcnow()
+        review, _ = submit_review(
+            session, newcomer, session.get(Company, world.company_id), draft()
+        )
+        assert review.status == "pending"
+
+    change(app, held_review)
+    change(app, _company_reports(world)[0])  # the ledger on the page moves, not the score
+    drift = verify(app)
+    assert drift.ok, drift
