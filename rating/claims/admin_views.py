@@ -5,11 +5,12 @@ from flask_login import current_user
 
 from ..auth.access import role_required
 from ..db import get_session
+from ..forms import add_errors
 from ..models import Membership
 from . import queries, services
 from .forms import DecisionForm, RevokeForm
 from .rules import STATUS_LABELS
-from .views import add_errors, bp, company_or_404
+from .views import bp, company_or_404
 
 DONE = {
     "accept": "Demande acceptée : {name} représente maintenant {company}.",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from ..auth.access import verified_required
 from ..companies.services import register_page_context
 from ..db import get_session
+from ..forms import add_errors
 from ..models import Company
 from ..security import client_ip, limiter
 from . import links, profile, queries, rules, services
@@ -38,15 +39,6 @@ def posting_limit(limits: str):
         methods=["POST"],
         deduct_when=lambda response: response.status_code in (302, 303),
     )
-
-
-def add_errors(form, reasons) -> None:
-    """Attach (field, message) pairs to the form; "" goes to the form as a whole."""
-    for field, message in reasons:
-        if field and field in form:
-            form[field].errors = [*form[field].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def company_or_404(slug: str) -> Company:

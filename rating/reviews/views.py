@@ -18,6 +18,7 @@ from sqlalchemy import select
 from rating.auth.access import verified_required
 from rating.companies.services import register_page_context
 from rating.db import get_session, utcnow
+from rating.forms import add_errors
 from rating.models import Company, Review
 from rating.models.review import LIVE_STATUSES
 from rating.security import client_ip, keyed_hash, limiter, network_prefix
@@ -51,15 +52,6 @@ def _succeeded(response) -> bool:
 
 def posting_limit(limits: str):
     return limiter.limit(limits, key_func=user_key, methods=["POST"], deduct_when=_succeeded)
-
-
-def add_errors(form, reasons) -> None:
-    """Attach (field, message) pairs to the form; "" goes to the form as a whole."""
-    for field, message in reasons:
-        if field and field in form:
-            form[field].errors = [*form[field].errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def review_form_valid(form: ReviewForm) -> bool:
