@@ -99,7 +99,7 @@ def init_app(app) -> None:
     from .audit import audit_cli
     from .auth.cli import users_cli
     from .demo.cli import demo_cli
-    from .scores import scores_cli
+    from .scores.cli import scores_cli
     from .search import search_cli
 
     for group in (db_cli, users_cli, demo_cli, search_cli, audit_cli, scores_cli):

@@ -13,7 +13,7 @@ from sqlalchemy import event
 
 from rating.db import get_session
 from rating.models import Reply
-from rating.reviews import stats
+from rating.scores import store
 from rating.search import rebuild
 from tests.audit.builders import auditor, campaign, publish
 from tests.factories import make_company, make_membership, make_review, make_sector, make_user
@@ -39,7 +39,7 @@ def _add_reviews(session, company, count: int, rep, rng: random.Random) -> None:
             session.add(
                 Reply(review_id=review.id, company_id=company.id, author_id=rep.id, body="Merci.")
             )
-        stats.record_change(session, review, stats.EMPTY)
+        store.record_change(session, review, store.EMPTY)
 
 
 @pytest.fixture

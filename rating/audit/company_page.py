@@ -4,10 +4,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from rating import scoring
 from rating.companies.services import register_page_context
 from rating.models import Company
-from rating.reviews import stats
+from rating.scores import formula, store
 
 from .summary import company_audit_summary
 
@@ -15,8 +14,8 @@ from .summary import company_audit_summary
 def audit_context(session: Session, company: Company) -> dict:
     """`audit` for templates/audit/_company_audit.html (None when never audited)."""
     today = date.today()
-    sums = stats.window_sums(session, company.id, today)
-    community = scoring.score_from_sums(sums, today).score if sums.count else None
+    sums = store.window_sums(session, company.id, today)
+    community = formula.score_from_sums(sums, today).score if sums.count else None
     return {"audit": company_audit_summary(session, company.id, community_score=community)}
 
 

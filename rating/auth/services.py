@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import mail
 from ..db import utcnow
 from ..models import Membership, OutboundMail, Review, User, UserRole
-from ..reviews.stats import touch as touch_companies
+from ..scores.store import touch as touch_companies
 from . import throttle
 from .rules import (
     DELETED_PSEUDONYM,

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from rating import scoring
 from rating.msgids import N_
 from rating.reviews.rules import human_delay
+from rating.scores import formula
 
 MIN_RANKED_REVIEWS = 10  # below this, a company is "non classé" in its sector
 
@@ -37,12 +37,12 @@ def sector_position(scores: Mapping[int, tuple[float, int]], company_id: int) ->
     Ranks follow the one-decimal scores people see; equal scores share a rank (1, 2, 2, 4).
     """
     ranked = {cid: score for cid, (score, count) in scores.items() if count >= MIN_RANKED_REVIEWS}
-    median = scoring.median(ranked.values())
+    median = formula.median(ranked.values())
     rank = None
     if company_id in ranked:
         rank = 1 + sum(1 for score in ranked.values() if score > ranked[company_id])
     return SectorPosition(
-        median=None if median is None else scoring.one_decimal(median),
+        median=None if median is None else formula.one_decimal(median),
         rank=rank,
         ranked=len(ranked),
     )

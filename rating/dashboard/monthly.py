@@ -3,7 +3,7 @@
 The database groups a company's published reviews by experience date (one query); this
 module turns those day totals into, for each of the last 24 months:
 - the community score as it stood at the end of the month (the current month: today),
-  computed by rating.scoring over the reviews whose experience date is inside the 36-month
+  computed by rating.scores.formula over the reviews whose experience date is inside the 36-month
   window ending that day — the last point equals the score shown today;
 - the plain means of the reception and after-sales criteria of the reviews of that month.
 A month without reviews gives None (a gap in the chart), never the bare prior.
@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
-from rating import scoring
+from rating.scores import formula
 
 MONTHS = 24
-SUMS_FIELDS = tuple(f.name for f in fields(scoring.Sums))
+SUMS_FIELDS = tuple(f.name for f in fields(formula.Sums))
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class MonthPoint:
 def month_starts(today: date, months: int = MONTHS) -> list[date]:
     """First days of the last `months` months, oldest first, the current month last."""
     first = today.replace(day=1)
-    return [scoring.months_before(first, back) for back in range(months - 1, -1, -1)]
+    return [formula.months_before(first, back) for back in range(months - 1, -1, -1)]
 
 
 def month_end(first: date) -> date:
@@ -59,13 +59,13 @@ def month_end(first: date) -> date:
 
 def first_needed_day(today: date, months: int = MONTHS) -> date:
     """Oldest experience date that any point of the series can count."""
-    return scoring.window_start(month_end(month_starts(today, months)[0]))
+    return formula.window_start(month_end(month_starts(today, months)[0]))
 
 
-def day_sums(day: DayTotals) -> scoring.Sums:
-    """Epoch-scaled sums of one day's reviews, as rating.scoring keeps them per review."""
-    g = scoring.growth(day.day)
-    return scoring.Sums(
+def day_sums(day: DayTotals) -> formula.Sums:
+    """Epoch-scaled sums of one day's reviews, as rating.scores.formula keeps them per review."""
+    g = formula.growth(day.day)
+    return formula.Sums(
         weight=g * day.count,
         weighted_stars=g * day.stars,
         reception_weight=g * day.reception_count,
@@ -77,7 +77,7 @@ def day_sums(day: DayTotals) -> scoring.Sums:
 
 
 def _mean(total: float, count: int) -> float | None:
-    return scoring.one_decimal(total / count) if count else None
+    return formula.one_decimal(total / count) if count else None
 
 
 def _prefix_sums(ordered: list[DayTotals]) -> list[tuple[float, ...]]:
@@ -99,18 +99,18 @@ def series(days: Iterable[DayTotals], today: date, months: int = MONTHS) -> list
     points = []
     for first in month_starts(today, months):
         as_of = min(month_end(first), today)
-        low = bisect_left(dates, scoring.window_start(as_of))
+        low = bisect_left(dates, formula.window_start(as_of))
         high = bisect_right(dates, as_of)
         values = dict(zip(SUMS_FIELDS, running[high], strict=True))
         for name, before in zip(SUMS_FIELDS, running[low], strict=True):
             values[name] -= before
-        total = scoring.Sums(**{**values, "count": round(values["count"])})
+        total = formula.Sums(**{**values, "count": round(values["count"])})
         month = ordered[bisect_left(dates, first) : bisect_right(dates, month_end(first))]
         points.append(
             MonthPoint(
                 month=first,
                 as_of=as_of,
-                score=scoring.score_from_sums(total, as_of).score if total.count else None,
+                score=formula.score_from_sums(total, as_of).score if total.count else None,
                 score_count=total.count,
                 reviews=sum(d.count for d in month),
                 reception=_mean(

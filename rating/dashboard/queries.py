@@ -9,10 +9,10 @@ from datetime import date, datetime
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from rating import scoring
 from rating.models import Company, Invitation, Membership, Reply, Review
 from rating.models.review import CRITERIA
-from rating.reviews import rules, stats
+from rating.reviews import rules
+from rating.scores import formula, store
 
 from .figures import MIN_RANKED_REVIEWS
 from .monthly import DayTotals
@@ -30,8 +30,8 @@ def _group_parts(names):
 
 def day_totals(session: Session, company_id: int, start: date, end: date) -> list[DayTotals]:
     """Published reviews grouped by experience date, between `start` and `end` (one query)."""
-    reception, has_reception = _group_parts(scoring.RECEPTION)
-    after_sales, has_after_sales = _group_parts(scoring.AFTER_SALES)
+    reception, has_reception = _group_parts(formula.RECEPTION)
+    after_sales, has_after_sales = _group_parts(formula.AFTER_SALES)
     rows = session.execute(
         select(
             Review.experience_date,
@@ -115,7 +115,7 @@ def sector_scores(session: Session, sector_id: int, today: date) -> dict[int, tu
     """{company id: (shown score, reviews in window)} of the sector's companies that can rank.
 
     One grouped count finds the companies with enough reviews in the window; their scores
-    then come from rating.reviews.stats (the same sums as their public pages).
+    then come from rating.scores.store (the same sums as their public pages).
     """
     candidates = (
         session.execute(
@@ -124,7 +124,7 @@ def sector_scores(session: Session, sector_id: int, today: date) -> dict[int, tu
             .where(
                 Company.sector_id == sector_id,
                 PUBLISHED,
-                Review.experience_date >= scoring.window_start(today),
+                Review.experience_date >= formula.window_start(today),
             )
             .group_by(Review.company_id)
             .having(func.count() >= MIN_RANKED_REVIEWS)
@@ -132,10 +132,10 @@ def sector_scores(session: Session, sector_id: int, today: date) -> dict[int, tu
         .scalars()
         .all()
     )
-    sums = stats.window_sums_many(session, candidates, today)
+    sums = store.window_sums_many(session, candidates, today)
     scores = {}
     for company_id, window in sums.items():
-        score = scoring.score_from_sums(window, today)
+        score = formula.score_from_sums(window, today)
         scores[company_id] = (score.score, score.count)
     return scores
 
@@ -182,7 +182,7 @@ def invitation_batches(session: Session, company_id: int, now: datetime) -> list
             expired_unused=int(expired or 0),
             reviews=reviews,
             published=int(pub or 0),
-            mean_stars=None if mean is None else scoring.one_decimal(float(mean)),
+            mean_stars=None if mean is None else formula.one_decimal(float(mean)),
         )
         for batch, first, links, used, expired, reviews, pub, mean in rows
     ]

@@ -163,7 +163,7 @@ class CompanyStats(Base):
     """Per-company summary of reviews, updated atomically with each review change.
 
     Decayed sums use a fixed epoch: Σ w·s = 0.5**(today/365) · Σ s·2**(day/365), with `day`
-    counted from EPOCH (see rating.scoring), so one review changes them in O(1).
+    counted from EPOCH (see rating.scores.formula), so one review changes them in O(1).
 
     All-time figures (published count, stars, replies, moderation ledger) cover every review.
     Window figures (the score sums, `window_count`, the facts and the fact histograms in

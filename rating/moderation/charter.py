@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rating import scoring
 from rating.db import utcnow
 from rating.models import ModerationDecision, Report, Review
 from rating.reviews.rules import MODERATION_MAX_DAYS, human_delay
+from rating.scores import formula
 
 __all__ = ["charter_figures", "human_delay"]
 
@@ -42,10 +42,10 @@ def charter_figures(session: Session, *, now: datetime | None = None) -> dict:
     pending = session.scalars(select(Review.created_at).where(Review.status == "pending")).all()
     published = session.scalar(select(func.count()).where(Review.status == "published")) or 0
     return {
-        "median_hours": scoring.median(delays),
+        "median_hours": formula.median(delays),
         "decided": len(delays),
-        "within_limit_rate": scoring.rate(sum(d <= limit for d in delays), len(delays)),
-        "median_report_hours": scoring.median(report_delays),
+        "within_limit_rate": formula.rate(sum(d <= limit for d in delays), len(delays)),
+        "median_report_hours": formula.median(report_delays),
         "reports_decided": len(report_delays),
         "pending": len(pending),
         "overdue": sum(now - c > timedelta(days=MODERATION_MAX_DAYS) for c in pending),

@@ -8,13 +8,14 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rating import mail
+from rating import mail, outbox
 from rating.db import utcnow
 from rating.models import ModerationDecision, OutboundMail, Report, Review, User
-from rating.reviews import fraud, stats
+from rating.reviews import fraud
 from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_REASONS
 from rating.reviews.services import NotAllowed, ReviewRejected, add_revision
 from rating.reviews.signals import LABELS
+from rating.scores import store
 
 audit_log = logging.getLogger("rating.audit_log")
 # decision → (status required before, status after)
@@ -120,7 +121,7 @@ def decide_review(
         raise ReviewRejected([("", "Cet avis a déjà été traité par un autre modérateur.")])
     if decision in ("reject", "remove") and reason not in REFUSAL_REASONS:
         raise ReviewRejected([("reason", "Choisissez le motif du refus dans la liste.")])
-    before = stats.contribution(review)
+    before = store.contribution(review)
     review.status = after
     if decision == "publish":
         review.published_at = now
@@ -128,7 +129,7 @@ def decide_review(
     elif decision in ("reject", "remove"):
         review.status_reason = reason
         review.closed_at = now
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     record = None
     if decision != "keep":  # a kept review's record is the dismissal of each report
         record = ModerationDecision(
@@ -142,7 +143,7 @@ def decide_review(
         session.add(record)
         add_revision(session, review, decision, moderator.id)
         _queue_author_mail(session, review, decision, reason)
-        stats.queue_search(session, review.company_id)
+        outbox.queue_company(session, review.company_id)
     upheld = decision in ("reject", "remove")
     _close_reports(
         session, review, moderator, upheld=upheld, reason=reason, comment=comment, now=now

@@ -19,8 +19,8 @@ from rating.audit.summary import divergence
 from rating.companies.services import all_sectors
 from rating.models import Company, Sector
 
+from ..scores.read import community_scores
 from . import ranking
-from .scores import community_scores
 
 MAX_SLUG = 120  # Company.slug is a String(120)
 

@@ -6,12 +6,11 @@ from datetime import date
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from rating import scoring
 from rating.models import Report, Review, User
-from rating.scores import buckets
+from rating.scores import buckets, formula, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
 
-from . import chart, rules, stats
+from . import chart, rules
 
 SORTS = {
     "recent": ("Plus récents", (Review.published_at.desc(), Review.id.desc())),
@@ -85,10 +84,10 @@ def _total(session: Session, company_id: int, filters: dict, stmt: Select) -> in
     """How many reviews the list holds: from the summary when it can tell, else counted."""
     narrowing = {k for k, v in filters.items() if v and k != "sort"}
     if narrowing <= {"stars"}:
-        row = stats.summary_row(session, company_id)
+        row = store.summary_row(session, company_id)
         if row is not None:
             stars = filters.get("stars")
-            if stars in scoring.STAR_VALUES:
+            if stars in formula.STAR_VALUES:
                 return int(getattr(row, f"stars_{stars}") or 0)
             if not narrowing:
                 return int(row.review_count or 0)
@@ -116,11 +115,11 @@ def _facts(summary: Summary) -> dict:
     value = summary.value
     return {
         **{name: summary.median(metric) for name, metric in buckets.FACTS.items()},
-        "human_reached_rate": scoring.rate(
+        "human_reached_rate": formula.rate(
             value("human_reached_yes"), value("human_reached_answers")
         ),
         "human_reached_answers": int(value("human_reached_answers")),
-        "surcharged_rate": scoring.rate(value("surcharged_count"), value("phone_cost_answers")),
+        "surcharged_rate": formula.rate(value("surcharged_count"), value("phone_cost_answers")),
         "phone_cost_answers": int(value("phone_cost_answers")),
     }
 
@@ -162,16 +161,16 @@ def _reason(code: int) -> str:
 
 def moderation_ledger(session: Session, company_id: int) -> dict:
     """Public ledger: received, published, refused by reason, reported by the company, withdrawn."""
-    summary = stats.load_summary(session, company_id, date.today())
+    summary = store.load_summary(session, company_id, date.today())
     return _ledger(summary, _company_reports(session, company_id))
 
 
 def community_summary(session: Session, company_id: int, today: date | None = None) -> dict:
     """Everything the community-score block shows, as plain values (three queries)."""
     today = today or date.today()
-    summary = stats.load_summary(session, company_id, today)
-    score = scoring.score_from_sums(summary.sums(), today)
-    counts = {n: int(summary.value(f"stars_{n}")) for n in scoring.STAR_VALUES}
+    summary = store.load_summary(session, company_id, today)
+    score = formula.score_from_sums(summary.sums(), today)
+    counts = {n: int(summary.value(f"stars_{n}")) for n in formula.STAR_VALUES}
     bars, width, height = chart.star_bars(counts)
     published = int(summary.value("review_count"))
     answered = int(summary.value("solved_after_reply_answered"))
@@ -181,13 +180,13 @@ def community_summary(session: Session, company_id: int, today: date | None = No
         "bars": bars,
         "chart_width": width,
         "chart_height": height,
-        "reply_rate": scoring.rate(summary.value("reply_count"), published),
+        "reply_rate": formula.rate(summary.value("reply_count"), published),
         "median_reply_hours": _median_reply_hours(summary),
-        "solved_after_reply_rate": scoring.rate(summary.value("solved_after_reply_yes"), answered),
+        "solved_after_reply_rate": formula.rate(summary.value("solved_after_reply_yes"), answered),
         "solved_after_reply_answered": answered,
         "facts": _facts(summary),
         "ledger": _ledger(summary, _company_reports(session, company_id)),
-        "prior": (scoring.PRIOR_WEIGHT, scoring.PRIOR_MEAN),
+        "prior": (formula.PRIOR_WEIGHT, formula.PRIOR_MEAN),
     }
 
 

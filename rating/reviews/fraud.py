@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from rating import outbox
 from rating.models import (
     AuditCampaign,
     CampaignAuditor,
@@ -18,8 +19,9 @@ from rating.models import (
     ReviewSignal,
     User,
 )
+from rating.scores import store
 
-from . import signals, stats, wording
+from . import signals, wording
 
 RECENT_TEXTS_DAYS = 90
 RECENT_TEXTS_LIMIT = 2000  # newest first: bounds the near-duplicate work of one submission
@@ -237,13 +239,13 @@ def hold_linked(
     held = []
     published = select(Review).where(Review.id.in_(wanted), Review.status == "published")
     for other in session.scalars(published).all():
-        before = stats.contribution(other)
+        before = store.contribution(other)
         other.status = "pending"
         for code in wanted[other.id]:
             detail = f"{LINKED_PREFIX}{review.id}"
             session.add(ReviewSignal(review_id=other.id, code=code, detail=detail, created_at=now))
             held.append((other.id, code))
-        stats.record_change(session, other, before)
+        store.record_change(session, other, before)
         session.add(
             ReviewRevision(
                 review_id=other.id,
@@ -253,5 +255,5 @@ def hold_linked(
                 created_at=now,
             )
         )
-        stats.queue_search(session, other.company_id)
+        outbox.queue_company(session, other.company_id)
     return held

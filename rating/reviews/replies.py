@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from rating.db import utcnow
 from rating.models import Reply, ReplyRevision, Review, User
+from rating.scores import store
 
-from . import fraud, stats
+from . import fraud
 from .rules import check_reply
 from .services import NotAllowed, ReviewRejected
 
@@ -33,7 +34,7 @@ def reply_to_review(
     errors = check_reply(body)
     if errors:
         raise ReviewRejected(errors)
-    before = stats.contribution(review)
+    before = store.contribution(review)
     reply = Reply(
         review_id=review.id,
         company_id=review.company_id,
@@ -47,7 +48,7 @@ def reply_to_review(
     except IntegrityError:  # two representatives answered at the same moment
         session.rollback()
         raise ReviewRejected([("", ALREADY_REPLIED)]) from None
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     session.commit()
     return reply
 
@@ -67,5 +68,5 @@ def edit_reply(session: Session, reply: Reply, rep: User, body: str, *, now=None
     )
     reply.body = body.strip()
     reply.updated_at = now or utcnow()
-    stats.touch(session, [review.company_id])
+    store.touch(session, [review.company_id])
     session.commit()

@@ -5,8 +5,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rating.models import Report, Review, User
+from rating.scores import store
 
-from . import fraud, stats
+from . import fraud
 from .rules import check_report
 from .services import NotAllowed, ReviewRejected
 
@@ -41,7 +42,7 @@ def report_review(
     )
     session.add(report)
     if is_rep:  # the company page's ledger counts the company's reports
-        stats.touch(session, [review.company_id])
+        store.touch(session, [review.company_id])
     try:
         session.commit()
     except IntegrityError:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from rating.scoring import months_before
+from rating.scores.formula import months_before
 
 MIN_BODY = 30
 MAX_BODY = 5000

@@ -13,11 +13,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rating import outbox
 from rating.db import utcnow
 from rating.models import Company, Invitation, Review, ReviewRevision, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
+from rating.scores import store
 
-from . import fraud, signals, stats
+from . import fraud, signals
 from .masking import mask_contacts
 from .rules import CRITERIA, MAX_TITLE, ReviewDraft, check_draft
 
@@ -197,14 +199,14 @@ def submit_review(
     # A group (burst, network, ring, copies) shows once it is big enough: its earlier,
     # already published members go back to moderation too, each naming the signal.
     fraud.hold_linked(session, review, verdict, now=now)
-    before = stats.EMPTY  # a new review: every line of the summary (ledger too) is added
+    before = store.EMPTY  # a new review: every line of the summary (ledger too) is added
     if verdict.decision == signals.PUBLISH:
         review.status = "published"
         review.published_at = now
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     add_revision(session, review, "created", author.id)
     if review.status == "published":
-        stats.queue_search(session, company.id)
+        outbox.queue_company(session, company.id)
     _commit(session)
     return review, verdict
 
@@ -239,7 +241,7 @@ def edit_review(
     errors = check_draft(draft, now.date())
     if errors:
         raise ReviewRejected(errors)
-    before = stats.contribution(review)
+    before = store.contribution(review)
     _fill(review, draft)
     review.updated_at = now
     session.flush()
@@ -253,9 +255,9 @@ def edit_review(
     _record_signals(session, review, verdict)
     if verdict.decision == signals.HOLD and review.status == "published":
         review.status = "pending"
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     add_revision(session, review, "edited", author.id)
-    stats.queue_search(session, review.company_id)
+    outbox.queue_company(session, review.company_id)
     session.commit()
     return verdict
 
@@ -263,12 +265,12 @@ def edit_review(
 def withdraw_review(session: Session, review: Review, author: User, *, now=None) -> None:
     """The author takes their review down; it stays on record, out of the score."""
     _own_live(review, author)
-    before = stats.contribution(review)
+    before = store.contribution(review)
     review.status = "withdrawn"
     review.closed_at = now or utcnow()
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     add_revision(session, review, "withdrawn", author.id)
-    stats.queue_search(session, review.company_id)
+    outbox.queue_company(session, review.company_id)
     session.commit()
 
 
@@ -278,8 +280,8 @@ def set_solved_after_reply(session: Session, review: Review, author: User, solve
         raise NotAllowed("not the author")
     if review.status != "published" or review.reply is None:
         raise ReviewRejected([("", "Vous pourrez le dire quand l'entreprise aura répondu.")])
-    before = stats.contribution(review)
+    before = store.contribution(review)
     review.solved_after_reply = solved
-    stats.record_change(session, review, before)
+    store.record_change(session, review, before)
     add_revision(session, review, "solved_after_reply", author.id)
     session.commit()

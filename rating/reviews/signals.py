@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from rating.scoring import median
+from rating.scores.formula import median
 
 # Re-exported: the services fingerprint texts with it, the tests measure texts with them.
 from .wording import fingerprint, incentive_matches, jaccard, shingles

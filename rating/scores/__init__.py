@@ -1,5 +1,3 @@
-"""Score summaries at scale: recompute from the rows, check for drift, expire the window."""
-
-from .cli import scores_cli
-
-__all__ = ["scores_cli"]
+"""The community score's one home: the formula (`formula`), what one review adds
+(`contribution`, `buckets`), the O(1) summary store (`store`), the one reader every page
+goes through (`read`), and the batch jobs (`recompute`, `expire`, command line in `cli`)."""

@@ -1,6 +1,6 @@
 """`flask --app wsgi scores recompute [--check]` and `scores expire` (daily).
 
-Commands import their modules when run: this package is imported by rating.reviews.stats.
+Commands import their modules when run: this package is imported by rating.scores.store.
 """
 
 import time

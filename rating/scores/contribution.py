@@ -1,7 +1,7 @@
 """What one review adds to its company's summary, and the window arithmetic around it.
 
 Pure module: no Flask, no SQLAlchemy. A review change applies `after - before` to the
-summary, atomically in SQL (rating.reviews.stats). Two kinds of figures:
+summary, atomically in SQL (rating.scores.store). Two kinds of figures:
 
 - all-time ones (published count, star distribution, replies, the moderation ledger) always
   count a review in its current state;
@@ -18,9 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from rating import scoring
-
-from . import buckets
+from . import buckets, formula
 
 WINDOW_SUMS = (
     "sum_weight",
@@ -46,7 +44,7 @@ STATUS_COLUMNS = {
     "withdrawn": "withdrawn_count",
 }
 ALL_TIME_COLUMNS = (
-    *(c for c in scoring.STATS_COLUMNS if c not in WINDOW_SUMS),
+    *(c for c in formula.STATS_COLUMNS if c not in WINDOW_SUMS),
     *(c for c in STATUS_COLUMNS.values() if c != "review_count"),
 )
 COLUMNS = (*ALL_TIME_COLUMNS, *WINDOW_COLUMNS)
@@ -113,8 +111,8 @@ def contribution(state: ReviewState | None) -> Contribution:
         if state.status in STATUS_COLUMNS:
             columns[STATUS_COLUMNS[state.status]] = 1
         return Contribution(columns=columns, buckets=bucket_counts)
-    rated = scoring.RatedReview(state.experience_date, state.stars, state.criteria)
-    base = scoring.stats_contribution(
+    rated = formula.RatedReview(state.experience_date, state.stars, state.criteria)
+    base = formula.stats_contribution(
         rated,
         reply_delay_hours=reply_hours(state.reply_seconds),
         solved_after_reply=state.solved_after_reply,
@@ -181,7 +179,7 @@ def gap(window_from: date, today: date) -> tuple[date, date, int] | None:
     (sign +1: asking about the past) or subtracted (sign -1: the job is late); None when
     the stored window is already the one asked for.
     """
-    start = scoring.window_start(today)
+    start = formula.window_start(today)
     if start == window_from:
         return None
     if start > window_from:
@@ -212,9 +210,9 @@ class Summary:
     def median(self, metric: str) -> float | None:
         return buckets.median(buckets.SCALES[metric], self.histogram(metric))
 
-    def sums(self) -> scoring.Sums:
+    def sums(self) -> formula.Sums:
         """The window's epoch-scaled score sums."""
-        return scoring.Sums(
+        return formula.Sums(
             *(float(self.value(name)) for name in WINDOW_SUMS),
             count=int(self.value("window_count")),
         )

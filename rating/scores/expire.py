@@ -7,7 +7,7 @@ same day finds nothing to move; after skipped days it subtracts all the days mis
 
 Rows are locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) before the reviews
 are read, so a review change either commits before (and is seen) or waits and then counts
-itself against the new `window_from` (rating.reviews.stats.apply_change).
+itself against the new `window_from` (rating.scores.store.apply_change).
 """
 
 from collections import defaultdict
@@ -17,11 +17,12 @@ from datetime import date
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from rating import scoring, search
+from rating import outbox
 from rating.db import utcnow
 from rating.models import CompanyStats
-from rating.reviews import stats
+from rating.scores import formula
 
+from . import store
 from .contribution import WINDOW_COLUMNS, Summary, contribution, window_part
 
 BATCH = 1000  # summary rows per transaction
@@ -56,7 +57,7 @@ def _subtract(session: Session, window_from: date, changes: dict[int, Summary]) 
         for cid, summary in changes.items()
     ]
     session.connection().execute(stmt, rows)
-    stats.add_buckets(
+    store.add_buckets(
         session,
         ((cid, key, n) for cid, summary in changes.items() for key, n in summary.buckets.items()),
     )
@@ -79,7 +80,7 @@ def expire_batch(session: Session, start: date, after_id: int, batch: int) -> tu
     changes: dict[int, Summary] = defaultdict(Summary)
     reviews = 0
     for window_from, ids in by_start.items():
-        for company_id, states in stats.gap_states(session, ids, window_from, start).items():
+        for company_id, states in store.gap_states(session, ids, window_from, start).items():
             for state in states:
                 changes[company_id].add(*window_part(contribution(state)), sign=-1)
                 reviews += 1
@@ -93,13 +94,13 @@ def expire_batch(session: Session, start: date, after_id: int, batch: int) -> tu
             .values(window_from=start),
             execution_options={"synchronize_session": False},
         )
-    search.queue_companies(session, changes)  # their score moved
+    outbox.queue_companies(session, changes)  # their score moved
     return rows[-1][0], len(rows), len(changes), reviews
 
 
 def expire(session: Session, today: date | None = None, *, batch: int = BATCH) -> Expired:
     """Bring every summary to today's window, committing every `batch` rows."""
-    start = scoring.window_start(today or date.today())
+    start = formula.window_start(today or date.today())
     after_id, moved, changed, reviews = 0, 0, 0, 0
     while True:
         after_id, rows, touched, subtracted = expire_batch(session, start, after_id, batch)

@@ -2,7 +2,7 @@
 
 Used by rating.scores.recompute. Per batch of company ids: one GROUP BY for the counters and
 the decayed sums (the weight 2**(day/365) of each day comes from a small temporary table
-filled by rating.scoring, so SQL and Python agree to the last bit on each term), one GROUP BY
+filled by rating.scores.formula, so SQL and Python agree to the last bit on each term), one GROUP BY
 per histogram, one pass over the replies (delays computed in Python, like live updates).
 """
 
@@ -24,11 +24,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from rating import scoring
 from rating.models import CompanyBucket, CompanyStats, Reply, Review
 from rating.models.review import AFTER_SALES_CRITERIA, RECEPTION_CRITERIA
 
-from . import buckets
+from . import buckets, formula
 from .contribution import (
     COLUMNS,
     REFUSED_STATUSES,
@@ -52,7 +51,7 @@ def _flag(condition):
 
 
 def _group_mean(names: tuple[str, ...]):
-    """(given, mean) of a criteria group, as rating.scoring.group_mean computes it."""
+    """(given, mean) of a criteria group, as rating.scores.formula.group_mean computes it."""
     given = sum(_flag(getattr(Review, n).is_not(None)) for n in names)
     total = sum(func.coalesce(getattr(Review, n), 0) for n in names)
     return given, cast(total, Float) / cast(func.nullif(given, 0), Float)
@@ -81,7 +80,7 @@ def fill_growth(session: Session, first: date, last: date) -> None:
     GROWTH.create(session.connection(), checkfirst=True)
     session.execute(GROWTH.delete())
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    session.execute(GROWTH.insert(), [{"day": d, "g": scoring.growth(d)} for d in days])
+    session.execute(GROWTH.insert(), [{"day": d, "g": formula.growth(d)} for d in days])
 
 
 def _counters(session: Session, ids: list[int], start, summaries) -> None:
@@ -127,7 +126,7 @@ def _scoped(stmt, ids: list[int], start):
 
 def window_start_sql(today: date, stored: bool):
     """Where each company's window starts: today's, or the stored one (checking)."""
-    first = scoring.window_start(today)
+    first = formula.window_start(today)
     return func.coalesce(CompanyStats.window_from, first) if stored else first
 
 

@@ -14,9 +14,10 @@ from datetime import date
 from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from rating import scoring, search
+from rating import outbox
 from rating.db import utcnow
 from rating.models import Company, CompanyBucket, CompanyStats, Review
+from rating.scores import formula
 
 from . import fromrows
 from .contribution import COLUMNS, FLOAT_COLUMNS, WINDOW_SUMS, Summary
@@ -45,7 +46,7 @@ def _close(a: float, b: float, unit: float) -> bool:
 
 def differences(expected: Summary, actual: Summary, today: date) -> tuple[str, ...]:
     """Names of the columns (and `buckets:<metric>`) where two summaries disagree."""
-    weight = scoring.growth(today)
+    weight = formula.growth(today)
     wanted, kept = expected.columns, actual.columns
     fields = []
     for name in COLUMNS:
@@ -85,7 +86,7 @@ def _lock(session: Session) -> None:
 
 
 def _growth_range(session: Session, today: date, check: bool) -> tuple[date, date]:
-    first = scoring.window_start(today)
+    first = formula.window_start(today)
     if check:
         oldest = session.scalar(select(func.min(CompanyStats.window_from)))
         first = min(first, oldest or first)
@@ -100,7 +101,7 @@ def _write(session: Session, changed: list[int], expected: dict, today: date, ke
     """
     if not changed:
         return
-    start, now = scoring.window_start(today), utcnow()
+    start, now = formula.window_start(today), utcnow()
     names = (*COLUMNS, "window_from", "updated_at")
 
     def values(company_id: int) -> tuple:
@@ -197,7 +198,7 @@ def recompute(
             changed = [d.company_id for d in found]
             _write(session, changed, expected, today, starts)
             if queue_search:
-                search.queue_companies(session, changed)
+                outbox.queue_companies(session, changed)
         drifts += found
         if progress:
             progress(ids[0], ids[-1])

@@ -1,8 +1,9 @@
 """Full-text search of companies (Whoosh), kept in step with the database by an outbox."""
 
+from ..outbox import queue_companies, queue_company
 from .api import autocomplete, get_store, init_app, search_companies
 from .cli import search_cli
-from .outbox import drain_outbox, queue_companies, queue_company, rebuild, verify
+from .outbox import drain_outbox, rebuild, verify
 from .query import SearchResult
 from .views import bp
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import AuditGrade, Company, CompanyStats, ContactCentre, ContactPoint, Publication
-from ..scoring import Sums, score_from_sums
+from ..scores.formula import Sums, score_from_sums
 
 CHUNK = 1000
 
@@ -48,7 +48,7 @@ def stamp(company: Company, stats: CompanyStats | None, grade: AuditGrade | None
 
     Only the summary figures the document holds (see `community_figures`), not the summary's
     version: that one also moves when nothing indexed changes (a review held, a text edited,
-    a reply; see rating.reviews.stats.touch), which no search refresh follows.
+    a reply; see rating.scores.store.touch), which no search refresh follows.
     """
     updated = company.updated_at.isoformat() if company.updated_at else ""
     figures = (

@@ -1,6 +1,6 @@
 """Keeping the index in step with the database: outbox, drainer, rebuild, verify.
 
-A service adds an outbox row in the same transaction as its change (`queue_company`), so a
+A service adds an outbox row in the same transaction as its change (rating.outbox), so a
 process killed after the commit loses nothing: the row stays until a drainer has applied it
 to the index AND committed the index. Web workers never wait on the Whoosh lock: the drainer
 tries it once and, when another process holds it, leaves the rows for that process or later.
@@ -10,39 +10,17 @@ import logging
 import os
 from dataclasses import dataclass, field
 
-from flask import current_app, g, has_app_context
+from flask import current_app
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
 from ..models import SearchOutbox
 from .api import get_store
 from .documents import all_ids, db_stamps, documents_for, iter_documents
 
-OPS = ("upsert", "delete")
 BATCH = 500
 PARALLEL_FROM = 20_000  # companies
 log = logging.getLogger(__name__)
-
-
-def queue_company(session: Session, company_id: int, op: str = "upsert") -> None:
-    """Ask for `company_id`'s search entry to be refreshed, in the caller's transaction.
-
-    Call it from every service that changes a company or what results show (name,
-    aliases, sector, city, description, contact points, reviews → score, grades → letter).
-    The drainer reads the company from the database, so the op is only a hint.
-    """
-    if op not in OPS:
-        raise ValueError(f"unknown outbox op {op!r}")
-    session.add(SearchOutbox(company_id=company_id, op=op))
-    if has_app_context():
-        g.search_queued = True  # this request drains after its response is built
-
-
-def queue_companies(session: Session, company_ids, op: str = "upsert") -> None:
-    """`queue_company` for many companies (an audit publication, a sector rename)."""
-    for company_id in sorted(set(company_ids)):
-        queue_company(session, company_id, op)
 
 
 def _sessions(app):

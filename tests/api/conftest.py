@@ -4,17 +4,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
 from rating.audit import decisions
 from rating.models import ContactCentre, ContactPoint, Reply
-from rating.reviews import stats
+from rating.scores import formula, store
 from rating.search import rebuild
 from tests.audit.builders import auditor, campaign, full_rows, publish, row, sector_with
 from tests.factories import make_review, make_user
 
 
 def _record(session, review):
-    stats.record_change(session, review, scoring.stats_contribution(None))
+    store.record_change(session, review, formula.stats_contribution(None))
 
 
 @pytest.fixture

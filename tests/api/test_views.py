@@ -4,9 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
 from rating.models import Reply
-from rating.reviews import stats
+from rating.scores import formula, store
 from rating.search import rebuild
 from tests.factories import make_company, make_review, make_sector, make_user
 
@@ -29,8 +28,8 @@ def world(session):
     rep = make_user(session)
     session.add(Reply(review_id=old.id, company_id=company.id, author_id=rep.id, body="Désolés."))
     for review in (old, new):
-        before = scoring.stats_contribution(None)
-        stats.record_change(session, review, before)
+        before = formula.stats_contribution(None)
+        store.record_change(session, review, before)
     session.commit()
     return {"company": company, "old": old, "new": new}
 
@@ -55,7 +54,7 @@ def test_company_detail_carries_the_community_score(client, world):
     # The same formula as the page: prior 5 × 3.0 plus two decayed reviews.
     w_old, w_new = 0.5 ** (400 / 365), 0.5 ** (10 / 365)
     expected = (5 * 3.0 + w_old * 2 + w_new * 5) / (5 + w_old + w_new)
-    assert community["score"] == scoring.one_decimal(expected)
+    assert community["score"] == formula.one_decimal(expected)
     assert body["audit"] == {"latest": None, "history": []}
 
 

@@ -4,10 +4,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
 from rating.db import get_session, utcnow
 from rating.models import Invitation
-from rating.reviews import replies, stats
+from rating.reviews import replies
+from rating.scores import formula, store
 from tests.factories import make_company, make_membership, make_review, make_sector, make_user
 from tests.helpers import login
 
@@ -18,7 +18,7 @@ def add_review(session, company, *, days_ago: int = 10, **fields):
     """A published review counted in its company's stats, as the services leave it."""
     fields.setdefault("experience_date", date.today() - timedelta(days=days_ago))
     review = make_review(session, company=company, **fields)
-    stats.record_change(session, review, scoring.stats_contribution(None))
+    store.record_change(session, review, formula.stats_contribution(None))
     return review
 
 

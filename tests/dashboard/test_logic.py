@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
 from rating.dashboard import charts, export, figures, monthly
+from rating.scores import formula
 
 TODAY = date(2026, 11, 23)
 
@@ -19,8 +19,8 @@ def day_totals(reviews) -> list[monthly.DayTotals]:
         by_day.setdefault(review.experience_date, []).append(review)
     totals = []
     for day, items in by_day.items():
-        rec = [scoring.group_mean(r.criteria, scoring.RECEPTION) for r in items]
-        aft = [scoring.group_mean(r.criteria, scoring.AFTER_SALES) for r in items]
+        rec = [formula.group_mean(r.criteria, formula.RECEPTION) for r in items]
+        aft = [formula.group_mean(r.criteria, formula.AFTER_SALES) for r in items]
         totals.append(
             monthly.DayTotals(
                 day=day,
@@ -35,8 +35,8 @@ def day_totals(reviews) -> list[monthly.DayTotals]:
     return totals
 
 
-def rated(days_ago: int, stars: int, **criteria) -> scoring.RatedReview:
-    return scoring.RatedReview(TODAY - timedelta(days=days_ago), stars, criteria)
+def rated(days_ago: int, stars: int, **criteria) -> formula.RatedReview:
+    return formula.RatedReview(TODAY - timedelta(days=days_ago), stars, criteria)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_each_month_end_score_is_the_reference_score_of_that_day(reviews):
     assert len(points) == 24 and points[-1].as_of == TODAY
     for point in points:
         known = [r for r in reviews if r.experience_date <= point.as_of]
-        expected = scoring.community_score(known, point.as_of)
+        expected = formula.community_score(known, point.as_of)
         if expected.count:
             assert (point.score, point.score_count) == (expected.score, expected.count)
         else:

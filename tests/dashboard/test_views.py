@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from rating import scoring
 from rating.db import get_session, utcnow
 from rating.models import Company, Review, User
+from rating.scores import formula
 from tests.audit.builders import auditor, campaign, publish, sector_with
 from tests.dashboard.conftest import add_invitation, add_review, signed_in
 from tests.factories import make_company, make_membership, make_user
@@ -95,8 +95,8 @@ def test_scorecard_shows_the_right_figures(app, world):
         reviews = session.scalars(
             select(Review).where(Review.company_id == world["a_id"], Review.status == "published")
         ).all()
-        rated = [scoring.RatedReview(r.experience_date, r.stars, r.criteria()) for r in reviews]
-        expected = scoring.community_score(rated, date.today())
+        rated = [formula.RatedReview(r.experience_date, r.stars, r.criteria()) for r in reviews]
+        expected = formula.community_score(rated, date.today())
     page = signed_in(app, world["rep"]).get(f"/dashboard/{world['a']}")
     assert page.status_code == 200
     shown = figures_on(page.get_data(as_text=True))

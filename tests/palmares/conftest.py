@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating.reviews import stats
+from rating.scores import store
 from tests.audit.builders import auditor, campaign, full_rows, publish, row, sector_with
 from tests.factories import make_company, make_review, make_user
 
@@ -19,7 +19,7 @@ def add_reviews(session, company, authors, count, stars=5, days_ago=10):
             stars=stars,
             experience_date=date.today() - timedelta(days=days_ago),
         )
-        stats.record_change(session, review, stats.EMPTY)
+        store.record_change(session, review, store.EMPTY)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rating import scoring
 from rating.db import utcnow
 from rating.models import (
     AuditCampaign,
@@ -20,6 +19,7 @@ from rating.models import (
 )
 from rating.reviews import community, invitations, services
 from rating.reviews.services import NotAllowed, ReviewRefused, ReviewRejected, submit_review
+from rating.scores import formula
 from tests.factories import make_company, make_membership, make_user
 from tests.reviews.conftest import BODY, draft
 
@@ -30,8 +30,8 @@ def recomputed(session, company_id, today=None):
     rows = session.scalars(
         select(Review).where(Review.company_id == company_id, Review.status == "published")
     )
-    rated = [scoring.RatedReview(r.experience_date, r.stars, r.criteria()) for r in rows]
-    return scoring.community_score(rated, today)
+    rated = [formula.RatedReview(r.experience_date, r.stars, r.criteria()) for r in rows]
+    return formula.community_score(rated, today)
 
 
 def test_ordinary_review_is_published_and_counted(session):
@@ -184,7 +184,7 @@ def test_edit_keeps_history_updates_stats_and_rechecks_text(session):
     assert (stats.stars_5, stats.stars_1, stats.review_count) == (0, 1, 1)
     assert review.updated_at is not None
     assert session.get(CompanyStats, company.id).sum_weighted_stars == pytest.approx(
-        scoring.growth(review.experience_date)
+        formula.growth(review.experience_date)
     )
     verdict = services.edit_review(
         session, review, author, draft(body=BODY + " On m'a offert un bon d'achat.")

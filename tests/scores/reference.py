@@ -9,10 +9,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from rating import scoring
 from rating.models import Reply, Report, Review
 from rating.reviews import rules
-from rating.scores import buckets
+from rating.scores import buckets, formula
 
 
 def _median(metric: str, values) -> float | None:
@@ -24,8 +23,8 @@ def reference(session, company_id: int, today: date) -> dict:
     """Plain values of the community block, from the rows."""
     reviews = session.scalars(select(Review).where(Review.company_id == company_id)).all()
     published = [r for r in reviews if r.status == "published"]
-    inside = [r for r in published if r.experience_date >= scoring.window_start(today)]
-    rated = [scoring.RatedReview(r.experience_date, r.stars, r.criteria()) for r in published]
+    inside = [r for r in published if r.experience_date >= formula.window_start(today)]
+    rated = [formula.RatedReview(r.experience_date, r.stars, r.criteria()) for r in published]
     replies = {
         reply.review_id: reply
         for reply in session.scalars(select(Reply).where(Reply.company_id == company_id))
@@ -56,20 +55,20 @@ def reference(session, company_id: int, today: date) -> dict:
     minutes = [max(int(s // 60), 0) for s in delays]
     reply_median = _median("reply", minutes)
     return {
-        "score": scoring.community_score(rated, today),
+        "score": formula.community_score(rated, today),
         "total": len(published),
         "distribution": {n: sum(r.stars == n for r in published) for n in range(1, 6)},
-        "reply_rate": scoring.rate(len(delays), len(published)),
+        "reply_rate": formula.rate(len(delays), len(published)),
         "median_reply_hours": None if reply_median is None else reply_median / 60,
-        "solved_after_reply_rate": scoring.rate(sum(answered), len(answered)),
+        "solved_after_reply_rate": formula.rate(sum(answered), len(answered)),
         "solved_after_reply_answered": len(answered),
         "facts": {
             "hold_minutes": _median("hold", [r.hold_minutes for r in inside]),
             "contacts_count": _median("contacts", [r.contacts_count for r in inside]),
             "resolution_days": _median("resolution", [r.resolution_days for r in inside]),
-            "human_reached_rate": scoring.rate(sum(humans), len(humans)),
+            "human_reached_rate": formula.rate(sum(humans), len(humans)),
             "human_reached_answers": len(humans),
-            "surcharged_rate": scoring.rate(costs.count("surcharged"), len(costs)),
+            "surcharged_rate": formula.rate(costs.count("surcharged"), len(costs)),
             "phone_cost_answers": len(costs),
         },
         "ledger": {

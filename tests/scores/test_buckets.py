@@ -4,8 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rating import scoring
-from rating.scores import buckets
+from rating.scores import buckets, formula
 from rating.scores.buckets import SCALES, Scale, histogram, median
 
 HOLD, CONTACTS, RESOLUTION, REPLY = (SCALES[m] for m in ("hold", "contacts", "resolution", "reply"))
@@ -73,18 +72,18 @@ def test_scales_stay_small():
     ],
 )
 def test_median_is_the_plain_median_under_the_cap(values, expected):
-    assert median(HOLD, histogram(HOLD, values)) == expected == scoring.median(values)
+    assert median(HOLD, histogram(HOLD, values)) == expected == formula.median(values)
 
 
 @given(st.lists(st.integers(0, 59), min_size=1, max_size=60))
 def test_median_exact_when_every_value_is_under_the_cap(values):
-    assert median(HOLD, histogram(HOLD, values)) == scoring.median(values)
+    assert median(HOLD, histogram(HOLD, values)) == formula.median(values)
 
 
 @given(st.lists(st.integers(0, 100_000), min_size=1, max_size=60))
 def test_median_error_is_within_the_bucket_of_the_true_median(values):
     got = median(HOLD, histogram(HOLD, values))
-    true = scoring.median(values)
+    true = formula.median(values)
     ordered = sorted(values)
     middle = (ordered[(len(values) - 1) // 2], ordered[len(values) // 2])
     lows = [HOLD.bucket(v) for v in middle]

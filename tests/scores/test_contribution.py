@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
+from rating.scores import formula
 from rating.scores.contribution import (
     EMPTY,
     ReviewState,
@@ -16,7 +16,7 @@ from rating.scores.contribution import (
 )
 
 TODAY = date(2026, 11, 23)
-START = scoring.window_start(TODAY)  # 2023-11-23
+START = formula.window_start(TODAY)  # 2023-11-23
 
 
 def review(status="published", days_ago=10, stars=4, **fields) -> ReviewState:
@@ -53,7 +53,7 @@ def test_a_published_review_counts_facts_in_the_window_and_replies_for_ever():
             solved_after_reply=True,
         )
     )
-    g = scoring.growth(TODAY - timedelta(days=10))
+    g = formula.growth(TODAY - timedelta(days=10))
     assert share.windowed == {
         "sum_weight": g,
         "sum_weighted_stars": 4 * g,
@@ -85,7 +85,7 @@ def test_delta_of_an_edit_inside_the_window():
     assert (columns["stars_5"], columns["stars_1"]) == (-1, 1)
     assert "review_count" not in columns and counts == {}
     assert columns["sum_weighted_stars"] == pytest.approx(
-        -4 * scoring.growth(TODAY - timedelta(10))
+        -4 * formula.growth(TODAY - timedelta(10))
     )
 
 
@@ -134,6 +134,6 @@ def test_summary_sums_and_medians():
     summary = Summary()
     summary.add({"sum_weight": 2.0, "sum_weighted_stars": 8.0, "window_count": 2}, {})
     summary.add({}, {("hold", 3): 1, ("hold", 9): 1, ("reply", 60): 1})
-    assert summary.sums() == scoring.Sums(weight=2.0, weighted_stars=8.0, count=2)
+    assert summary.sums() == formula.Sums(weight=2.0, weighted_stars=8.0, count=2)
     assert summary.median("hold") == 6.0
     assert summary.median("contacts") is None

@@ -10,13 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from rating import scoring
 from rating.db import utcnow
 from rating.models import Review
 from rating.moderation.services import decide_review
-from rating.reviews import community, replies, reports, services, stats
+from rating.reviews import community, replies, reports, services
 from rating.reviews.rules import REFUSAL_REASONS
 from rating.reviews.services import ReviewRejected
+from rating.scores import formula, store
 from rating.scores.expire import expire
 from rating.scores.recompute import recompute
 from tests.factories import make_company, make_membership, make_user
@@ -178,7 +178,7 @@ def test_recompute_repairs_a_summary_and_names_what_drifted(session):
     company = life.companies[0]
     summary = company.stats
     summary.window_count += 1
-    summary.sum_weight += scoring.growth(date.today()) / 8  # a review at the window's edge
+    summary.sum_weight += formula.growth(date.today()) / 8  # a review at the window's edge
     session.commit()
     drifts = recompute(session, check=True)
     assert [(d.company_id, d.fields) for d in drifts] == [
@@ -199,17 +199,17 @@ def test_window_sums_equal_the_reference_score(session):
     company = life.companies[1]
     published = [r for r, _ in life.reviews if r.company_id == company.id]
     rated = [
-        scoring.RatedReview(r.experience_date, r.stars, r.criteria())
+        formula.RatedReview(r.experience_date, r.stars, r.criteria())
         for r in published
         if r.status == "published"
     ]
     later = date.today() + timedelta(days=500)
     for day in (date.today(), later):
-        sums = stats.window_sums(session, company.id, day)
-        assert scoring.score_from_sums(sums, day).raw == pytest.approx(
-            scoring.community_score(rated, day).raw, rel=1e-12
+        sums = store.window_sums(session, company.id, day)
+        assert formula.score_from_sums(sums, day).raw == pytest.approx(
+            formula.community_score(rated, day).raw, rel=1e-12
         )
-    many = stats.window_sums_many(session, [c.id for c in life.companies], later)
-    one = stats.window_sums(session, company.id, later)
+    many = store.window_sums_many(session, [c.id for c in life.companies], later)
+    one = store.window_sums(session, company.id, later)
     assert many[company.id].count == one.count  # sums added in another order: approx
     assert many[company.id].weighted_stars == pytest.approx(one.weighted_stars, rel=1e-12)

@@ -13,7 +13,7 @@ from rating.models import (
     Publication,
     User,
 )
-from rating.scoring import growth
+from rating.scores.formula import growth
 from rating.search import drain_outbox, queue_companies
 from tests.factories import make_company, make_sector
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rating import scoring
-from rating.scoring import RatedReview, community_score
+from rating.scores import formula
+from rating.scores.formula import RatedReview, community_score
 
 TODAY = date(2026, 3, 15)
 NO_CRITERIA: dict = {}
@@ -49,7 +49,7 @@ def test_decayed_bayesian_mean(reviews, expected_raw, shown):
 
 def test_window_edge_is_inclusive_36_months_back():
     edge = date(2023, 3, 15)
-    assert scoring.window_start(TODAY) == edge
+    assert formula.window_start(TODAY) == edge
     w = 0.5 ** (1096 / 365)  # 15 March 2023 → 15 March 2026 is 1096 days (2024 is a leap year)
     inside = [RatedReview(edge, 5, NO_CRITERIA)] * 10
     result = community_score(inside, TODAY)
@@ -78,7 +78,7 @@ def test_sub_scores_use_the_mean_of_given_criteria_only():
     ("value", "shown"), [(3.25, 3.3), (2.75, 2.8), (3.2499, 3.2), (4.95, 5.0), (1.0, 1.0)]
 )
 def test_one_decimal_rounds_half_up(value, shown):
-    assert scoring.one_decimal(value) == shown
+    assert formula.one_decimal(value) == shown
 
 
 @given(
@@ -91,18 +91,18 @@ def test_one_decimal_rounds_half_up(value, shown):
 )
 def test_epoch_sums_equal_direct_weights(items, today_offset):
     """Σ w*s = 0.5**(today/365) · Σ s*2**(day/365), for any day up to ~55 years after EPOCH."""
-    today = scoring.EPOCH + timedelta(days=today_offset)
+    today = formula.EPOCH + timedelta(days=today_offset)
     rated = [RatedReview(today - timedelta(days=age), stars, NO_CRITERIA) for age, stars in items]
-    direct_w = sum(scoring.weight(r.experience_date, today) for r in rated)
-    direct_ws = sum(scoring.weight(r.experience_date, today) * r.stars for r in rated)
-    sums = sum((scoring.review_sums(r) for r in rated), scoring.Sums())
-    assert sums.weight * scoring.decay(today) == pytest.approx(direct_w, rel=1e-9)
-    assert sums.weighted_stars * scoring.decay(today) == pytest.approx(direct_ws, rel=1e-9)
+    direct_w = sum(formula.weight(r.experience_date, today) for r in rated)
+    direct_ws = sum(formula.weight(r.experience_date, today) * r.stars for r in rated)
+    sums = sum((formula.review_sums(r) for r in rated), formula.Sums())
+    assert sums.weight * formula.decay(today) == pytest.approx(direct_w, rel=1e-9)
+    assert sums.weighted_stars * formula.decay(today) == pytest.approx(direct_ws, rel=1e-9)
 
 
 def test_adding_then_removing_a_review_restores_the_sums():
-    base = scoring.review_sums(review(10, 4)) + scoring.review_sums(review(200, 2))
-    extra = scoring.review_sums(review(3, 5, resolution=1))
+    base = formula.review_sums(review(10, 4)) + formula.review_sums(review(200, 2))
+    extra = formula.review_sums(review(3, 5, resolution=1))
     back = base + extra - extra
     assert back.weighted_stars == pytest.approx(base.weighted_stars)
     assert back.after_sales_weight == pytest.approx(0.0, abs=1e-9)
@@ -111,15 +111,15 @@ def test_adding_then_removing_a_review_restores_the_sums():
 
 def test_stats_contribution_and_delta():
     published = review(0, 4, courtesy=3)
-    empty = scoring.stats_contribution(None)
-    after = scoring.stats_contribution(published, reply_delay_hours=6.0, solved_after_reply=True)
-    delta = scoring.stats_delta(empty, after)
+    empty = formula.stats_contribution(None)
+    after = formula.stats_contribution(published, reply_delay_hours=6.0, solved_after_reply=True)
+    delta = formula.stats_delta(empty, after)
     assert delta["review_count"] == 1 and delta["stars_4"] == 1 and "stars_5" not in delta
-    assert delta["reception_weight"] == pytest.approx(scoring.growth(published.experience_date))
+    assert delta["reception_weight"] == pytest.approx(formula.growth(published.experience_date))
     assert "after_sales_weight" not in delta
     assert (delta["reply_count"], delta["reply_delay_hours_sum"]) == (1, 6.0)
     assert (delta["solved_after_reply_answered"], delta["solved_after_reply_yes"]) == (1, 1)
-    assert scoring.stats_delta(after, after) == {}
+    assert formula.stats_delta(after, after) == {}
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_stats_contribution_and_delta():
     [([], None), ([None, None], None), ([3, 1, 2], 2.0), ([4, 1, 3, 2], 2.5), ([7, None], 7.0)],
 )
 def test_median(values, expected):
-    assert scoring.median(values) == expected
+    assert formula.median(values) == expected
 
 
 @pytest.mark.parametrize(
@@ -140,10 +140,10 @@ def test_median(values, expected):
     ],
 )
 def test_months_before(day, months, expected):
-    assert scoring.months_before(day, months) == expected
+    assert formula.months_before(day, months) == expected
 
 
 def test_growth_does_not_overflow_for_dates_far_ahead():
-    far = scoring.EPOCH + timedelta(days=20_000)
-    assert 1e16 < scoring.growth(far) < 1e17
-    assert scoring.decay(far) * scoring.growth(far) == pytest.approx(1.0)
+    far = formula.EPOCH + timedelta(days=20_000)
+    assert 1e16 < formula.growth(far) < 1e17
+    assert formula.decay(far) * formula.growth(far) == pytest.approx(1.0)

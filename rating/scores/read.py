@@ -1,7 +1,7 @@
 """Community scores of many companies at once, in a fixed number of queries.
 
 The one place where the palmarès and the badge read the review summaries: companies
-matching a filter (one query), then `rating.reviews.stats.window_sums_many` (the stored
+matching a filter (one query), then `rating.scores.store.window_sums_many` (the stored
 window sums, corrected to today's 36-month window; two queries at most). If the summary
 tables change shape again, only this function needs adapting.
 """
@@ -12,9 +12,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rating import scoring
 from rating.models import Company, CompanyStats
-from rating.reviews.stats import window_sums_many
+from rating.scores.store import window_sums_many
+
+from . import formula
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class CompanyScore:
     slug: str
     name: str
     sector_id: int
-    score: scoring.CommunityScore  # the prior alone (count 0) when no review was published
+    score: formula.CommunityScore  # the prior alone (count 0) when no review was published
 
 
 def community_scores(
@@ -48,7 +49,7 @@ def community_scores(
             slug,
             name,
             sector_id,
-            scoring.score_from_sums(sums.get(company_id, scoring.Sums()), today),
+            formula.score_from_sums(sums.get(company_id, formula.Sums()), today),
         )
         for company_id, slug, name, sector_id in companies
     }

@@ -16,11 +16,12 @@ from sqlalchemy import event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from rating import scoring, search
 from rating.db import utcnow
 from rating.models import CompanyBucket, CompanyStats, Review
 from rating.models.review import CRITERIA
-from rating.scores.contribution import (
+
+from . import formula
+from .contribution import (
     COLUMNS,
     EMPTY,
     Bucket,
@@ -31,7 +32,7 @@ from rating.scores.contribution import (
     net_delta,
     window_part,
 )
-from rating.scores.contribution import contribution as share
+from .contribution import contribution as share
 
 FACT_FIELDS = ("hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost")
 
@@ -74,7 +75,7 @@ def ensure_row(session: Session, company_id: int, today: date | None = None) -> 
     A new row's window starts where the 36-month window starts today: older reviews are
     outside it (and a review published later with an older date is not counted).
     """
-    start = scoring.window_start(today or date.today())
+    start = formula.window_start(today or date.today())
     stmt = dialect_insert(session, CompanyStats).on_conflict_do_nothing()
     session.execute(stmt.values(company_id=company_id, window_from=start, updated_at=utcnow()))
 
@@ -149,7 +150,7 @@ def record_change(session: Session, review: Review, before: Contribution | Mappi
     """Apply the difference between `before` and the review's current share.
 
     `before` is `contribution(review)` taken before the change; a mapping of zeros (the
-    older `scoring.stats_contribution(None)`) means the review was not counted yet.
+    older `formula.stats_contribution(None)`) means the review was not counted yet.
     """
     if not isinstance(before, Contribution):
         if any(before.values()):
@@ -158,11 +159,6 @@ def record_change(session: Session, review: Review, before: Contribution | Mappi
     session.flush()
     session.refresh(review, ["reply"])
     apply_change(session, review.company_id, before, contribution(review))
-
-
-def queue_search(session: Session, company_id: int) -> None:
-    """Ask the search drainer to refresh the company (its score shows in results)."""
-    search.queue_company(session, company_id)
 
 
 def _row_summary(row: CompanyStats | None) -> Summary:
@@ -276,7 +272,7 @@ def window_sums_many(session: Session, company_ids: Iterable[int], today: date) 
     return {company_id: summary.sums() for company_id, summary in summaries.items()}
 
 
-def window_sums(session: Session, company_id: int, today: date) -> scoring.Sums:
+def window_sums(session: Session, company_id: int, today: date) -> formula.Sums:
     """Epoch-scaled sums of the company's published reviews inside the 36-month window.
 
     No query on reviews while `scores expire` is up to date (one small one otherwise).
