@@ -132,7 +132,9 @@ SCHEMAS = {
     "Mediator": obj({"name": text(), "url": nullable(text())}),
     "Community": obj(
         {
-            "score": number(1, 5, "Note sur 5 (une décimale) ; 3,0 (l'a priori) sans avis."),
+            "score": nullable(
+                number(1, 5, "Note sur 5 (une décimale) ; null sans avis publié sur 36 mois.")
+            ),
             "count": integer(0),
             "distribution": obj({str(n): integer(0) for n in range(1, 6)}),
             "reception": nullable(number(1, 5)),

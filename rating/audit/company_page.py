@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from rating.companies.services import register_page_context
 from rating.models import Company
-from rating.scores import formula, store
+from rating.scores import read
 
 from .summary import company_audit_summary
 
@@ -14,8 +14,8 @@ from .summary import company_audit_summary
 def audit_context(session: Session, company: Company) -> dict:
     """`audit` for templates/audit/_company_audit.html (None when never audited)."""
     today = date.today()
-    sums = store.window_sums(session, company.id, today)
-    community = formula.score_from_sums(sums, today).score if sums.count else None
+    score = read.company_score(session, company.id, today)
+    community = score.score if score else None
     return {"audit": company_audit_summary(session, company.id, community_score=community)}
 
 

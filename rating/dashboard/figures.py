@@ -86,18 +86,22 @@ def key_figures(
     score = summary["score"]
     not_rated = "pas encore noté"
     return [
-        Figure("score", N_("Note de la communauté (sur 5)"), decimal(score.score)),
-        Figure("score_count", N_("Avis comptés dans la note (36 derniers mois)"), str(score.count)),
+        Figure("score", N_("Note de la communauté (sur 5)"), decimal(score and score.score)),
+        Figure(
+            "score_count",
+            N_("Avis comptés dans la note (36 derniers mois)"),
+            str(score.count if score else 0),
+        ),
         Figure("published", N_("Avis publiés en tout"), str(summary["total"])),
         Figure(
             "reception",
             N_("Accueil (sur 5)"),
-            not_rated if score.reception is None else decimal(score.reception),
+            not_rated if not score or score.reception is None else decimal(score.reception),
         ),
         Figure(
             "after_sales",
             N_("Service après-vente (sur 5)"),
-            not_rated if score.after_sales is None else decimal(score.after_sales),
+            not_rated if not score or score.after_sales is None else decimal(score.after_sales),
         ),
         Figure("reply_rate", N_("Taux de réponse"), percent(summary["reply_rate"])),
         Figure(

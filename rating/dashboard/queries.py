@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from rating.models import Company, Invitation, Membership, Reply, Review
 from rating.models.review import CRITERIA
 from rating.reviews import rules
-from rating.scores import formula, store
+from rating.scores import formula, read
 
 from .figures import MIN_RANKED_REVIEWS
 from .monthly import DayTotals
@@ -114,30 +114,16 @@ def pending_claims(session: Session, user_id: int) -> list[Company]:
 def sector_scores(session: Session, sector_id: int, today: date) -> dict[int, tuple[float, int]]:
     """{company id: (shown score, reviews in window)} of the sector's companies that can rank.
 
-    One grouped count finds the companies with enough reviews in the window; their scores
-    then come from rating.scores.store (the same sums as their public pages).
+    The scores come from rating.scores.read, the same reader as their public pages.
     """
-    candidates = (
-        session.execute(
-            select(Review.company_id)
-            .join(Company, Company.id == Review.company_id)
-            .where(
-                Company.sector_id == sector_id,
-                PUBLISHED,
-                Review.experience_date >= formula.window_start(today),
-            )
-            .group_by(Review.company_id)
-            .having(func.count() >= MIN_RANKED_REVIEWS)
-        )
-        .scalars()
-        .all()
+    found = read.community_scores(
+        session, today, Company.sector_id == sector_id, at_least=MIN_RANKED_REVIEWS
     )
-    sums = store.window_sums_many(session, candidates, today)
-    scores = {}
-    for company_id, window in sums.items():
-        score = formula.score_from_sums(window, today)
-        scores[company_id] = (score.score, score.count)
-    return scores
+    return {
+        company_id: (item.value, item.count)
+        for company_id, item in found.items()
+        if item.count >= MIN_RANKED_REVIEWS
+    }
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def headline(session: Session, company: Company, today: date) -> Headline:
     position = figures.sector_position(scores, company.id)
     score = summary["score"]
     audit = company_audit_summary(
-        session, company.id, community_score=score.score if score.count else None
+        session, company.id, community_score=score.score if score else None
     )
     latest = audit["latest"] if audit else None
     return Headline(

@@ -65,9 +65,8 @@ def _entries(session: Session, today: date, grades: list, *where) -> list[rankin
                 letter=grade.letter if grade else None,
                 period=grade.period if grade else None,
                 methodology=grade.methodology if grade else None,
-                # No review in the window: the prior alone is not a score worth showing.
-                score=item.score.score if item.score.count else None,
-                reviews=item.score.count,
+                score=item.value,
+                reviews=item.count,
             )
         )
     return entries
@@ -146,8 +145,8 @@ def company_badge(session: Session, slug: str, today: date | None = None) -> Bad
     return Badge(
         slug=item.slug,
         name=item.name,
-        score=item.score.score if item.score.count else None,
-        reviews=item.score.count,
+        score=item.value,
+        reviews=item.count,
         letter=latest.letter if latest else None,
         period=latest.period if latest else None,
         methodology=latest.methodology if latest else None,

@@ -7,7 +7,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from rating.models import Report, Review, User
-from rating.scores import buckets, formula, store
+from rating.scores import buckets, formula, read, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
 
 from . import chart, rules
@@ -169,7 +169,7 @@ def community_summary(session: Session, company_id: int, today: date | None = No
     """Everything the community-score block shows, as plain values (three queries)."""
     today = today or date.today()
     summary = store.load_summary(session, company_id, today)
-    score = formula.score_from_sums(summary.sums(), today)
+    score = read.score_of(summary, today)  # None: no published review in the window
     counts = {n: int(summary.value(f"stars_{n}")) for n in formula.STAR_VALUES}
     bars, width, height = chart.star_bars(counts)
     published = int(summary.value("review_count"))
@@ -194,11 +194,11 @@ def public_community(summary: dict) -> dict:
     """The `community` object of the public JSON (score, count, distribution, sub-scores)."""
     score = summary["score"]
     return {
-        "score": score.score,
-        "count": score.count,
+        "score": score.score if score else None,
+        "count": score.count if score else 0,
         "distribution": {str(bar.stars): bar.count for bar in summary["bars"]},
-        "reception": score.reception,
-        "after_sales": score.after_sales,
+        "reception": score.reception if score else None,
+        "after_sales": score.after_sales if score else None,
         "reply_rate": summary["reply_rate"],
         "median_reply_hours": summary["median_reply_hours"],
         "solved_after_reply_rate": summary["solved_after_reply_rate"],

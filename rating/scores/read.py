@@ -1,11 +1,15 @@
-"""Community scores of many companies at once, in a fixed number of queries.
+"""The community score as every page shows it: the one reader of the summaries.
 
-The one place where the palmarès and the badge read the review summaries: companies
-matching a filter (one query), then `rating.scores.store.window_sums_many` (the stored
-window sums, corrected to today's 36-month window; two queries at most). If the summary
-tables change shape again, only this function needs adapting.
+The company page, search results, the API, the badge, the palmarès, the dashboard and the
+audit divergence notice all read the score here, so they cannot disagree: the stored
+summaries (rating.scores.store) corrected to today's 36-month window even when the daily
+`scores expire` job lags, turned into figures by the formula (rating.scores.formula).
+
+A company whose window holds no published review has no score (None): "pas encore d'avis"
+on pages, `null` in the API, never the prior alone (DESIGN, "Scores").
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,9 +17,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rating.models import Company, CompanyStats
-from rating.scores.store import window_sums_many
 
-from . import formula
+from . import formula, store
+from .contribution import Summary
+
+
+def score_of(summary: Summary, today: date) -> formula.CommunityScore | None:
+    """The score of a summary already loaded for `today`'s window; None without a review."""
+    sums = summary.sums()
+    if not sums.count:
+        return None
+    return formula.score_from_sums(sums, today)
+
+
+def company_scores(
+    session: Session, company_ids: Iterable[int], today: date
+) -> dict[int, formula.CommunityScore | None]:
+    """{company id: score or None} for many companies (two queries at most)."""
+    summaries = store.load_summaries(session, company_ids, today, with_buckets=False)
+    return {company_id: score_of(summary, today) for company_id, summary in summaries.items()}
+
+
+def company_score(session: Session, company_id: int, today: date) -> formula.CommunityScore | None:
+    """One company's score (None when its window holds no published review)."""
+    return company_scores(session, [company_id], today)[company_id]
 
 
 @dataclass(frozen=True)
@@ -24,7 +49,17 @@ class CompanyScore:
     slug: str
     name: str
     sector_id: int
-    score: formula.CommunityScore  # the prior alone (count 0) when no review was published
+    score: formula.CommunityScore | None
+
+    @property
+    def value(self) -> float | None:
+        """The score shown (one decimal), None without a review in the window."""
+        return self.score.score if self.score else None
+
+    @property
+    def count(self) -> int:
+        """Published reviews inside the window (those the score is made of)."""
+        return self.score.count if self.score else 0
 
 
 def community_scores(
@@ -42,14 +77,8 @@ def community_scores(
             CompanyStats.window_count >= at_least
         )
     companies = session.execute(stmt).all()
-    sums = window_sums_many(session, [row.id for row in companies], today) if companies else {}
+    scores = company_scores(session, [row.id for row in companies], today) if companies else {}
     return {
-        company_id: CompanyScore(
-            company_id,
-            slug,
-            name,
-            sector_id,
-            formula.score_from_sums(sums.get(company_id, formula.Sums()), today),
-        )
+        company_id: CompanyScore(company_id, slug, name, sector_id, scores.get(company_id))
         for company_id, slug, name, sector_id in companies
     }

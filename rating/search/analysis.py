@@ -151,8 +151,6 @@ def make_schema() -> fields.Schema:
         region_key=fields.ID(stored=True, sortable=True),
         letter=fields.ID(stored=True, sortable=True),
         grade20=fields.STORED(),
-        community_score=fields.STORED(),
-        community_count=fields.STORED(),
         sort_grade=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
         sort_score=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
     )

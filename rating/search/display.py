@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.routing import BuildError
 
-from ..models import Company, CompanyStats, Sector
-from .documents import community_figures, latest_grades
+from ..models import Company, Sector
+from ..scores import read
+from .documents import latest_grades
 from .query import SearchResult
 
 LETTERS = ("A", "B", "C", "D", "E")
@@ -45,20 +46,15 @@ def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
         select(Company).options(joinedload(Company.sector)).where(Company.id.in_(result.ids))
     ).all()
     companies = {c.id: c for c in rows}
-    stats = {
-        s.company_id: s
-        for s in session.scalars(
-            select(CompanyStats).where(CompanyStats.company_id.in_(result.ids))
-        )
-    }
+    # The figures shown come from the same reader as the company page (never the index).
+    scores = read.company_scores(session, result.ids, date.today())
     grades = latest_grades(session, result.ids)
-    today = date.today()
     items = []
     for company_id in result.ids:
         company = companies.get(company_id)
         if company is None:
             continue  # deleted since it was indexed: never shown
-        score, count = community_figures(stats.get(company_id), today)
+        score = scores.get(company_id)
         grade = grades.get(company_id)
         marks = result.highlights.get(company_id, {})
         items.append(
@@ -70,8 +66,8 @@ def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
                 if _same(marks.get("name"), company.name)
                 else [(company.name, False)],
                 description=marks.get("description") or [],
-                score=score,
-                count=count,
+                score=score.score if score else None,
+                count=score.count if score else 0,
                 letter=grade.letter if grade else None,
             )
         )

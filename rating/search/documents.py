@@ -8,21 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import AuditGrade, Company, CompanyStats, ContactCentre, ContactPoint, Publication
-from ..scores.formula import Sums, score_from_sums
+from ..scores import read
 
 CHUNK = 1000
-
-
-def community_figures(stats: CompanyStats | None, today: date) -> tuple[float | None, int]:
-    """(score with one decimal or None, review count) from a company's summary row."""
-    if stats is None or not stats.review_count:
-        return None, 0
-    sums = Sums(
-        weight=stats.sum_weight,
-        weighted_stars=stats.sum_weighted_stars,
-        count=stats.review_count,
-    )
-    return score_from_sums(sums, today).score, stats.review_count
 
 
 def latest_grades(session: Session, ids: list[int]) -> dict[int, AuditGrade]:
@@ -46,9 +34,9 @@ def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:
 def stamp(company: Company, stats: CompanyStats | None, grade: AuditGrade | None) -> str:
     """A fingerprint of what the document was built from; `verify` compares it to the DB.
 
-    Only the summary figures the document holds (see `community_figures`), not the summary's
-    version: that one also moves when nothing indexed changes (a review held, a text edited,
-    a reply; see rating.scores.store.touch), which no search refresh follows.
+    Only the summary figures the sort by score is made of, not the summary's version: that
+    one also moves when nothing indexed changes (a review held, a text edited, a reply; see
+    rating.scores.store.touch), which no search refresh follows.
     """
     updated = company.updated_at.isoformat() if company.updated_at else ""
     figures = (
@@ -71,6 +59,7 @@ def documents_for(session: Session, ids: list[int], today: date | None = None) -
         s.company_id: s
         for s in session.scalars(select(CompanyStats).where(CompanyStats.company_id.in_(ids)))
     }
+    scores = read.company_scores(session, ids, today)
     grades = latest_grades(session, ids)
     points = _grouped(session, ContactPoint, ids)
     centres = _grouped(session, ContactCentre, ids)
@@ -79,16 +68,21 @@ def documents_for(session: Session, ids: list[int], today: date | None = None) -
         docs[company.id] = company_document(
             company,
             stats.get(company.id),
+            scores.get(company.id),
             grades.get(company.id),
             points.get(company.id, []),
             centres.get(company.id, []),
-            today,
         )
     return docs
 
 
-def company_document(company, stats, grade, points, centres, today: date) -> dict:
-    """The fields of one company's document (None values left out: Whoosh refuses them)."""
+def company_document(company, stats, score, grade, points, centres) -> dict:
+    """The fields of one company's document (None values left out: Whoosh refuses them).
+
+    The community score is only a sort key here (`sort_score`, as of the day the document
+    was written: sorting may lag by a day); what a result shows is read from
+    rating.scores.read when the page is built.
+    """
     aliases = "\n".join(company.alias_list)
     names = "\n".join(x for x in (company.name, aliases) if x)
     sector = company.sector.name if company.sector else ""
@@ -101,7 +95,6 @@ def company_document(company, stats, grade, points, centres, today: date) -> dic
         [" ".join((p.label or "", p.value or "", p.hours or "")) for p in points]
         + [f"{c.city} {c.country}" for c in centres]
     ).strip()
-    score, count = community_figures(stats, today)
     doc = {
         "id": str(company.id),
         "slug": company.slug,
@@ -121,10 +114,8 @@ def company_document(company, stats, grade, points, centres, today: date) -> dic
         "region_key": company.region or None,
         "letter": grade.letter if grade else None,
         "grade20": grade.grade20 if grade else None,
-        "community_score": score,
-        "community_count": count,
         "sort_grade": grade.grade20 if grade and grade.grade20 is not None else -1.0,
-        "sort_score": score if score is not None else -1.0,
+        "sort_score": score.score if score is not None else -1.0,
     }
     return {k: v for k, v in doc.items() if v is not None}
 

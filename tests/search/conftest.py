@@ -13,7 +13,7 @@ from rating.models import (
     Publication,
     User,
 )
-from rating.scores.formula import growth
+from rating.scores.formula import growth, window_start
 from rating.search import drain_outbox, queue_companies
 from tests.factories import make_company, make_sector
 
@@ -97,6 +97,8 @@ def add_stats(session, company, count: int, stars: int) -> None:
         CompanyStats(
             company_id=company.id,
             review_count=count,
+            window_count=count,
+            window_from=window_start(date.today()),
             sum_weight=g * count,
             sum_weighted_stars=g * count * stars,
             version=1,
