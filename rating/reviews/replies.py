@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from rating.db import utcnow
 from rating.models import Reply, ReplyRevision, Review, User
 
-from . import fraud, stats
+from . import lifecycle, screening, stats
 from .rules import check_reply
 from .services import NotAllowed, ReviewRejected
 
@@ -17,7 +17,7 @@ ALREADY_REPLIED = "L'entreprise a déjà répondu à cet avis : modifiez la rép
 
 def can_reply(session: Session, user: User, review: Review) -> bool:
     """Only an active representative of the review's company replies, and only to its own."""
-    return user.is_authenticated and fraud.represents(session, user.id, review.company_id)
+    return user.is_authenticated and screening.represents(session, user.id, review.company_id)
 
 
 def reply_to_review(
@@ -33,7 +33,6 @@ def reply_to_review(
     errors = check_reply(body)
     if errors:
         raise ReviewRejected(errors)
-    before = stats.contribution(review)
     reply = Reply(
         review_id=review.id,
         company_id=review.company_id,
@@ -41,13 +40,11 @@ def reply_to_review(
         body=body.strip(),
         created_at=now or utcnow(),
     )
-    session.add(reply)
     try:
-        session.flush()
+        lifecycle.transition(session, review, actor=rep, action="replied", now=now, reply=reply)
     except IntegrityError:  # two representatives answered at the same moment
         session.rollback()
         raise ReviewRejected([("", ALREADY_REPLIED)]) from None
-    stats.record_change(session, review, before)
     session.commit()
     return reply
 

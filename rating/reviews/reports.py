@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from rating.models import Report, Review, User
 
-from . import fraud, stats
+from . import screening, stats
 from .rules import check_report
 from .services import NotAllowed, ReviewRejected
 
@@ -29,7 +29,7 @@ def report_review(
     )
     if session.scalar(already):
         raise ReviewRejected([("", ALREADY_REPORTED)])
-    is_rep = fraud.represents(session, reporter.id, review.company_id)
+    is_rep = screening.represents(session, reporter.id, review.company_id)
     report = Report(
         review_id=review.id,
         reporter_id=reporter.id,
