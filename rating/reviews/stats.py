@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from rating import scoring, search
+from rating import scoring
 from rating.db import utcnow
 from rating.models import CompanyBucket, CompanyStats, Review
 from rating.models.review import CRITERIA
@@ -158,11 +158,6 @@ def record_change(session: Session, review: Review, before: Contribution | Mappi
     session.flush()
     session.refresh(review, ["reply"])
     apply_change(session, review.company_id, before, contribution(review))
-
-
-def queue_search(session: Session, company_id: int) -> None:
-    """Ask the search drainer to refresh the company (its score shows in results)."""
-    search.queue_company(session, company_id)
 
 
 def _row_summary(row: CompanyStats | None) -> Summary:
