@@ -39,7 +39,7 @@ from rating.models import (
     Sector,
     User,
 )
-from rating.reviews import fraud, services, signals
+from rating.reviews import lifecycle, services, signals
 from rating.reviews.rules import ReviewDraft
 from rating.security import keyed_hash, network_prefix
 
@@ -134,7 +134,7 @@ def post_all(session, world, company_ids, user_ids, *, linked: bool) -> dict:
     """Submit every event in time order; return what happened to each and the timings."""
     users = {u.id: u for u in session.scalars(select(User))}
     companies = {c.id: c for c in session.scalars(select(Company))}
-    hold_linked = fraud.hold_linked if linked else None
+    hold_linked = lifecycle.hold_linked if linked else None
     outcomes, timings, cpu, errors, linked_here = [], [], [], Counter(), 0
     for event in world.events:
         author, company = users[user_ids[event.author]], companies[company_ids[event.company]]
@@ -177,7 +177,7 @@ def measure(session, posted: dict) -> dict:
         select(signals_table.c.review_id, signals_table.c.code, signals_table.c.detail)
     ):
         named.add(review_id)
-        if detail.startswith(fraud.LINKED_PREFIX):
+        if detail.startswith(lifecycle.LINKED_PREFIX):
             linked_codes[review_id].add(code)
     kinds = defaultdict(Counter)
     per_signal = defaultdict(Counter)
@@ -347,12 +347,13 @@ NOTES = """How the world is made (bench/fraud_world.py, fraud_attacks.py, fraud_
   (representative or auditor: refused; company e-mail domain or former representative:
   held), new account (< 24 h).
 
-What changed to meet the targets (rating/reviews/signals.py, wording.py, fraud.py):
+What changed to meet the targets (rating/reviews/signals.py, wording.py, screening.py,
+lifecycle.py):
 - Linked holds: a group signal (burst, same network, ring, copied text) only fires once the
   group is big enough, after its first members were published. The signal now carries the
-  ids of those earlier reviews and `fraud.hold_linked` puts them back in moderation, each
+  ids of those earlier reviews and `lifecycle.hold_linked` puts them back in moderation, each
   with the signal's code and "lié à l'avis n° X" (history row "held", score updated).
-  `submit_review` calls `fraud.hold_linked` before its commit; the benchmark calls it again
+  `submit_review` calls `lifecycle.hold_linked` before its commit; the benchmark calls it again
   right after the service as a check, and reports how many it still found (0 expected).
 - New signals: `review_ring` (F10: the author and ≥ 2 other accounts each reviewed ≥ 3 of the
   same companies within 7 days) and `insider_former_representative` (F8, held).

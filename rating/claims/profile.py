@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy.orm import Session
 
-from .. import search
+from .. import outbox
 from ..db import utcnow
 from ..models import Company, CompanyDeclaration, ContactCentre, ContactPoint, User
 from . import services
@@ -157,7 +157,7 @@ def _record(session: Session, user: User, company: Company, changes: list[Change
         )
     company.declared_at = now
     if any(change.field in SEARCHED for change in changes):
-        search.queue_company(session, company.id)
+        outbox.queue_company(session, company.id)
     audit_log.info(
         "declared profile company #%s by user #%s: %s",
         company.id, user.id, ", ".join(c.field for c in changes),

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..db import utcnow
 from ..models import Company, CompanyDeclaration, Membership, Review
-from ..reviews import fraud
+from ..reviews import screening
 from .declared import FIELD_LABELS
 from .rules import METHOD_LABELS, STATUS_LABELS, age_label, email_domain
 
@@ -69,7 +69,7 @@ def _queue_items(session: Session, pending, now: datetime) -> list[QueueItem]:
             since=m.created_at,
             age=age_label(now - m.created_at),
             reviewed_company=(m.user_id, m.company_id) in reviewed,
-            audits_company=fraud.audits(session, m.user_id, m.company_id),
+            audits_company=screening.audits(session, m.user_id, m.company_id),
         )
         for m in pending
     ]

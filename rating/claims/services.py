@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from .. import mail
 from ..db import utcnow
 from ..models import Company, Membership, User
-from ..reviews import fraud
+from ..reviews import screening
 from . import links, rules
 
 audit_log = logging.getLogger("rating.audit_log")
@@ -51,7 +51,7 @@ def membership_of(session: Session, user_id: int, company_id: int) -> Membership
 
 
 def is_active_representative(session: Session, user_id: int, company_id: int) -> bool:
-    return fraud.represents(session, user_id, company_id)
+    return screening.represents(session, user_id, company_id)
 
 
 def claim_company(session: Session, user: User, company: Company, justification: str):
@@ -88,7 +88,7 @@ def claim_company(session: Session, user: User, company: Company, justification:
         # Two submissions raced: the UNIQUE (user, company) constraint kept one.
         session.rollback()
         raise ClaimRejected([("", rules.ALREADY_PENDING)]) from None
-    if fraud.audits(session, user.id, company.id):
+    if screening.audits(session, user.id, company.id):
         audit_log.warning("claim by auditor user #%s of audited company #%s", user.id, company.id)
     audit_log.info(
         "claim user #%s company #%s method %s status %s",

@@ -8,12 +8,12 @@ from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rating import mail, outbox
+from rating import mail
 from rating.db import utcnow
 from rating.models import ModerationDecision, OutboundMail, Report, Review, User
-from rating.reviews import fraud
+from rating.reviews import lifecycle, screening
 from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_REASONS
-from rating.reviews.services import NotAllowed, ReviewRejected, add_revision
+from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.reviews.signals import LABELS
 from rating.scores import store
 
@@ -110,7 +110,7 @@ def decide_review(
     if not moderator.has_role("moderator"):
         raise NotAllowed("not a moderator")
     # Independence: nobody moderates their own review or a company they represent.
-    if review.author_id == moderator.id or fraud.represents(
+    if review.author_id == moderator.id or screening.represents(
         session, moderator.id, review.company_id
     ):
         raise NotAllowed("conflict of interest")
@@ -121,29 +121,27 @@ def decide_review(
         raise ReviewRejected([("", "Cet avis a déjà été traité par un autre modérateur.")])
     if decision in ("reject", "remove") and reason not in REFUSAL_REASONS:
         raise ReviewRejected([("reason", "Choisissez le motif du refus dans la liste.")])
-    before = store.contribution(review)
-    review.status = after
-    if decision == "publish":
-        review.published_at = now
-        review.status_reason = None
-    elif decision in ("reject", "remove"):
-        review.status_reason = reason
-        review.closed_at = now
-    store.record_change(session, review, before)
     record = None
-    if decision != "keep":  # a kept review's record is the dismissal of each report
+    if decision == "keep":
+        # Nothing changes on the review; its reports close, which the ledger counts.
+        store.touch(session, [review.company_id])
+    else:
+        refused = decision in ("reject", "remove")
+        changes = {"closed_at": now} if refused else {"published_at": now}
+        lifecycle.transition(
+            session, review, to=after, actor=moderator, action=decision,
+            reason=reason if refused else None, now=now, **changes,
+        )  # fmt: skip
         record = ModerationDecision(
             review_id=review.id,
             moderator_id=moderator.id,
             decision=decision,
-            reason=reason if decision in ("reject", "remove") else None,
+            reason=reason if refused else None,
             comment=comment.strip(),
             created_at=now,
         )
         session.add(record)
-        add_revision(session, review, decision, moderator.id)
         _queue_author_mail(session, review, decision, reason)
-        outbox.queue_company(session, review.company_id)
     upheld = decision in ("reject", "remove")
     _close_reports(
         session, review, moderator, upheld=upheld, reason=reason, comment=comment, now=now

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from rating.db import utcnow
 from rating.models import Company, Invitation, User
 
-from . import fraud
+from . import screening
 from .services import NotAllowed, token_hash
 
 VALID_DAYS = 90
@@ -27,7 +27,7 @@ def create_invitations(
     now: datetime | None = None,
 ) -> list[tuple[str, str]]:
     """Create one link per reference; return (reference, token). Tokens are never stored."""
-    if not fraud.represents(session, rep.id, company.id):
+    if not screening.represents(session, rep.id, company.id):
         raise NotAllowed("not a representative of this company")
     now = now or utcnow()
     created = []

@@ -9,7 +9,7 @@ from rating.db import utcnow
 from rating.models import Reply, ReplyRevision, Review, User
 from rating.scores import store
 
-from . import fraud
+from . import lifecycle, screening
 from .rules import check_reply
 from .services import NotAllowed, ReviewRejected
 
@@ -18,7 +18,7 @@ ALREADY_REPLIED = "L'entreprise a déjà répondu à cet avis : modifiez la rép
 
 def can_reply(session: Session, user: User, review: Review) -> bool:
     """Only an active representative of the review's company replies, and only to its own."""
-    return user.is_authenticated and fraud.represents(session, user.id, review.company_id)
+    return user.is_authenticated and screening.represents(session, user.id, review.company_id)
 
 
 def reply_to_review(
@@ -34,7 +34,6 @@ def reply_to_review(
     errors = check_reply(body)
     if errors:
         raise ReviewRejected(errors)
-    before = store.contribution(review)
     reply = Reply(
         review_id=review.id,
         company_id=review.company_id,
@@ -42,13 +41,11 @@ def reply_to_review(
         body=body.strip(),
         created_at=now or utcnow(),
     )
-    session.add(reply)
     try:
-        session.flush()
+        lifecycle.transition(session, review, actor=rep, action="replied", now=now, reply=reply)
     except IntegrityError:  # two representatives answered at the same moment
         session.rollback()
         raise ReviewRejected([("", ALREADY_REPLIED)]) from None
-    store.record_change(session, review, before)
     session.commit()
     return reply
 

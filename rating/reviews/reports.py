@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from rating.models import Report, Review, User
 from rating.scores import store
 
-from . import fraud
+from . import screening
 from .rules import check_report
 from .services import NotAllowed, ReviewRejected
 
@@ -30,7 +30,7 @@ def report_review(
     )
     if session.scalar(already):
         raise ReviewRejected([("", ALREADY_REPORTED)])
-    is_rep = fraud.represents(session, reporter.id, review.company_id)
+    is_rep = screening.represents(session, reporter.id, review.company_id)
     report = Report(
         review_id=review.id,
         reporter_id=reporter.id,

@@ -5,21 +5,18 @@ changed nothing). Business errors come back as (field, French message) pairs.
 """
 
 import hashlib
-import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rating import outbox
 from rating.db import utcnow
-from rating.models import Company, Invitation, Review, ReviewRevision, ReviewSignal, User
+from rating.models import Company, Invitation, Review, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
-from rating.scores import store
 
-from . import fraud, signals
+from . import lifecycle, screening, signals
 from .masking import mask_contacts
 from .rules import CRITERIA, MAX_TITLE, ReviewDraft, check_draft
 
@@ -27,6 +24,7 @@ ALREADY_REVIEWED = (
     "Vous avez déjà un avis en cours sur cette entreprise : vous pouvez le modifier "
     "ou le retirer, mais pas en publier un second."
 )
+UNVERIFIED = "Confirmez d'abord votre adresse e-mail pour publier un avis."
 BAD_INVITATION = "Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi."
 
 
@@ -55,39 +53,6 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def snapshot(review: Review) -> str:
-    """Canonical JSON of the content of a review, for its history."""
-    content = {
-        "channel": review.channel,
-        "experience_date": review.experience_date.isoformat(),
-        "stars": review.stars,
-        "solved": review.solved,
-        "title": review.title,
-        "body": review.body,
-        "criteria": review.criteria(),
-        "hold_minutes": review.hold_minutes,
-        "contacts_count": review.contacts_count,
-        "resolution_days": review.resolution_days,
-        "human_reached": review.human_reached,
-        "phone_cost": review.phone_cost,
-        "solved_after_reply": review.solved_after_reply,
-        "status_reason": review.status_reason,
-    }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def add_revision(session: Session, review: Review, action: str, actor_id: int | None) -> None:
-    session.add(
-        ReviewRevision(
-            review_id=review.id,
-            action=action,
-            actor_id=actor_id,
-            status=review.status,
-            snapshot=snapshot(review),
-        )
-    )
-
-
 def masked(draft: ReviewDraft) -> ReviewDraft:
     """The draft with phone numbers and e-mail addresses masked (checked after masking)."""
     return replace(
@@ -97,21 +62,19 @@ def masked(draft: ReviewDraft) -> ReviewDraft:
     )
 
 
-def _fill(review: Review, draft: ReviewDraft) -> None:
-    """Copy the (masked) draft into the review."""
-    review.channel = draft.channel
-    review.experience_date = draft.experience_date
-    review.stars = draft.stars
-    review.solved = draft.solved
-    review.title = draft.title
-    review.body = draft.body
-    review.own_experience = draft.own_experience
-    for name in CRITERIA:
-        setattr(review, name, draft.criteria.get(name))
-    for name in ("hold_minutes", "contacts_count", "resolution_days", "human_reached"):
-        setattr(review, name, getattr(draft, name))
-    review.phone_cost = draft.phone_cost
-    review.body_fingerprint = signals.fingerprint(fraud.review_text(review.title, review.body))
+def _fields(draft: ReviewDraft) -> dict:
+    """The review's columns from the (masked) draft."""
+    fields = {
+        name: getattr(draft, name)
+        for name in (
+            "channel", "experience_date", "stars", "solved", "title", "body", "own_experience",
+            "hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost",
+        )
+    }  # fmt: skip
+    fields.update((name, draft.criteria.get(name)) for name in CRITERIA)
+    text = screening.review_text(draft.title, draft.body)
+    fields["body_fingerprint"] = signals.fingerprint(text)
+    return fields
 
 
 def _use_invitation(session: Session, token: str, company: Company, now: datetime) -> int:
@@ -146,6 +109,45 @@ def live_review(session: Session, author_id: int, company_id: int) -> Review | N
     )
 
 
+@dataclass(frozen=True)
+class Ineligible:
+    """Why a user may not write a new review of a company, in French."""
+
+    message: str
+    insider: bool = False  # a representative or auditor of the company: answered with 403
+    existing: Review | None = None  # their live review, which they may edit instead
+
+    def error(self) -> Exception:
+        if self.insider:
+            return ReviewRefused(self.message)
+        return ReviewRejected([("", self.message)])
+
+
+def eligibility(session: Session, user: User, company: Company) -> Ineligible | None:
+    """May `user` write a new review of `company`? None when they may.
+
+    The review page asks it to show or refuse the form, and `submit_review` asks it again
+    before storing anything: the one place where this is decided.
+    """
+    if not user.is_verified:
+        return Ineligible(UNVERIFIED)
+    verdict = signals.evaluate(
+        signals.Submission(
+            now=datetime.now().astimezone(),
+            text="",
+            represents=screening.represents(session, user.id, company.id),
+            audits=screening.audits(session, user.id, company.id),
+            text_only=True,
+        )
+    )
+    if verdict.refusal:
+        return Ineligible(verdict.refusal, insider=True)
+    existing = live_review(session, user.id, company.id)
+    if existing is not None:
+        return Ineligible(ALREADY_REVIEWED, existing=existing)
+    return None
+
+
 def submit_review(
     session: Session,
     author: User,
@@ -157,19 +159,15 @@ def submit_review(
     invitation_token: str | None = None,
     now: datetime | None = None,
 ) -> tuple[Review, signals.Verdict]:
-    """Check, store and publish or hold a new review; refuse insiders (F8)."""
+    """Check, store and publish or hold a new review; refuse representatives and auditors."""
     now = now or utcnow()
-    if not author.is_verified:
-        raise ReviewRejected([("", "Confirmez d'abord votre adresse e-mail pour publier un avis.")])
-    refusal = fraud.insider_refusal(session, author, company)
-    if refusal:
-        raise ReviewRefused(refusal)
+    ineligible = eligibility(session, author, company)
+    if ineligible is not None:
+        raise ineligible.error()
     draft = masked(draft)
     errors = check_draft(draft, now.date())
     if errors:
         raise ReviewRejected(errors)
-    if live_review(session, author.id, company.id) is not None:
-        raise ReviewRejected([("", ALREADY_REVIEWED)])
     review = Review(
         author_id=author.id,
         company_id=company.id,
@@ -178,8 +176,8 @@ def submit_review(
         ip_key=ip_key,
         network_key=network_key,
         created_at=now,
+        **_fields(draft),
     )
-    _fill(review, draft)
     if invitation_token:
         review.invitation_id = _use_invitation(session, invitation_token, company, now)
         review.origin = "invited"
@@ -190,7 +188,7 @@ def submit_review(
         # Another request of the same author won the race: the partial UNIQUE index held.
         session.rollback()
         raise ReviewRejected([("", ALREADY_REVIEWED)]) from None
-    facts = fraud.gather(session, review, author, company, now=now, text_only=False)
+    facts = screening.gather(session, review, author, company, now=now, text_only=False)
     verdict = signals.evaluate(facts)
     if verdict.decision == signals.REFUSE:  # pragma: no cover - insiders were refused above
         session.rollback()
@@ -198,15 +196,14 @@ def submit_review(
     _record_signals(session, review, verdict)
     # A group (burst, network, ring, copies) shows once it is big enough: its earlier,
     # already published members go back to moderation too, each naming the signal.
-    fraud.hold_linked(session, review, verdict, now=now)
-    before = store.EMPTY  # a new review: every line of the summary (ledger too) is added
+    lifecycle.hold_linked(session, review, verdict, now=now)
     if verdict.decision == signals.PUBLISH:
-        review.status = "published"
-        review.published_at = now
-    store.record_change(session, review, before)
-    add_revision(session, review, "created", author.id)
-    if review.status == "published":
-        outbox.queue_company(session, company.id)
+        lifecycle.transition(
+            session, review, to="published", actor=author, action=lifecycle.CREATED,
+            now=now, published_at=now,
+        )  # fmt: skip
+    else:
+        lifecycle.transition(session, review, actor=author, action=lifecycle.CREATED, now=now)
     _commit(session)
     return review, verdict
 
@@ -241,23 +238,19 @@ def edit_review(
     errors = check_draft(draft, now.date())
     if errors:
         raise ReviewRejected(errors)
-    before = store.contribution(review)
-    _fill(review, draft)
-    review.updated_at = now
-    session.flush()
     company = session.get(Company, review.company_id)
+    text = screening.review_text(draft.title, draft.body)
     verdict = signals.evaluate(
-        fraud.gather(session, review, author, company, now=now, text_only=True)
+        screening.gather(session, review, author, company, now=now, text_only=True, text=text)
     )
     if verdict.decision == signals.REFUSE:
-        session.rollback()
         raise ReviewRefused(verdict.refusal)
     _record_signals(session, review, verdict)
-    if verdict.decision == signals.HOLD and review.status == "published":
-        review.status = "pending"
-    store.record_change(session, review, before)
-    add_revision(session, review, "edited", author.id)
-    outbox.queue_company(session, review.company_id)
+    held = verdict.decision == signals.HOLD and review.status == "published"
+    lifecycle.transition(
+        session, review, to="pending" if held else None, actor=author, action="edited",
+        now=now, updated_at=now, **_fields(draft),
+    )  # fmt: skip
     session.commit()
     return verdict
 
@@ -265,12 +258,10 @@ def edit_review(
 def withdraw_review(session: Session, review: Review, author: User, *, now=None) -> None:
     """The author takes their review down; it stays on record, out of the score."""
     _own_live(review, author)
-    before = store.contribution(review)
-    review.status = "withdrawn"
-    review.closed_at = now or utcnow()
-    store.record_change(session, review, before)
-    add_revision(session, review, "withdrawn", author.id)
-    outbox.queue_company(session, review.company_id)
+    now = now or utcnow()
+    lifecycle.transition(
+        session, review, to="withdrawn", actor=author, action="withdrawn", now=now, closed_at=now
+    )
     session.commit()
 
 
@@ -280,8 +271,7 @@ def set_solved_after_reply(session: Session, review: Review, author: User, solve
         raise NotAllowed("not the author")
     if review.status != "published" or review.reply is None:
         raise ReviewRejected([("", "Vous pourrez le dire quand l'entreprise aura répondu.")])
-    before = store.contribution(review)
-    review.solved_after_reply = solved
-    store.record_change(session, review, before)
-    add_revision(session, review, "solved_after_reply", author.id)
+    lifecycle.transition(
+        session, review, actor=author, action="solved_after_reply", solved_after_reply=solved
+    )
     session.commit()

@@ -23,7 +23,7 @@ from rating.models import Company, Review
 from rating.models.review import LIVE_STATUSES
 from rating.security import client_ip, keyed_hash, limiter, network_prefix
 
-from . import community, fraud, invitations, replies, reports, rules, services, signals
+from . import community, invitations, replies, reports, rules, services, signals
 from .forms import (
     EmptyForm,
     FilterForm,
@@ -129,13 +129,12 @@ def _held_message(verdict) -> str:
 def new(slug: str):
     """Write a review of the company (one live review per shopper and company)."""
     session, company = get_session(), company_or_404(slug)
-    refusal = fraud.insider_refusal(session, current_user, company)
-    if refusal:
-        return _refused(company, refusal)
-    existing = services.live_review(session, current_user.id, company.id)
-    if existing is not None:
-        flash(services.ALREADY_REVIEWED, "info")
-        return redirect(url_for("reviews.edit", review_id=existing.id))
+    ineligible = services.eligibility(session, current_user, company)
+    if ineligible is not None and ineligible.existing is not None:
+        flash(ineligible.message, "info")
+        return redirect(url_for("reviews.edit", review_id=ineligible.existing.id))
+    if ineligible is not None:
+        return _refused(company, ineligible.message)
     form = ReviewForm(invitation=request.args.get("invitation", ""))
     if review_form_valid(form):
         network = network_prefix(client_ip())

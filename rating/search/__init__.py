@@ -1,6 +1,5 @@
 """Full-text search of companies (Whoosh), kept in step with the database by an outbox."""
 
-from ..outbox import queue_companies, queue_company
 from .api import autocomplete, get_store, init_app, search_companies
 from .cli import search_cli
 from .outbox import drain_outbox, rebuild, verify
@@ -14,8 +13,6 @@ __all__ = [
     "drain_outbox",
     "get_store",
     "init_app",
-    "queue_companies",
-    "queue_company",
     "rebuild",
     "search_cli",
     "search_companies",

@@ -17,9 +17,10 @@ from rating.claims.profile import ProfileInput, update_profile
 from rating.db import get_session, utcnow
 from rating.models import Company, Reply, Review, User
 from rating.moderation.services import decide_review
+from rating.outbox import queue_company
 from rating.reviews import replies, reports
 from rating.reviews.services import edit_review, submit_review, withdraw_review
-from rating.search import drain_outbox, queue_company
+from rating.search import drain_outbox
 from tests.audit import builders
 from tests.factories import PASSWORD, make_company, make_membership, make_sector, make_user
 from tests.helpers import login

@@ -293,3 +293,20 @@ def test_reviews_older_than_the_window_leave_the_score(session):
     # Out of the window: no score at all (never the prior), still counted as published.
     assert (summary["score"], summary["total"]) == (None, 1)
     assert review.status == "published"
+
+
+def test_eligibility_is_the_one_answer_for_the_page_and_the_service(session):
+    shopper, company = make_user(session), make_company(session)
+    assert services.eligibility(session, shopper, company) is None
+    unverified = make_user(session, verified=False)
+    assert "Confirmez" in services.eligibility(session, unverified, company).message
+    rep = make_user(session)
+    make_membership(session, rep, company)
+    insider = services.eligibility(session, rep, company)
+    assert insider.insider and insider.existing is None
+    with pytest.raises(ReviewRefused) as refused:
+        submit_review(session, rep, company, draft())
+    assert refused.value.message == insider.message
+    review, _ = submit_review(session, shopper, company, draft())
+    again = services.eligibility(session, shopper, company)
+    assert (again.existing, again.message) == (review, services.ALREADY_REVIEWED)

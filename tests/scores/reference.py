@@ -14,6 +14,11 @@ from rating.reviews import rules
 from rating.scores import buckets, formula
 
 
+
+def no_prior(score):
+    """The reference score as pages show it: none at all without a review in the window."""
+    return score if score.count else None
+
 def _median(metric: str, values) -> float | None:
     scale = buckets.SCALES[metric]
     return buckets.median(scale, buckets.histogram(scale, values))
@@ -55,7 +60,7 @@ def reference(session, company_id: int, today: date) -> dict:
     minutes = [max(int(s // 60), 0) for s in delays]
     reply_median = _median("reply", minutes)
     return {
-        "score": formula.community_score(rated, today),
+        "score": no_prior(formula.community_score(rated, today)),
         "total": len(published),
         "distribution": {n: sum(r.stars == n for r in published) for n in range(1, 6)},
         "reply_rate": formula.rate(len(delays), len(published)),

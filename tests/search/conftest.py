@@ -13,8 +13,9 @@ from rating.models import (
     Publication,
     User,
 )
+from rating.outbox import queue_companies
 from rating.scores.formula import growth, window_start
-from rating.search import drain_outbox, queue_companies
+from rating.search import drain_outbox
 from tests.factories import make_company, make_sector
 
 IDF, ARA = "Île-de-France", "Auvergne-Rhône-Alpes"

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 
 from rating.db import get_session
 from rating.models import Company, SearchOutbox
+from rating.outbox import queue_company
 from rating.search import (
     drain_outbox,
     get_store,
     outbox,
-    queue_company,
     rebuild,
     search_companies,
     verify,

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rating.search import drain_outbox, queue_company, search_companies
+from rating.outbox import queue_company
+from rating.search import drain_outbox, search_companies
 from tests.factories import make_company
 
 

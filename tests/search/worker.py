@@ -11,7 +11,8 @@ import time
 
 from rating import create_app
 from rating.db import get_session
-from rating.search import drain_outbox, outbox, queue_company, search_companies
+from rating.outbox import queue_company
+from rating.search import drain_outbox, outbox, search_companies
 from tests.conftest import TEST_SECRET
 from tests.factories import make_company, make_sector
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bench import fraud_texts
 from rating.db import utcnow
 from rating.models import CompanyStats, Review, ReviewRevision, ReviewSignal
-from rating.reviews import fraud, services, signals, wording
+from rating.reviews import lifecycle, services, signals, wording
 from tests.factories import make_company, make_user
 from tests.security.conftest import review_draft
 
@@ -75,13 +75,13 @@ def test_a_burst_holds_the_earlier_reviews_of_its_window(app, session):
     assert first[5][2] == signals.HOLD
     # ...and submit_review took the five back to moderation, naming the signal and the review;
     # doing it again finds nothing more to hold.
-    assert fraud.hold_linked(session, review, verdict, now=when) == []
+    assert lifecycle.hold_linked(session, review, verdict, now=when) == []
     statuses = session.scalars(select(Review.status).where(Review.company_id == company.id))
     assert set(statuses) == {"pending"}
     detail = session.scalar(
         select(ReviewSignal.detail).where(ReviewSignal.review_id == first[0][0])
     )
-    assert detail == f"{fraud.LINKED_PREFIX}{first[5][0]}"
+    assert detail == f"{lifecycle.LINKED_PREFIX}{first[5][0]}"
     assert session.scalar(
         select(ReviewRevision.action).where(ReviewRevision.review_id == first[0][0])
         .order_by(ReviewRevision.id.desc()).limit(1)
@@ -91,4 +91,4 @@ def test_a_burst_holds_the_earlier_reviews_of_its_window(app, session):
     review = session.get(Review, first[5][0])
     burst = signals.Signal("company_burst", signals.HOLD, "", tuple(i for i, *_ in first[:5]))
     verdict = signals.Verdict(signals.HOLD, (burst,))
-    assert fraud.hold_linked(session, review, verdict, now=now) == []
+    assert lifecycle.hold_linked(session, review, verdict, now=now) == []

@@ -1,5 +1,8 @@
-"""Gather from the database what the moderation signals look at (rating.reviews.signals decides),
-and put back in moderation the earlier reviews a group signal links to a new one."""
+"""Gather from the database the facts the moderation signals look at.
+
+rating.reviews.signals decides from those facts; rating.reviews.lifecycle acts on the
+decision (a hold, the linked holds). This module only reads.
+"""
 
 import threading
 from datetime import datetime, timedelta
@@ -7,7 +10,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from rating import outbox
 from rating.models import (
     AuditCampaign,
     CampaignAuditor,
@@ -15,17 +17,13 @@ from rating.models import (
     Company,
     Membership,
     Review,
-    ReviewRevision,
-    ReviewSignal,
     User,
 )
-from rating.scores import store
 
 from . import signals, wording
 
 RECENT_TEXTS_DAYS = 90
 RECENT_TEXTS_LIMIT = 2000  # newest first: bounds the near-duplicate work of one submission
-LINKED_PREFIX = "lié à l'avis n° "
 # Sketches of recent texts, keyed by the stored fingerprint (which determines the text's
 # sketch): computing 2,000 of them costs ~0.5 s, looking them up ~3 ms. ~4 kB each.
 _SKETCH_CACHE: dict[object, frozenset[int]] = {}
@@ -70,20 +68,6 @@ def was_representative(session: Session, user_id: int, company_id: int) -> bool:
             )
         )
     )
-
-
-def insider_refusal(session: Session, user: User, company: Company) -> str | None:
-    """The French refusal for a representative or auditor of the company (F8), else None."""
-    verdict = signals.evaluate(
-        signals.Submission(
-            now=datetime.now().astimezone(),
-            text="",
-            represents=represents(session, user.id, company.id),
-            audits=audits(session, user.id, company.id),
-            text_only=True,
-        )
-    )
-    return verdict.refusal
 
 
 def review_text(title: str, body: str) -> str:
@@ -163,10 +147,21 @@ def co_reviews(session: Session, review: Review, now: datetime) -> list[tuple[in
 
 
 def gather(
-    session: Session, review: Review, author: User, company: Company, *, now: datetime, text_only
+    session: Session,
+    review: Review,
+    author: User,
+    company: Company,
+    *,
+    now: datetime,
+    text_only,
+    text: str | None = None,
 ) -> signals.Submission:
-    """The facts of one (flushed) review for `signals.evaluate`."""
-    text = review_text(review.title, review.body)
+    """The facts of one (flushed) review for `signals.evaluate`.
+
+    `text` is the text to judge when it is not yet the review's (an edit is judged before
+    it is applied, so that the summary sees the change in one step).
+    """
+    text = review_text(review.title, review.body) if text is None else text
     facts = {
         "now": now,
         "text": text,
@@ -206,54 +201,3 @@ def gather(
             )
         facts["co_reviews"] = co_reviews(session, review, now)
     return signals.Submission(**facts)
-
-
-def _last_snapshot(session: Session, review_id: int) -> str:
-    return (
-        session.scalar(
-            select(ReviewRevision.snapshot)
-            .where(ReviewRevision.review_id == review_id)
-            .order_by(ReviewRevision.id.desc())
-            .limit(1)
-        )
-        or "{}"
-    )
-
-
-def hold_linked(
-    session: Session, review: Review, verdict: signals.Verdict, *, now: datetime
-) -> list[tuple[int, str]]:
-    """Put back in moderation the published reviews a group signal links to `review`.
-
-    A burst, a shared network, a ring or a copied text shows only once the group is big
-    enough, after its first members were published. Each one held gets the signal's code
-    with a pointer to `review`. Returns the (review id, code) pairs; adds and flushes only.
-    """
-    wanted: dict[int, list[str]] = {}
-    for signal in verdict.signals:
-        for other in signal.linked:
-            if other != review.id:
-                wanted.setdefault(other, []).append(signal.code)
-    if not wanted:
-        return []
-    held = []
-    published = select(Review).where(Review.id.in_(wanted), Review.status == "published")
-    for other in session.scalars(published).all():
-        before = store.contribution(other)
-        other.status = "pending"
-        for code in wanted[other.id]:
-            detail = f"{LINKED_PREFIX}{review.id}"
-            session.add(ReviewSignal(review_id=other.id, code=code, detail=detail, created_at=now))
-            held.append((other.id, code))
-        store.record_change(session, other, before)
-        session.add(
-            ReviewRevision(
-                review_id=other.id,
-                action="held",
-                status="pending",
-                snapshot=_last_snapshot(session, other.id),
-                created_at=now,
-            )
-        )
-        outbox.queue_company(session, other.company_id)
-    return held
