@@ -79,10 +79,14 @@ class World:
             "website_domain": f"entreprise{n}.fr",
         }
         company = self._add(Company(**{**values, **fields}))
-        self.session.add_all([ContactPoint(company_id=company.id, **c) for c in contacts])
+        self.contacts(company, contacts, centres)
+        return company
+
+    def contacts(self, company, points=(), centres=()) -> None:
+        """Contact points and contact centres of `company` (each given by its fields)."""
+        self.session.add_all([ContactPoint(company_id=company.id, **p) for p in points])
         self.session.add_all([ContactCentre(company_id=company.id, **c) for c in centres])
         self.session.flush()
-        return company
 
     def sector_with(self, count: int, prefix: str = "societe", **fields):
         """A sector holding `count` companies: (sector, companies)."""
