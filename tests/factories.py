@@ -18,6 +18,7 @@ from rating.models import (
     AuditGrade,
     CampaignCompany,
     Company,
+    CompanyStats,
     ContactCentre,
     ContactPoint,
     Invitation,
@@ -32,6 +33,7 @@ from rating.models import (
     UserRole,
 )
 from rating.reviews import stats
+from rating.scoring import growth
 
 _counter = itertools.count(1)
 # A few SIRENs that pass the Luhn check.
@@ -180,6 +182,16 @@ class World:
             )
         )  # fmt: skip
 
+    def summary(self, company, count: int, stars: int) -> CompanyStats:
+        """A summary row as if `count` reviews of `stars` stars were written today (no rows)."""
+        g = growth(date.today())
+        return self._add(
+            CompanyStats(
+                company_id=company.id, review_count=count, sum_weight=g * count,
+                sum_weighted_stars=g * count * stars, version=1,
+            )
+        )  # fmt: skip
+
     def invitation(self, company, by, *, batch=None, used=False, n=0) -> Invitation:
         """An invitation link to review `company` (only the token's hash is stored)."""
         return self._add(
@@ -226,26 +238,29 @@ class World:
         decisions.submit_campaign(self.session, campaign, author)
         return decisions.approve_campaign(self.session, campaign, reviewer, reason)
 
-    def raw_campaign(self, **fields) -> AuditCampaign:
+    def raw_campaign(self, companies=None, **fields) -> AuditCampaign:
         """Campaign rows written directly (no draw, no service): for constraint tests."""
         if self.session.get(Methodology, "v1") is None:
             self._add(Methodology(version="v1", title="Méthodologie", parameters="{}"))
+        companies = companies or [self.company()]
         values = {"period": "2026-T4", "methodology_version": "v1", "seed": "42"}
-        values |= {"sample_size": 1, "author_id": self.user(roles=("auditor",)).id}
+        values |= {"sample_size": len(companies), "author_id": self.auditor().id}
         campaign = AuditCampaign(**{**values, **fields})
-        campaign.companies = [CampaignCompany(company_id=self.company().id, draw_rank=1)]
+        campaign.companies = [
+            CampaignCompany(company_id=c.id, draw_rank=rank) for rank, c in enumerate(companies, 1)
+        ]
         return self._add(campaign)
 
     def raw_publication(self, sequence=1, grades=None, period="2026-T4") -> Publication:
         """A published campaign's rows written directly, with `grades` {company: (grade20,
         letter)} as given (no tests behind them): for constraint and display tests."""
-        campaign = self.raw_campaign(status="published", period=period)
+        campaign = self.raw_campaign(list(grades or ()), status="published", period=period)
         digest = hashlib.sha256(str(campaign.id).encode()).hexdigest() if grades else "0" * 64
         publication = self._add(
             Publication(
                 sequence=sequence, campaign_id=campaign.id, period=period,
                 methodology_version="v1",
-                approved_by_id=self.user(roles=("auditor",), password=None).id,
+                approved_by_id=self.auditor().id,
                 grades_json="[]", tests_json="[]", grades_sha256=digest, tests_sha256=digest,
                 previous_hash="0" * 64, chain_hash=digest if grades else f"{sequence:064d}",
             )
