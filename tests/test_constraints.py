@@ -11,12 +11,13 @@ from rating.models import AuditGrade, AuditTest, Publication, Reply
 from rating.models.checks import luhn_valid
 from tests.factories import (
     VALID_SIRENS,
+    make_campaign,
     make_company,
+    make_publication,
     make_review,
     make_sector,
     make_user,
 )
-from tests.test_audit_fixtures import make_campaign, make_publication
 
 
 def _fails(session, action):

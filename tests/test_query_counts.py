@@ -6,29 +6,24 @@ out (SQLite's BEGIN is ours, PostgreSQL's is implicit). A company page costs the
 """
 
 import random
-from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import event
 
 from rating.db import get_session
-from rating.models import Reply
-from rating.scores import store
 from rating.search import rebuild
-from tests.audit.builders import auditor, campaign, publish
-from tests.factories import make_company, make_membership, make_review, make_sector, make_user
+from tests.factories import World
 
 BOUND = 12  # statements per page
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 
-def _add_reviews(session, company, count: int, rep, rng: random.Random) -> None:
+def _add_reviews(w: World, company, count: int, rep, rng: random.Random) -> None:
     for n in range(count):
-        review = make_review(
-            session,
+        review = w.review(
             company=company,
             stars=rng.randint(1, 5),
-            experience_date=date.today() - timedelta(days=rng.randint(0, 900)),
+            days_ago=rng.randint(0, 900),
             hold_minutes=rng.randint(0, 90),
             contacts_count=rng.randint(1, 6),
             courtesy=rng.randint(1, 5),
@@ -36,10 +31,7 @@ def _add_reviews(session, company, count: int, rep, rng: random.Random) -> None:
             title=f"Avis {n}",
         )
         if n % 2:
-            session.add(
-                Reply(review_id=review.id, company_id=company.id, author_id=rep.id, body="Merci.")
-            )
-        store.record_change(session, review, store.EMPTY)
+            w.reply(review, rep, "Merci.")
 
 
 @pytest.fixture
@@ -49,27 +41,25 @@ def world(app):
     Both sectors audited, everything indexed.
     """
     with app.app_context():
-        session = get_session()
+        w = World(get_session())
         rng = random.Random(4)
-        sector = make_sector(session, slug="telecoms", name="Télécoms")
-        small = make_company(session, sector=sector, slug="petite", name="Petite Télécom")
-        large = make_company(session, sector=sector, slug="grande", name="Grande Télécom")
-        rep = make_user(session)
+        sector = w.sector(slug="telecoms", name="Télécoms")
+        small = w.company(sector, slug="petite", name="Petite Télécom")
+        large = w.company(sector, slug="grande", name="Grande Télécom")
+        rep = w.user()
         for company in (small, large):
-            make_membership(session, rep, company)
-        _add_reviews(session, small, 5, rep, rng)
-        _add_reviews(session, large, 60, rep, rng)
+            w.represent(rep, company)
+        _add_reviews(w, small, 5, rep, rng)
+        _add_reviews(w, large, 60, rep, rng)
         for n in range(10):
-            other = make_company(session, sector=sector, slug=f"telecom-{n}", name=f"Télécom {n}")
-            _add_reviews(session, other, 1, rep, rng)
-        banks = make_sector(session, slug="banque", name="Banque")
+            other = w.company(sector, slug=f"telecom-{n}", name=f"Télécom {n}")
+            _add_reviews(w, other, 1, rep, rng)
+        banks = w.sector(slug="banque", name="Banque")
         for n, count in enumerate((12, 1)):  # one of them ranked (>= 10 reviews), as in Télécoms
-            bank = make_company(session, sector=banks, name=f"Banque {n}")
-            _add_reviews(session, bank, count, rep, rng)
-        author, reviewer = auditor(session), auditor(session)
-        drawn = campaign(session, author, [sector, banks], per_sector=2)
-        publish(session, drawn, author, reviewer)
-        session.commit()
+            _add_reviews(w, w.company(banks, name=f"Banque {n}"), count, rep, rng)
+        author, reviewer = w.auditor(), w.auditor()
+        w.publish(w.campaign(author, [sector, banks], per_sector=2), author, reviewer)
+        w.commit()
     rebuild(app)
     return app
 

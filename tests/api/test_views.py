@@ -1,36 +1,29 @@
 """The public JSON API: companies, one company with its figures, its reviews; errors as JSON."""
 
-from datetime import date, timedelta
-
 import pytest
 
-from rating.models import Reply
-from rating.scores import formula, store
+from rating.scores import formula
 from rating.search import rebuild
-from tests.factories import make_company, make_review, make_sector, make_user
+from tests.factories import World
 
 
 @pytest.fixture
 def world(session):
-    sector = make_sector(session, slug="energie", name="Énergie")
-    other = make_sector(session, slug="banque", name="Banque")
-    company = make_company(session, slug="lumiere-energie", name="Lumière Énergie", sector=sector)
-    make_company(session, slug="banque-azur", name="Banque Azur", sector=other)
-    old = make_review(
-        session,
+    w = World(session)
+    company = w.company(
+        w.sector(slug="energie", name="Énergie"), slug="lumiere-energie", name="Lumière Énergie"
+    )
+    w.company(w.sector(slug="banque", name="Banque"), slug="banque-azur", name="Banque Azur")
+    old = w.review(
         company=company,
         stars=2,
         title="Ancien avis",
-        experience_date=date.today() - timedelta(days=400),
+        days_ago=400,
         body="Personne ne répond jamais au téléphone, vraiment jamais.",
     )
-    new = make_review(session, company=company, stars=5, title="Nouvel avis", reachability=5)
-    rep = make_user(session)
-    session.add(Reply(review_id=old.id, company_id=company.id, author_id=rep.id, body="Désolés."))
-    for review in (old, new):
-        before = formula.stats_contribution(None)
-        store.record_change(session, review, before)
-    session.commit()
+    new = w.review(company=company, stars=5, title="Nouvel avis", reachability=5)
+    w.reply(old, w.user(), "Désolés.")
+    w.commit()
     return {"company": company, "old": old, "new": new}
 
 

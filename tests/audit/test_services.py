@@ -22,9 +22,8 @@ from tests.audit.builders import (
     full_rows,
     publish,
     row,
-    sector_with,
 )
-from tests.factories import make_membership
+from tests.factories import World, make_membership
 
 
 def _count(session, model, *where):
@@ -38,10 +37,10 @@ def _slugs(session, camp):
 @pytest.fixture
 def world(session):
     """Two sectors of 4 and 3 companies, an author and a second auditor."""
-    s1, c1 = sector_with(session, 4)
-    s2, c2 = sector_with(session, 3)
-    author, reviewer = auditor(session), auditor(session)
-    session.commit()
+    w = World(session)
+    (s1, c1), (s2, c2) = w.sector_with(4), w.sector_with(3)
+    author, reviewer = w.auditor(), w.auditor()
+    w.commit()
     return {"sectors": [s1, s2], "companies": c1 + c2, "author": author, "reviewer": reviewer}
 
 

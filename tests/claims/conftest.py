@@ -7,9 +7,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from rating.models import Company, ContactCentre, ContactPoint, Membership, OutboundMail
+from rating.models import Company, Membership, OutboundMail
+from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_company, make_membership, make_sector, make_user
 from tests.helpers import login
 
 
@@ -35,10 +35,10 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    sector = make_sector(db, slug="banque", name="Banque")
-    bank = make_company(
-        db,
-        sector=sector,
+    w = factories.World(db)
+    sector = w.sector(slug="banque", name="Banque")
+    bank = w.company(
+        sector,
         slug="banque-exemple",
         name="Banque Exemple",
         legal_name="BANQUE EXEMPLE SA",
@@ -47,33 +47,32 @@ def world(db) -> World:
         description="Banque de détail.",
         mediator_name="Médiateur bancaire",
         mediator_url="https://mediateur.example",
-    )
-    db.add_all(
-        [
-            ContactPoint(
-                company_id=bank.id, position=0, channel="phone", label="Service clients",
-                value="01 99 00 12 34", hours="Du lundi au vendredi, de 9 h à 18 h",
-                phone_cost="standard",
-            ),
-            ContactPoint(
-                company_id=bank.id, position=1, channel="email", label="Formulaire",
-                value="https://www.bank.fr/contact",
-            ),
-            ContactCentre(company_id=bank.id, city="Lyon", country="France", languages="français"),
-        ]
+        contacts=[
+            {
+                "position": 0, "channel": "phone", "label": "Service clients",
+                "value": "01 99 00 12 34", "hours": "Du lundi au vendredi, de 9 h à 18 h",
+                "phone_cost": "standard",
+            },
+            {
+                "position": 1, "channel": "email", "label": "Formulaire",
+                "value": "https://www.bank.fr/contact",
+            },
+        ],
+        centres=[{"city": "Lyon", "country": "France", "languages": "français"}],
     )  # fmt: skip
-    other = make_company(db, sector=sector, slug="autre-banque", name="Autre Banque")
-    db.add(ContactPoint(company_id=other.id, channel="phone", value="01 99 00 99 99"))
-    make_user(db, email="admin@observatoire.example", pseudonym="Admin_Obs", roles=("admin",))
-    rep = make_user(db, email="relation@bank.fr", pseudonym="Service_Banque")
-    make_membership(db, rep, bank, method="domain")
-    other_rep = make_user(db, email="equipe@autre.example", pseudonym="Equipe_Autre")
-    make_membership(db, other_rep, other, method="domain")
-    make_user(db, email="camille@example.org", pseudonym="Camille_L")
-    make_user(db, email="jean@mail.bank.fr", pseudonym="Jean_Interne")
-    make_user(db, email="faux@evilbank.fr", pseudonym="Faux_Banquier")
-    make_user(db, email="nouveau@bank.fr", pseudonym="Pas_Confirme", verified=False)
-    db.commit()
+    other = w.company(
+        sector, slug="autre-banque", name="Autre Banque",
+        contacts=[{"channel": "phone", "value": "01 99 00 99 99"}],
+    )  # fmt: skip
+    w.user(email="admin@observatoire.example", pseudonym="Admin_Obs", roles=("admin",))
+    w.represent(w.user(email="relation@bank.fr", pseudonym="Service_Banque"), bank, method="domain")
+    other_rep = w.user(email="equipe@autre.example", pseudonym="Equipe_Autre")
+    w.represent(other_rep, other, method="domain")
+    w.user(email="camille@example.org", pseudonym="Camille_L")
+    w.user(email="jean@mail.bank.fr", pseudonym="Jean_Interne")
+    w.user(email="faux@evilbank.fr", pseudonym="Faux_Banquier")
+    w.user(email="nouveau@bank.fr", pseudonym="Pas_Confirme", verified=False)
+    w.commit()
     return World(
         bank=bank.slug, other=other.slug, bank_id=bank.id, other_id=other.id,
         admin="admin@observatoire.example", rep="relation@bank.fr",

@@ -21,8 +21,9 @@ from rating.outbox import queue_company
 from rating.reviews import replies, reports
 from rating.reviews.services import edit_review, submit_review, withdraw_review
 from rating.search import drain_outbox
+from tests import factories
 from tests.audit import builders
-from tests.factories import PASSWORD, make_company, make_membership, make_sector, make_user
+from tests.factories import PASSWORD, make_company, make_user
 from tests.helpers import login
 from tests.reviews.conftest import draft
 
@@ -44,12 +45,13 @@ def _fast_hashing(fast_hashing):
 
 @pytest.fixture
 def world(app, db) -> World:
-    sector = make_sector(db, slug="energie", name="Énergie")
-    company = make_company(db, sector=sector, slug="volt-energie", name="Volt Énergie")
-    author = make_user(db, email="ines@example.org", pseudonym="Ines_Lumiere")
-    rep = make_user(db, email="relation@volt.example", pseudonym="Equipe_Volt")
-    make_membership(db, rep, company)
-    moderator = make_user(db, email="mod@example.org", pseudonym="Mod_Obs", roles=("moderator",))
+    w = factories.World(db)
+    sector = w.sector(slug="energie", name="Énergie")
+    company = w.company(sector, slug="volt-energie", name="Volt Énergie")
+    author = w.user(email="ines@example.org", pseudonym="Ines_Lumiere")
+    rep = w.user(email="relation@volt.example", pseudonym="Equipe_Volt")
+    w.represent(rep, company)
+    moderator = w.user(email="mod@example.org", pseudonym="Mod_Obs", roles=("moderator",))
     db.commit()
     with app.app_context():
         session = get_session()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from rating.models import CompanyStats, ReplyRevision, Report
 from rating.reviews import community, replies, reports, services
 from rating.reviews.services import NotAllowed, ReviewRejected, submit_review
-from tests.factories import make_company, make_membership, make_user
+from tests.factories import World, make_membership, make_user
 from tests.reviews.conftest import draft
 
 ANSWER = "Bonjour, nous sommes désolés et vous rappelons dès demain."
@@ -14,10 +14,11 @@ ANSWER = "Bonjour, nous sommes désolés et vous rappelons dès demain."
 
 @pytest.fixture
 def setting(session):
-    company, other = make_company(session), make_company(session)
-    rep, other_rep, author = make_user(session), make_user(session), make_user(session)
-    make_membership(session, rep, company)
-    make_membership(session, other_rep, other)
+    w = World(session)
+    company, other = w.company(), w.company()
+    rep, other_rep, author = w.user(), w.user(), w.user()
+    w.represent(rep, company)
+    w.represent(other_rep, other)
     review, _ = submit_review(session, author, company, draft(stars=2))
     return {
         "company": company,

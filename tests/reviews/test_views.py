@@ -13,7 +13,7 @@ from rating.companies import services as companies_services
 from rating.db import get_session
 from rating.models import Company, Reply, Report, Review
 from tests.conftest import csrf_token
-from tests.factories import make_company, make_membership, make_user
+from tests.factories import World, make_user
 from tests.helpers import login, post_form
 
 BODY = "Quarante minutes d'attente au téléphone, puis un conseiller très compétent."
@@ -48,22 +48,22 @@ def form_data(**overrides) -> dict:
 def world(app):
     """A company with a representative, a shopper and a moderator (committed)."""
     with app.app_context():
-        session = get_session()
-        company = make_company(
-            session, mediator_name="Médiateur des communications", mediator_url="https://med.fr"
+        w = World(get_session())
+        company = w.company(
+            mediator_name="Médiateur des communications", mediator_url="https://med.fr"
         )
-        other = make_company(session)
+        other = w.company()
         people = {
-            "shopper": make_user(session),
-            "second": make_user(session),
-            "rep": make_user(session),
-            "other_rep": make_user(session),
-            "moderator": make_user(session, roles=("moderator",)),
-            "unverified": make_user(session, verified=False),
+            "shopper": w.user(),
+            "second": w.user(),
+            "rep": w.user(),
+            "other_rep": w.user(),
+            "moderator": w.user(roles=("moderator",)),
+            "unverified": w.user(verified=False),
         }
-        make_membership(session, people["rep"], company)
-        make_membership(session, people["other_rep"], other)
-        session.commit()
+        w.represent(people["rep"], company)
+        w.represent(people["other_rep"], other)
+        w.commit()
         names = {key: user.email for key, user in people.items()}
         return {"slug": company.slug, "company_id": company.id, "other": other.slug, **names}
 

@@ -14,10 +14,10 @@ from rating.reviews import rules
 from rating.scores import buckets, formula
 
 
-
 def no_prior(score):
     """The reference score as pages show it: none at all without a review in the window."""
     return score if score.count else None
+
 
 def _median(metric: str, values) -> float | None:
     scale = buckets.SCALES[metric]

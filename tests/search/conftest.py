@@ -1,22 +1,10 @@
 """A small catalogue of French companies, indexed through the outbox like production data."""
 
-import hashlib
-from datetime import date
-
 import pytest
 
-from rating.models import (
-    AuditCampaign,
-    AuditGrade,
-    CompanyStats,
-    Methodology,
-    Publication,
-    User,
-)
 from rating.outbox import queue_companies
-from rating.scores.formula import growth, window_start
 from rating.search import drain_outbox
-from tests.factories import make_company, make_sector
+from tests.factories import World
 
 IDF, ARA = "Île-de-France", "Auvergne-Rhône-Alpes"
 
@@ -91,92 +79,25 @@ STATS = {"orange": (20, 5), "sfr": (20, 1), "bouygues": (2, 4)}
 GRADES = {"edf": (17.0, "A"), "orange": (14.0, "B"), "sfr": (5.0, "E")}
 
 
-def add_stats(session, company, count: int, stars: int) -> None:
-    """A summary row as if `count` reviews of `stars` stars were written today."""
-    g = growth(date.today())
-    session.add(
-        CompanyStats(
-            company_id=company.id,
-            review_count=count,
-            window_count=count,
-            window_from=window_start(date.today()),
-            sum_weight=g * count,
-            sum_weighted_stars=g * count * stars,
-            version=1,
-        )
-    )
-
-
-def add_grades(session, grades: dict) -> None:
-    """One published campaign grading the given companies {company: (grade20, letter)}."""
-    # No password: hashing one costs ~100 ms and these users never sign in.
-    auditor, approver = User(pseudonym="auditrice"), User(pseudonym="approbateur")
-    session.add_all([auditor, approver])
-    session.flush()
-    if session.get(Methodology, "v1") is None:
-        session.add(Methodology(version="v1", title="Méthodologie v1", parameters="{}"))
-        session.flush()
-    campaign = AuditCampaign(
-        period="2026-T3",
-        methodology_version="v1",
-        seed="42",
-        sample_size=len(grades),
-        status="published",
-        author_id=auditor.id,
-    )
-    session.add(campaign)
-    session.flush()
-    digest = hashlib.sha256(str(campaign.id).encode()).hexdigest()
-    publication = Publication(
-        sequence=campaign.id,
-        campaign_id=campaign.id,
-        period="2026-T3",
-        methodology_version="v1",
-        approved_by_id=approver.id,
-        grades_json="[]",
-        tests_json="[]",
-        grades_sha256=digest,
-        tests_sha256=digest,
-        previous_hash="0" * 64,
-        chain_hash=digest,
-    )
-    session.add(publication)
-    session.flush()
-    for company, (grade20, letter) in grades.items():
-        session.add(
-            AuditGrade(
-                publication_id=publication.id,
-                company_id=company.id,
-                period="2026-T3",
-                methodology_version="v1",
-                grade20=grade20,
-                letter=letter,
-                channels="{}",
-                kpis="{}",
-            )
-        )
-    session.flush()
-
-
 @pytest.fixture
 def catalog(app, session):
     """24 companies in 5 sectors, with scores for 3 and audit letters for 3, all indexed."""
-    sectors = {slug: make_sector(session, slug=slug, name=name) for slug, name in SECTORS.items()}
+    w = World(session)
+    sectors = {slug: w.sector(slug=slug, name=name) for slug, name in SECTORS.items()}
     companies = {}
     for slug, name, sector, city, region, extra in COMPANIES:
-        companies[slug] = make_company(
-            session,
+        companies[slug] = w.company(
+            sectors[sector],
             slug=slug,
             name=name,
             legal_name=f"{name} SA",
-            sector=sectors[sector],
             city=city,
             region=region,
             **extra,
         )
     for slug, (count, stars) in STATS.items():
-        add_stats(session, companies[slug], count, stars)
-    add_grades(session, {companies[s]: grade for s, grade in GRADES.items()})
+        w.summary(companies[slug], count, stars)
+    w.raw_publication(grades={companies[s]: grade for s, grade in GRADES.items()}, period="2026-T3")
     queue_companies(session, [c.id for c in companies.values()])
     session.commit()
     assert drain_outbox(app) == len(companies)

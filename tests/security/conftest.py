@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from rating.db import utcnow
-from rating.models import Membership
 from rating.reviews import services
 from rating.reviews.rules import ReviewDraft
+from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_company, make_review, make_user
 
 SECRET = "sentinelle-Mot2Passe-jamais-dans-les-logs"
 STAFF = ("admin", "auditor", "moderator")
@@ -48,12 +47,13 @@ def review_draft(body: str = "Trois appels avant d'avoir quelqu'un de compétent
 
 @pytest.fixture
 def world(db) -> World:
-    boss = make_user(db, roles=STAFF, email="patronne@example.org", password=SECRET)
-    company, other = make_company(db), make_company(db)
-    db.add(Membership(user_id=boss.id, company_id=company.id, status="active", method="admin"))
-    review = make_review(db, company=company)
-    newcomer = make_user(db, email="nouveau@example.org")
-    db.commit()
+    w = factories.World(db)
+    boss = w.user(roles=STAFF, email="patronne@example.org", password=SECRET)
+    company, other = w.company(), w.company()
+    w.represent(boss, company)
+    review = w.review(company=company)
+    newcomer = w.user(email="nouveau@example.org")
+    w.commit()
     newcomer.created_at = utcnow() - timedelta(hours=2)  # a new account: its review is held
     pending, _ = services.submit_review(db, newcomer, other, review_draft())
     return World(boss.email, company.slug, other.slug, review.id, pending.id)

@@ -11,14 +11,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from rating.audit import decisions
 from rating.auth.tokens import make_token
 from rating.claims.links import make_invitation
 from rating.db import utcnow
-from rating.models import AuditTest, ContactCentre, ContactPoint, Membership, Review, User
+from rating.models import AuditTest, Review, User
 from rating.models.review import LIVE_STATUSES
-from rating.reviews import replies, services
-from tests.audit import builders
-from tests.factories import make_company, make_membership, make_review, make_sector, make_user
+from rating.reviews import services
+from tests import factories
 
 PASSWORD = "fuzz-Mot2Passe-assez-long"
 BODY = "J'ai appelé le service client trois fois avant d'avoir quelqu'un de compétent."
@@ -74,57 +74,51 @@ class World:
 def build(app) -> World:
     """Every principal with the objects it acts on (see the module's docstring)."""
     db = app.extensions["rating.db.write"]()
-    sector = make_sector(db, slug="banque", name="Banque")
-    x = make_company(db, sector=sector, slug="societe-x", name="Société X", website_domain="x.fr")
-    y = make_company(db, sector=sector, slug="societe-y", name="Société Y", website_domain="y.fr")
-    z = make_company(db, sector=sector, slug="societe-z", name="Société Z", website_domain="z.fr")
+    w = factories.World(db)
+    sector = w.sector(slug="banque", name="Banque")
+    x = w.company(
+        sector, slug="societe-x", name="Société X", website_domain="x.fr",
+        contacts=[
+            {
+                "position": 0, "channel": "phone", "label": "Service clients",
+                "value": "01 99 00 12 34", "hours": "Du lundi au vendredi, de 9 h à 18 h",
+                "phone_cost": "standard",
+            },
+            {"position": 1, "channel": "email", "value": "https://x.fr/aide"},
+        ],
+        centres=[{"city": "Lyon", "country": "France", "languages": "français"}],
+    )  # fmt: skip
+    y = w.company(sector, slug="societe-y", name="Société Y", website_domain="y.fr")
+    z = w.company(sector, slug="societe-z", name="Société Z", website_domain="z.fr")
     staff = {"auditor_1": ("auditor",), "auditor_2": ("auditor",), "moderator": ("moderator",)}
     staff |= {"admin": ("admin",), "boss": ("admin", "auditor", "moderator")}
     users = {
-        who: make_user(
-            db, email=email, pseudonym=who.capitalize(), password=PASSWORD,
+        who: w.user(
+            email=email, pseudonym=who.capitalize(), password=PASSWORD,
             roles=staff.get(who, ()), verified=who != "unverified",
         )
         for who, email in EMAILS.items()
     }  # fmt: skip
-    db.add_all(
-        [
-            ContactPoint(
-                company_id=x.id, position=0, channel="phone", label="Service clients",
-                value="01 99 00 12 34", hours="Du lundi au vendredi, de 9 h à 18 h",
-                phone_cost="standard",
-            ),
-            ContactPoint(company_id=x.id, position=1, channel="email", value="https://x.fr/aide"),
-            ContactCentre(company_id=x.id, city="Lyon", country="France", languages="français"),
-        ]
-    )  # fmt: skip
-    make_membership(db, users["rep_x"], x, method="domain")
-    make_membership(db, users["boss"], x)
-    member_y = make_membership(db, users["rep_y"], y, method="domain")
-    claim = Membership(
-        user_id=users["shopper_b"].id, company_id=y.id, status="pending", method="admin",
-        justification="Je travaille au service client de la société Y depuis 2019.",
-    )  # fmt: skip
-    db.add(claim)
+    w.represent(users["rep_x"], x, method="domain")
+    w.represent(users["boss"], x)
+    member_y = w.represent(users["rep_y"], y, method="domain")
+    claim = w.claim(
+        users["shopper_b"], y, "Je travaille au service client de la société Y depuis 2019."
+    )
     facts = {"reachability": 2, "courtesy": 4, "hold_minutes": 12, "human_reached": True}
-    review_a = make_review(db, author=users["shopper_a"], company=x, body=BODY, **facts)
-    review_w = make_review(db, author=users["shopper_a"], company=y)
-    review_b = make_review(db, author=users["shopper_b"], company=x)
-    pending = make_review(db, author=users["shopper_b"], company=z, status="pending")
-    audit_sector, companies = builders.sector_with(db, 2)
-    auditors = [users["auditor_2"]]
-    draft = builders.campaign(db, users["auditor_1"], [audit_sector], auditors=auditors)
+    review_a = w.review(author=users["shopper_a"], company=x, body=BODY, **facts)
+    review_w = w.review(author=users["shopper_a"], company=y)
+    review_b = w.review(author=users["shopper_b"], company=x)
+    pending = w.review(author=users["shopper_b"], company=z, status="pending")
+    audit_sector, companies = w.sector_with(2)
+    auditor, auditors = users["auditor_1"], [users["auditor_2"]]
     slugs = [c.slug for c in companies]
-    builders.services.import_tests(
-        db, draft, users["auditor_1"], builders.csv_file([builders.row(slugs[0], "phone")])
-    )
-    submitted = builders.campaign(
-        db, users["auditor_1"], [audit_sector], auditors=auditors, period="2026-T3"
-    )
-    rows = [r for slug in slugs for r in builders.full_rows(slug)]
-    builders.services.import_tests(db, submitted, users["auditor_1"], builders.csv_file(rows))
-    builders.decisions.submit_campaign(db, submitted, users["auditor_1"])
-    replies.reply_to_review(db, review_a, users["rep_x"], "Nous sommes désolés, rappelez-nous.")
+    tests = [factories.row(slugs[0], "phone")]
+    draft = w.campaign(auditor, [audit_sector], auditors=auditors, tests=tests)
+    full = [r for slug in slugs for r in factories.full_rows(slug)]
+    submitted = w.campaign(auditor, [audit_sector], auditors=auditors, period="2026-T3", tests=full)
+    decisions.submit_campaign(db, submitted, auditor)
+    w.reply(review_a, users["rep_x"], "Nous sommes désolés, rappelez-nous.")
     world = World(
         app=app, x=x.slug, x_id=x.id, y=y.slug, z=z.slug,
         user_ids={who: user.id for who, user in users.items()},
@@ -133,7 +127,7 @@ def build(app) -> World:
         test_id=db.scalar(select(AuditTest.id).where(AuditTest.campaign_id == draft.id)),
         submitted=submitted.id, slugs=slugs, passwords=dict.fromkeys(EMAILS, PASSWORD),
     )  # fmt: skip
-    db.commit()
+    w.commit()
     db.close()
     return world
 
@@ -311,7 +305,7 @@ def valid_values(name: str, world: World, principal: str) -> list[str]:
     """Values of the field (`name`, a prefix aside) that pass its checks, for `principal`."""
     base = name.rsplit("-", 1)[-1]
     if base == "file":  # a CSV of tests of the draft campaign's companies
-        return [builders.csv_file([builders.row(slug, "phone") for slug in world.slugs])]
+        return [factories.csv_file([factories.row(slug, "phone") for slug in world.slugs])]
     if base in ("password", "current_password"):
         return [world.passwords.get(principal, PASSWORD), *VALID[base]]
     return VALID.get(base, [])

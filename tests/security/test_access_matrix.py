@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from rating.db import utcnow
-from rating.models import AuditTest, Membership, Review
-from tests.audit import builders
+from rating.models import AuditTest, Review
+from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_company, make_membership, make_review, make_sector, make_user
+from tests.factories import make_user
 from tests.helpers import login
 
 PRINCIPALS = (
@@ -52,49 +52,42 @@ class World:
 @pytest.fixture
 def world(app) -> World:
     db = app.extensions["rating.db.write"]()
-    sector = make_sector(db, slug="banque", name="Banque")
-    x = make_company(db, sector=sector, slug="societe-x", name="Société X", website_domain="x.fr")
-    y = make_company(db, sector=sector, slug="societe-y", name="Société Y", website_domain="y.fr")
+    w = factories.World(db)
+    sector = w.sector(slug="banque", name="Banque")
+    x = w.company(sector, slug="societe-x", name="Société X", website_domain="x.fr")
+    y = w.company(sector, slug="societe-y", name="Société Y", website_domain="y.fr")
     users = {
-        "shopper_a": make_user(db, email="a@example.org", pseudonym="Acheteuse_A"),
-        "shopper_b": make_user(db, email="b@example.org", pseudonym="Acheteur_B"),
-        "rep_x": make_user(db, email="rep@x.fr", pseudonym="Rep_X"),
-        "rep_y": make_user(db, email="rep@y.fr", pseudonym="Rep_Y"),
-        "auditor_1": make_user(db, email="aud1@example.org", roles=("auditor",)),
-        "auditor_2": make_user(db, email="aud2@example.org", roles=("auditor",)),
-        "moderator": make_user(db, email="mod@example.org", roles=("moderator",)),
-        "admin": make_user(db, email="admin@example.org", roles=("admin",)),
+        "shopper_a": w.user(email="a@example.org", pseudonym="Acheteuse_A"),
+        "shopper_b": w.user(email="b@example.org", pseudonym="Acheteur_B"),
+        "rep_x": w.user(email="rep@x.fr", pseudonym="Rep_X"),
+        "rep_y": w.user(email="rep@y.fr", pseudonym="Rep_Y"),
+        "auditor_1": w.user(email="aud1@example.org", roles=("auditor",)),
+        "auditor_2": w.user(email="aud2@example.org", roles=("auditor",)),
+        "moderator": w.user(email="mod@example.org", roles=("moderator",)),
+        "admin": w.user(email="admin@example.org", roles=("admin",)),
     }
-    make_membership(db, users["rep_x"], x, method="domain")
-    member_y = make_membership(db, users["rep_y"], y, method="domain")
-    claim = Membership(
-        user_id=users["shopper_b"].id, company_id=y.id, status="pending", method="admin",
-        justification="Je travaille au service client de la société Y depuis 2019.",
-    )  # fmt: skip
-    db.add(claim)
-    review_a = make_review(db, author=users["shopper_a"], company=x)
-    review_a2 = make_review(db, author=users["shopper_a"], company=y)
-    review_b = make_review(db, author=users["shopper_b"], company=x)
-    pending = make_review(db, author=users["shopper_b"], company=y, status="pending")
-    audit_sector, _ = builders.sector_with(db, 2)
-    published = builders.campaign(
-        db, users["auditor_1"], [audit_sector], auditors=[users["auditor_2"]], period="2026-T3"
+    w.represent(users["rep_x"], x, method="domain")
+    member_y = w.represent(users["rep_y"], y, method="domain")
+    claim = w.claim(
+        users["shopper_b"], y, "Je travaille au service client de la société Y depuis 2019."
     )
-    publication = builders.publish(db, published, users["auditor_1"], users["auditor_2"])
-    draft = builders.campaign(
-        db, users["auditor_1"], [audit_sector], auditors=[users["auditor_2"]], period="2026-T4"
-    )
-    slug = builders._slug(db, draft.companies[0])
-    builders.services.import_tests(
-        db, draft, users["auditor_1"], builders.csv_file([builders.row(slug, "phone")])
-    )
+    review_a = w.review(author=users["shopper_a"], company=x)
+    review_a2 = w.review(author=users["shopper_a"], company=y)
+    review_b = w.review(author=users["shopper_b"], company=x)
+    pending = w.review(author=users["shopper_b"], company=y, status="pending")
+    audit_sector, audited = w.sector_with(2)
+    auditor, auditors = users["auditor_1"], [users["auditor_2"]]
+    published = w.campaign(auditor, [audit_sector], auditors=auditors, period="2026-T3")
+    publication = w.publish(published, auditor, users["auditor_2"])
+    tests = [factories.row(audited[0].slug, "phone")]
+    draft = w.campaign(auditor, [audit_sector], auditors=auditors, period="2026-T4", tests=tests)
     test_id = db.scalar(select(AuditTest.id).where(AuditTest.campaign_id == draft.id))
     world = World(
         x=x.slug, y=y.slug, review_a=review_a.id, review_a2=review_a2.id, review_b=review_b.id,
         pending=pending.id, campaign=draft.id, test_id=test_id,
         publication=publication.id, claim=claim.id, membership_y=member_y.id,
     )  # fmt: skip
-    db.commit()
+    w.commit()
     db.close()
     return world
 
