@@ -150,18 +150,3 @@ class RefuseForm(FlaskForm):
         validators=[DataRequired("Expliquez ce qui doit être repris."), Length(max=2000)],
     )
 
-
-class ActionForm(FlaskForm):
-    """A button that only needs its CSRF token (submit, reopen, delete a test)."""
-
-
-def add_errors(form: FlaskForm, reasons: list[tuple[str, str]]) -> list[str]:
-    """Attach (field, message) pairs to the form's fields; return those tied to no field."""
-    loose = []
-    for name, message in reasons:
-        field = form._fields.get(name) if name else None
-        if field is None:
-            loose.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return loose

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from ..auth.access import role_required
 from ..db import get_session, utcnow
+from ..forms import EmptyForm, add_errors, choices
 from ..models import (
     AuditCampaign,
     AuditTest,
@@ -20,16 +21,7 @@ from ..models import (
     UserRole,
 )
 from . import decisions, services
-from .forms import (
-    ActionForm,
-    ApproveForm,
-    AuditTestForm,
-    CampaignForm,
-    ImportForm,
-    RefuseForm,
-    add_errors,
-    choices,
-)
+from .forms import ApproveForm, AuditTestForm, CampaignForm, ImportForm, RefuseForm
 from .methodology import CHANNELS, known_versions
 from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS, measure_of
@@ -74,7 +66,7 @@ def index():
         try:
             campaign = services.create_campaign(session, current_user, draft)
         except services.AuditRejected as exc:
-            for message in add_errors(form, exc.reasons):
+            for message in add_errors(form, exc.reasons, form_level=False):
                 flash(message, "error")
         else:
             drawn = len(campaign.companies)
@@ -121,7 +113,7 @@ def _render(campaign, *, status=200, test_form=None, import_errors=None, **forms
         "import_form": ImportForm(),
         "approve_form": ApproveForm(),
         "refuse_form": RefuseForm(),
-        "action_form": ActionForm(),
+        "action_form": EmptyForm(),
     }
     defaults.update(forms)
     companies = session.execute(
@@ -185,7 +177,11 @@ def _refused(campaign, exc, form=None, field_form_key=None):
     """Show a service's refusal: field errors on the form, the rest as flashed messages."""
     if isinstance(exc, services.AuditForbidden):
         abort(403)
-    loose = add_errors(form, exc.reasons) if form is not None else [m for _, m in exc.reasons]
+    loose = (
+        add_errors(form, exc.reasons, form_level=False)
+        if form is not None
+        else [m for _, m in exc.reasons]
+    )
     for message in loose:
         flash(message, "error")
     extra = {field_form_key: form} if field_form_key else {}
@@ -206,10 +202,7 @@ def add_test(campaign_id: int, channel: str):
     try:
         services.add_test(get_session(), campaign, current_user, form.draft(channel))
     except (services.AuditRejected, services.AuditForbidden) as exc:
-        if isinstance(exc, services.AuditForbidden):
-            abort(403)
-        add_errors(form, exc.reasons)
-        return _render(campaign, status=400, test_form=form)
+        return _refused(campaign, exc, form, "test_form")
     flash(f"Test {CHANNEL_NAMES[channel].lower()} enregistré.", "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id, _anchor="saisie"))
 
@@ -247,7 +240,7 @@ def import_csv(campaign_id: int):
 @role_required("auditor")
 def delete_test(campaign_id: int, test_id: int):
     campaign = _load(campaign_id)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         services.delete_test(get_session(), campaign, current_user, test_id)
@@ -262,7 +255,7 @@ def delete_test(campaign_id: int, test_id: int):
 def simple_action(campaign_id: int, action: str):
     """Submit for approval, or reopen a published campaign to prepare a correction."""
     campaign = _load(campaign_id)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     use_case = decisions.submit_campaign if action == "submit" else decisions.reopen_campaign
     try:
