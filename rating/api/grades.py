@@ -1,4 +1,5 @@
-"""Open data: published grades (JSON, CSV), anonymised tests per publication, Atom feed."""
+"""The audit's open data under /api/v1: published grades (JSON, CSV), the publication chain,
+the anonymised tests of each publication and its Atom feed."""
 
 import csv
 import io
@@ -8,11 +9,12 @@ import re
 from flask import Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
-from ..db import get_session
-from ..models import Company, Publication
-from ..security import limiter
-from .publishing import TEST_FIELDS
-from .queries import grades_for_period, latest_period, periods
+from rating.audit.publishing import TEST_FIELDS
+from rating.audit.queries import grades_for_period, latest_period, periods
+from rating.db import get_session
+from rating.models import Company, Publication
+from rating.security import limiter
+
 from .views import bp
 
 PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
@@ -56,9 +58,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-@bp.route("/api/v1/grades")
+@bp.route("/grades")
 @limiter.limit(API_LIMIT)
-def api_grades():
+def grades():
     """Published grades of a period (latest when none is given)."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
@@ -70,9 +72,9 @@ def api_grades():
     }
 
 
-@bp.route("/api/v1/grades.csv")
+@bp.route("/grades.csv")
 @limiter.limit(API_LIMIT)
-def api_grades_csv():
+def grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
@@ -97,9 +99,9 @@ def api_grades_csv():
     return _csv_response(rows, f"notes-{period or 'aucune'}.csv")
 
 
-@bp.route(f"/api/v1/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
+@bp.route(f"/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
 @limiter.limit(API_LIMIT)
-def api_tests_csv(publication_id: int):
+def publication_tests_csv(publication_id: int):
     """The anonymised tests frozen in a publication: enough to recompute each grade."""
     session = get_session()
     publication = session.get(Publication, publication_id)
@@ -119,9 +121,9 @@ def api_tests_csv(publication_id: int):
     return _csv_response(rows, f"tests-publication-{publication.sequence}.csv")
 
 
-@bp.route("/api/v1/publications")
+@bp.route("/publications")
 @limiter.limit(API_LIMIT)
-def api_publications():
+def publications():
     """The whole chain: what anyone needs to recompute every hash."""
     chain = get_session().scalars(select(Publication).order_by(Publication.sequence)).all()
     return {
@@ -138,14 +140,16 @@ def api_publications():
                 "tests_sha256": p.tests_sha256,
                 "previous_hash": p.previous_hash,
                 "chain_hash": p.chain_hash,
-                "tests_csv": url_for("audit.api_tests_csv", publication_id=p.id, _external=True),
+                "tests_csv": url_for(
+                    "api.publication_tests_csv", publication_id=p.id, _external=True
+                ),
             }
             for p in chain
         ]
     }
 
 
-@bp.route("/api/v1/publications.atom")
+@bp.route("/publications.atom")
 @limiter.limit(API_LIMIT)
 def publications_feed():
     """Atom feed of publications, newest first."""
