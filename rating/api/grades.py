@@ -3,16 +3,20 @@ the anonymised tests of each publication and its Atom feed."""
 
 import csv
 import io
-import json
 import re
 
 from flask import Response, abort, render_template, request, url_for
-from sqlalchemy import select
 
 from rating.audit.publishing import TEST_FIELDS
-from rating.audit.queries import grades_for_period, latest_period, periods
+from rating.audit.queries import (
+    grades_for_period,
+    latest_period,
+    periods,
+    publication_chain,
+    publication_tests,
+)
 from rating.db import get_session
-from rating.models import Company, Publication
+from rating.models import Publication
 from rating.security import limiter
 
 from .views import bp
@@ -103,20 +107,9 @@ def grades_csv():
 @limiter.limit(API_LIMIT)
 def publication_tests_csv(publication_id: int):
     """The anonymised tests frozen in a publication: enough to recompute each grade."""
-    session = get_session()
-    publication = session.get(Publication, publication_id)
-    if publication is None:
-        abort(404)
-    tests = json.loads(publication.tests_json)
-    # Today's slug, so the file joins with /api/v1/grades even after a company renames.
-    slugs = dict(
-        session.execute(
-            select(Company.id, Company.slug).where(Company.id.in_({t["company_id"] for t in tests}))
-        ).all()
-    )
+    publication = get_session().get(Publication, publication_id) or abort(404)
     rows = [CSV_TESTS]
-    for item in tests:
-        item = {**item, "company_slug": slugs.get(item["company_id"], item["company_slug"])}
+    for item in publication_tests(get_session(), publication):
         rows.append([_cell(item[f]) for f in CSV_TESTS])
     return _csv_response(rows, f"tests-publication-{publication.sequence}.csv")
 
@@ -125,7 +118,7 @@ def publication_tests_csv(publication_id: int):
 @limiter.limit(API_LIMIT)
 def publications():
     """The whole chain: what anyone needs to recompute every hash."""
-    chain = get_session().scalars(select(Publication).order_by(Publication.sequence)).all()
+    chain = publication_chain(get_session())
     return {
         "items": [
             {
@@ -153,10 +146,6 @@ def publications():
 @limiter.limit(API_LIMIT)
 def publications_feed():
     """Atom feed of publications, newest first."""
-    items = (
-        get_session()
-        .scalars(select(Publication).order_by(Publication.sequence.desc()).limit(50))
-        .all()
-    )
+    items = publication_chain(get_session(), newest_first=True, limit=50)
     body = render_template("audit/publications.atom.xml", publications=items)
     return Response(body, mimetype="application/atom+xml")

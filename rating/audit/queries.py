@@ -156,6 +156,32 @@ def company_history(session: Session, company_id: int) -> list[PublishedGrade]:
     return [by_period[p] for p in sorted(by_period)]
 
 
+def publication_chain(session: Session, *, newest_first: bool = False, limit=None):
+    """Publications in chain order (or newest first), superseded ones included."""
+    order = Publication.sequence.desc() if newest_first else Publication.sequence
+    return list(session.scalars(select(Publication).order_by(order).limit(limit)))
+
+
+def superseded_by(session: Session, publication_id: int) -> int | None:
+    """The id of the correction that replaces this publication, if any."""
+    return session.scalar(select(Publication.id).where(Publication.supersedes_id == publication_id))
+
+
+def publication_tests(session: Session, publication: Publication) -> list[dict]:
+    """The anonymised tests frozen in a publication, with each company's slug of today,
+    so that they join with the grades even after a company renames."""
+    tests = json.loads(publication.tests_json)
+    slugs = dict(
+        session.execute(
+            select(Company.id, Company.slug).where(Company.id.in_({t["company_id"] for t in tests}))
+        ).all()
+    )
+    return [
+        {**item, "company_slug": slugs.get(item["company_id"], item["company_slug"])}
+        for item in tests
+    ]
+
+
 def periods(session: Session) -> list[str]:
     current = current_publications().subquery()
     return list(
