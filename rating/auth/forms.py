@@ -92,4 +92,3 @@ class DeleteAccountForm(FlaskForm):
         _l("Je comprends que la suppression est définitive."),
         validators=[InputRequired(_l("Cochez la case pour confirmer."))],
     )
-
