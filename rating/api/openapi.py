@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the public API, served at /api/v1/openapi.json.
 
 It describes every /api/v1 route (rating/api/views.py and the audit's open data in
-rating/audit/api.py) and the embeddable badge. tests/api checks the document with
+rating/api/grades.py) and the embeddable badge. tests/api checks the document with
 openapi-spec-validator and every real response against it.
 """
 

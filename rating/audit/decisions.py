@@ -1,7 +1,8 @@
 """Decisions on a campaign: submit, four-eyes approval (publication), refusal, reopening.
 
-Approval freezes the tests and grades as canonical JSON, hashes them and chains the new
-publication to the previous one, with its grade rows, in one transaction.
+Approval freezes the tests and grades (publishing.freeze: canonical JSON, hashes, the link to
+the previous publication, grade rows) and marks the campaign published, in one transaction.
+Who may approve or refuse is answered once, by approval_problems, for the page and the service.
 """
 
 import logging
@@ -11,13 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..models import AuditCampaign, AuditGrade, AuditTest, Methodology, Publication, User
-from .chain import GENESIS, canonical_json, chain_hash, sha256_hex
-from .publishing import campaign_tests_payload, grades_payload, metadata, methodology_parameters
+from ..models import AuditCampaign, AuditTest, Publication, User
+from .publishing import freeze
 from .services import (
     AuditForbidden,
     AuditRejected,
-    campaign_company_slugs,
     conflict_reasons,
     conflicts,
     is_assigned,
@@ -41,34 +40,42 @@ def submit_campaign(session: Session, campaign: AuditCampaign, user: User) -> No
     audit_log.info("campaign #%s submitted by auditor #%s", campaign.id, user.id)
 
 
-def _require_second_auditor(session: Session, campaign: AuditCampaign, user: User) -> None:
-    """Four-eyes: an auditor who neither created the campaign nor entered any of its tests."""
-    if not user.has_role("auditor"):
-        raise AuditForbidden("Réservé aux auditeurs.")
+def approval_problems(session: Session, campaign: AuditCampaign, user: User) -> list[str]:
+    """Why `user` may not approve or refuse `campaign` now; empty when they may.
+
+    Four eyes: a submitted campaign is reviewed by an auditor who neither created it nor
+    entered any of its tests, and who represents none of its companies. The campaign page
+    shows the decision forms (or these reasons) from this answer; the decisions refuse with it.
+    """
     if campaign.status != "submitted":
-        raise AuditRejected([("", "Seule une campagne soumise peut être relue.")])
+        return ["Seule une campagne soumise peut être relue."]
+    problems = []
     if campaign.author_id == user.id:
-        raise AuditRejected([("", "L'auteur de la campagne ne peut pas l'approuver lui-même.")])
+        problems.append("L'auteur de la campagne ne peut pas l'approuver lui-même.")
     entered = session.scalar(
         select(func.count())
         .select_from(AuditTest)
         .where(AuditTest.campaign_id == campaign.id, AuditTest.auditor_id == user.id)
     )
     if entered:
-        raise AuditRejected(
-            [
-                (
-                    "",
-                    "Vous avez saisi des tests de cette campagne : un autre "
-                    "auditeur doit la relire.",
-                )
-            ]
+        problems.append(
+            "Vous avez saisi des tests de cette campagne : un autre auditeur doit la relire."
         )
+    pairs = conflicts(session, [user.id], [c.company_id for c in campaign.companies])
+    return problems + [message for _, message in conflict_reasons(pairs, "")]
+
+
+def _require_reviewer(session: Session, campaign: AuditCampaign, user: User) -> None:
+    if not user.has_role("auditor"):
+        raise AuditForbidden("Réservé aux auditeurs.")
+    problems = approval_problems(session, campaign, user)
+    if problems:
+        raise AuditRejected([("", message) for message in problems])
 
 
 def refuse_campaign(session: Session, campaign: AuditCampaign, user: User, comment: str) -> None:
     """Send a submitted campaign back to draft with the reviewer's comment."""
-    _require_second_auditor(session, campaign, user)
+    _require_reviewer(session, campaign, user)
     if not comment.strip():
         raise AuditRejected([("comment", "Expliquez ce qui doit être repris.")])
     campaign.status = "draft"
@@ -101,11 +108,7 @@ def approve_campaign(
     session: Session, campaign: AuditCampaign, user: User, correction_reason: str = ""
 ) -> Publication:
     """Publish: freeze tests and grades, hash them, chain them, and copy the grades in rows."""
-    _require_second_auditor(session, campaign, user)
-    company_ids = [c.company_id for c in campaign.companies]
-    pairs = conflicts(session, [user.id], company_ids)
-    if pairs:
-        raise AuditRejected(conflict_reasons(pairs, ""))
+    _require_reviewer(session, campaign, user)
     superseded = latest_publication_of(session, campaign.id)
     if superseded and not correction_reason.strip():
         raise AuditRejected(
@@ -116,52 +119,7 @@ def approve_campaign(
                 )
             ]
         )
-    methodology = session.get(Methodology, campaign.methodology_version)
-    params = methodology_parameters(session, campaign.methodology_version)
-    tests = campaign_tests_payload(session, campaign.id)
-    slugs = {cid: slug for slug, cid in campaign_company_slugs(session, campaign).items()}
-    grades = grades_payload(params, list(slugs.items()), tests)
-    last = session.scalars(
-        select(Publication).order_by(Publication.sequence.desc()).limit(1)
-    ).first()
-    grades_json, tests_json = canonical_json(grades), canonical_json(tests)
-    publication = Publication(
-        sequence=(last.sequence + 1) if last else 1,
-        campaign_id=campaign.id,
-        period=campaign.period,
-        methodology_version=campaign.methodology_version,
-        approved_by_id=user.id,
-        # Whole seconds: the hashed text of the date must survive any database round trip.
-        published_at=utcnow().replace(microsecond=0),
-        supersedes_id=superseded.id if superseded else None,
-        correction_reason=correction_reason.strip() or None,
-        grades_json=grades_json,
-        tests_json=tests_json,
-        grades_sha256=sha256_hex(grades_json),
-        tests_sha256=sha256_hex(tests_json),
-        previous_hash=last.chain_hash if last else GENESIS,
-    )
-    publication.chain_hash = chain_hash(
-        publication.previous_hash,
-        publication.grades_sha256,
-        publication.tests_sha256,
-        metadata(publication, methodology.parameters),
-    )
-    session.add(publication)
-    session.flush()
-    session.add_all(
-        AuditGrade(
-            publication_id=publication.id,
-            company_id=item["company_id"],
-            period=campaign.period,
-            methodology_version=campaign.methodology_version,
-            grade20=item["grade20"],
-            letter=item["letter"],
-            channels=canonical_json(item["channels"]),
-            kpis=canonical_json(item["kpis"]),
-        )
-        for item in grades
-    )
+    publication = freeze(session, campaign, user, superseded, correction_reason)
     campaign.status = "published"
     campaign.approved_by_id = user.id
     campaign.approved_at = publication.published_at

@@ -19,8 +19,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from rating.forms import choices
 
+from .services import CampaignDraft
 from .testrows import PARIS, AuditTestDraft
 
+MAX_CSV_BYTES = 2 * 1024 * 1024
 SCALE_0_4 = choices([("", "—"), *[(str(n), str(n)) for n in range(5)]])
 SCORE_CHOICES = {
     "courtesy": SCALE_0_4,
@@ -79,6 +81,18 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), Length(max=64)],
     )
 
+    def draft(self) -> CampaignDraft:
+        """The entered values as the service's draft."""
+        return CampaignDraft(
+            self.period.data,
+            self.methodology_version.data,
+            self.sector_ids.data,
+            self.per_sector.data,
+            self.auditor_ids.data,
+            self.title.data or "",
+            self.seed.data,
+        )
+
 
 class AuditTestForm(FlaskForm):
     """One test on one channel; each channel's form has its own prefix on the page."""
@@ -136,6 +150,20 @@ class AuditTestForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("Fichier CSV", validators=[FileRequired("Choisissez un fichier CSV.")])
 
+    def text(self) -> str | None:
+        """The file as UTF-8 text; None, with the reason on the field, when it is not
+        UTF-8 or larger than MAX_CSV_BYTES."""
+        raw = self.file.data.read(MAX_CSV_BYTES + 1)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.file.errors = ["Le fichier doit être encodé en UTF-8."]
+            return None
+        if len(raw) > MAX_CSV_BYTES:
+            self.file.errors = ["Fichier trop volumineux (2 Mo au plus) : découpez-le."]
+            return None
+        return text
+
 
 class ApproveForm(FlaskForm):
     correction_reason = TextAreaField(
@@ -149,19 +177,3 @@ class RefuseForm(FlaskForm):
         "Ce qui doit être repris",
         validators=[DataRequired("Expliquez ce qui doit être repris."), Length(max=2000)],
     )
-
-
-class ActionForm(FlaskForm):
-    """A button that only needs its CSRF token (submit, reopen, delete a test)."""
-
-
-def add_errors(form: FlaskForm, reasons: list[tuple[str, str]]) -> list[str]:
-    """Attach (field, message) pairs to the form's fields; return those tied to no field."""
-    loose = []
-    for name, message in reasons:
-        field = form._fields.get(name) if name else None
-        if field is None:
-            loose.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return loose

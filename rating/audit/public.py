@@ -3,12 +3,11 @@
 import json
 
 from flask import abort, render_template, request
-from sqlalchemy import select
 
 from ..db import get_session
 from ..models import Publication
 from .methodology import V1
-from .queries import PROFESSION_REFERENCES, latest_grades
+from .queries import PROFESSION_REFERENCES, latest_grades, superseded_by
 from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS
 from .views import bp
@@ -60,15 +59,10 @@ def methodology():
 @bp.route("/publications/<int:publication_id>")
 def publication(publication_id: int):
     """One frozen publication: its grades, hashes, chain link and downloads."""
-    item = get_session().get(Publication, publication_id)
-    if item is None:
-        abort(404)
-    superseded_by = get_session().scalar(
-        select(Publication.id).where(Publication.supersedes_id == item.id)
-    )
+    item = get_session().get(Publication, publication_id) or abort(404)
     return render_template(
         "audit/publication.html",
         publication=item,
         grades=json.loads(item.grades_json),
-        superseded_by=superseded_by,
+        superseded_by=superseded_by(get_session(), item.id),
     )

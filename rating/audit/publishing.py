@@ -10,8 +10,18 @@ from datetime import UTC
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import AuditCampaign, AuditGrade, AuditTest, Company, Methodology, Publication
-from .chain import GENESIS, Link, canonical_json, check_link, sha256_hex
+from ..db import utcnow
+from ..models import (
+    AuditCampaign,
+    AuditGrade,
+    AuditTest,
+    CampaignCompany,
+    Company,
+    Methodology,
+    Publication,
+    User,
+)
+from .chain import GENESIS, Link, canonical_json, chain_hash, check_link, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
 
 # Columns of the public tests (JSON and CSV): no auditor, no scenario, no notes.
@@ -107,6 +117,83 @@ def metadata(publication: Publication, methodology_json: str) -> dict:
         "supersedes_id": publication.supersedes_id,
         "correction_reason": publication.correction_reason,
     }
+
+
+def campaign_company_slugs(session: Session, campaign: AuditCampaign) -> dict[str, int]:
+    """Slug → id of the companies drawn for the campaign."""
+    rows = session.execute(
+        select(Company.slug, Company.id)
+        .join(CampaignCompany, CampaignCompany.company_id == Company.id)
+        .where(CampaignCompany.campaign_id == campaign.id)
+    ).all()
+    return dict(rows)
+
+
+def campaign_grades(session: Session, campaign: AuditCampaign) -> tuple[list[dict], list[dict]]:
+    """The campaign's anonymised tests and the grades they give now (what approval freezes,
+    what the campaign page previews)."""
+    params = methodology_parameters(session, campaign.methodology_version)
+    tests = campaign_tests_payload(session, campaign.id)
+    companies = [(cid, slug) for slug, cid in campaign_company_slugs(session, campaign).items()]
+    return tests, grades_payload(params, companies, tests)
+
+
+def freeze(
+    session: Session,
+    campaign: AuditCampaign,
+    approver: User,
+    superseded: Publication | None,
+    correction_reason: str = "",
+) -> Publication:
+    """The next publication of the chain: the campaign's tests and grades as canonical JSON,
+    their digests, the link to the previous publication, and a grade row per company.
+
+    Adds and flushes only: approval (decisions.approve_campaign) commits it with the campaign.
+    """
+    methodology = session.get(Methodology, campaign.methodology_version)
+    tests, grades = campaign_grades(session, campaign)
+    last = session.scalars(
+        select(Publication).order_by(Publication.sequence.desc()).limit(1)
+    ).first()
+    grades_json, tests_json = canonical_json(grades), canonical_json(tests)
+    publication = Publication(
+        sequence=(last.sequence + 1) if last else 1,
+        campaign_id=campaign.id,
+        period=campaign.period,
+        methodology_version=campaign.methodology_version,
+        approved_by_id=approver.id,
+        # Whole seconds: the hashed text of the date must survive any database round trip.
+        published_at=utcnow().replace(microsecond=0),
+        supersedes_id=superseded.id if superseded else None,
+        correction_reason=correction_reason.strip() or None,
+        grades_json=grades_json,
+        tests_json=tests_json,
+        grades_sha256=sha256_hex(grades_json),
+        tests_sha256=sha256_hex(tests_json),
+        previous_hash=last.chain_hash if last else GENESIS,
+    )
+    publication.chain_hash = chain_hash(
+        publication.previous_hash,
+        publication.grades_sha256,
+        publication.tests_sha256,
+        metadata(publication, methodology.parameters),
+    )
+    session.add(publication)
+    session.flush()
+    session.add_all(
+        AuditGrade(
+            publication_id=publication.id,
+            company_id=item["company_id"],
+            period=campaign.period,
+            methodology_version=campaign.methodology_version,
+            grade20=item["grade20"],
+            letter=item["letter"],
+            channels=canonical_json(item["channels"]),
+            kpis=canonical_json(item["kpis"]),
+        )
+        for item in grades
+    )
+    return publication
 
 
 def _link(publication: Publication, methodology_json: str) -> Link:

@@ -1,4 +1,5 @@
-"""Read side of published grades: latest by company or by period, history, company summary."""
+"""Reads of the audit: published grades (latest by company or by period, history) and the
+auditors' workspace (campaign list, new-campaign choices, the campaign page)."""
 
 import json
 from dataclasses import dataclass
@@ -6,7 +7,22 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, aliased
 
-from ..models import AuditGrade, Company, Publication, Sector
+from ..models import (
+    AuditCampaign,
+    AuditGrade,
+    AuditTest,
+    CampaignCompany,
+    Company,
+    Methodology,
+    Publication,
+    Sector,
+    User,
+    UserRole,
+)
+from .decisions import approval_problems
+from .methodology import known_versions
+from .publishing import campaign_grades
+from .services import is_assigned
 
 PROFESSION_REFERENCES = {
     "accessibility_rate": 95,  # % of contacts reached, above
@@ -140,8 +156,137 @@ def company_history(session: Session, company_id: int) -> list[PublishedGrade]:
     return [by_period[p] for p in sorted(by_period)]
 
 
+def publication_chain(session: Session, *, newest_first: bool = False, limit=None):
+    """Publications in chain order (or newest first), superseded ones included."""
+    order = Publication.sequence.desc() if newest_first else Publication.sequence
+    return list(session.scalars(select(Publication).order_by(order).limit(limit)))
+
+
+def superseded_by(session: Session, publication_id: int) -> int | None:
+    """The id of the correction that replaces this publication, if any."""
+    return session.scalar(select(Publication.id).where(Publication.supersedes_id == publication_id))
+
+
+def publication_tests(session: Session, publication: Publication) -> list[dict]:
+    """The anonymised tests frozen in a publication, with each company's slug of today,
+    so that they join with the grades even after a company renames."""
+    tests = json.loads(publication.tests_json)
+    slugs = dict(
+        session.execute(
+            select(Company.id, Company.slug).where(Company.id.in_({t["company_id"] for t in tests}))
+        ).all()
+    )
+    return [
+        {**item, "company_slug": slugs.get(item["company_id"], item["company_slug"])}
+        for item in tests
+    ]
+
+
 def periods(session: Session) -> list[str]:
     current = current_publications().subquery()
     return list(
         session.scalars(select(current.c.period).distinct().order_by(current.c.period.desc()))
+    )
+
+
+@dataclass(frozen=True)
+class CampaignFormOptions:
+    """(value, label) choices of the new-campaign form."""
+
+    versions: list[tuple[str, str]]
+    sectors: list[tuple[int, str]]
+    auditors: list[tuple[int, str]]  # the other auditors (the author is always assigned)
+
+
+def campaign_form_options(session: Session, author: User) -> CampaignFormOptions:
+    """Methodology versions (defined or stored), sectors by name, auditors but `author`."""
+    versions = sorted(set(known_versions()) | set(session.scalars(select(Methodology.version))))
+    sectors = session.execute(select(Sector.id, Sector.name).order_by(Sector.name)).all()
+    auditors = session.execute(
+        select(User.id, User.pseudonym)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == "auditor", User.id != author.id)
+        .order_by(User.pseudonym)
+    ).all()
+    return CampaignFormOptions(
+        [(v, v) for v in versions],
+        [tuple(row) for row in sectors],
+        [tuple(row) for row in auditors],
+    )
+
+
+def campaigns(session: Session) -> list[AuditCampaign]:
+    """Every campaign, newest first."""
+    return list(
+        session.scalars(
+            select(AuditCampaign).order_by(AuditCampaign.created_at.desc(), AuditCampaign.id.desc())
+        )
+    )
+
+
+def campaign_company_choices(session: Session, campaign_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the campaign's companies by name: the test forms' company choices."""
+    rows = session.execute(
+        select(Company.id, Company.name)
+        .join(CampaignCompany, CampaignCompany.company_id == Company.id)
+        .where(CampaignCompany.campaign_id == campaign_id)
+        .order_by(Company.name)
+    ).all()
+    return [tuple(row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CampaignPage:
+    """What the campaign page shows to one auditor (the forms are the view's)."""
+
+    campaign: AuditCampaign
+    author: User | None
+    companies: list  # (draw rank, Company, sector name), in draw order
+    company_choices: list[tuple[int, str]]
+    tests: list  # (AuditTest, company name, auditor pseudonym), newest first
+    auditors: list[User]
+    publications: list[Publication]  # oldest first
+    preview: list[dict]  # the grades approval would publish now, with company_name
+    can_edit: bool  # an assigned auditor and a draft: tests may be entered
+    review_problems: list[str]  # why this auditor may not approve or refuse (empty: may)
+    can_review: bool
+
+
+def campaign_page(session: Session, campaign: AuditCampaign, user: User) -> CampaignPage:
+    """The campaign page's data for `user`: draw, tests, preview, publications, decisions."""
+    companies = session.execute(
+        select(CampaignCompany.draw_rank, Company, Sector.name)
+        .join(Company, Company.id == CampaignCompany.company_id)
+        .join(Sector, Sector.id == Company.sector_id)
+        .where(CampaignCompany.campaign_id == campaign.id)
+        .order_by(CampaignCompany.draw_rank)
+    ).all()
+    tests = session.execute(
+        select(AuditTest, Company.name, User.pseudonym)
+        .join(Company, Company.id == AuditTest.company_id)
+        .join(User, User.id == AuditTest.auditor_id)
+        .where(AuditTest.campaign_id == campaign.id)
+        .order_by(AuditTest.performed_at.desc(), AuditTest.id.desc())
+    ).all()
+    auditor_ids = [a.user_id for a in campaign.auditors]
+    publications = session.scalars(
+        select(Publication)
+        .where(Publication.campaign_id == campaign.id)
+        .order_by(Publication.sequence)
+    )
+    names = {company.id: company.name for _, company, _ in companies}
+    _, grades = campaign_grades(session, campaign)
+    problems = approval_problems(session, campaign, user)
+    return CampaignPage(
+        campaign=campaign,
+        author=session.get(User, campaign.author_id),
+        companies=companies,
+        company_choices=campaign_company_choices(session, campaign.id),
+        tests=tests,
+        auditors=list(session.scalars(select(User).where(User.id.in_(auditor_ids)))),
+        publications=list(publications),
+        preview=[{**item, "company_name": names[item["company_id"]]} for item in grades],
+        can_edit=campaign.status == "draft" and is_assigned(campaign, user),
+        review_problems=problems,
+        can_review=not problems,
     )

@@ -26,7 +26,7 @@ from ..models import (
 from .chain import canonical_json
 from .draw import draw, new_seed
 from .methodology import VERSIONS
-from .publishing import campaign_tests_payload, grades_payload, methodology_parameters
+from .publishing import campaign_company_slugs
 from .testrows import AuditTestDraft, parse_csv, validate_draft
 
 PERIOD_RE = re.compile(r"^\d{4}-T[1-4]$")
@@ -169,15 +169,6 @@ def require_draft_editor(campaign: AuditCampaign, user) -> None:
         raise AuditRejected([("", "La campagne n'est plus en brouillon : tests non modifiables.")])
 
 
-def campaign_company_slugs(session: Session, campaign: AuditCampaign) -> dict[str, int]:
-    rows = session.execute(
-        select(Company.slug, Company.id)
-        .join(CampaignCompany, CampaignCompany.company_id == Company.id)
-        .where(CampaignCompany.campaign_id == campaign.id)
-    ).all()
-    return dict(rows)
-
-
 def _new_test(campaign: AuditCampaign, user: User, draft: AuditTestDraft) -> AuditTest:
     scores = {n: getattr(draft, n) or 0 for n in ("courtesy", "understanding", "accuracy")}
     return AuditTest(
@@ -228,18 +219,3 @@ def delete_test(session: Session, campaign: AuditCampaign, user: User, test_id: 
         raise AuditRejected([("", "Test introuvable dans cette campagne.")])
     session.delete(test)
     session.commit()
-
-
-def preview(session: Session, campaign: AuditCampaign) -> list[dict]:
-    """The grades the campaign would publish now, one dict per company, with its name."""
-    params = methodology_parameters(session, campaign.methodology_version)
-    companies = session.execute(
-        select(Company.id, Company.slug, Company.name)
-        .join(CampaignCompany, CampaignCompany.company_id == Company.id)
-        .where(CampaignCompany.campaign_id == campaign.id)
-    ).all()
-    names = {cid: name for cid, _, name in companies}
-    grades = grades_payload(
-        params, [(c, s) for c, s, _ in companies], campaign_tests_payload(session, campaign.id)
-    )
-    return [{**item, "company_name": names[item["company_id"]]} for item in grades]

@@ -1,57 +1,31 @@
-"""Auditor pages: campaigns, draw, tests (form and CSV), preview, submit, approve, refuse."""
+"""Auditor pages: campaigns, draw, tests (form and CSV), preview, submit, approve, refuse.
+
+Routes only: the reads come from queries, the rules and changes from services and decisions.
+"""
 
 from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from ..auth.access import role_required
 from ..db import get_session, utcnow
-from ..models import (
-    AuditCampaign,
-    AuditTest,
-    CampaignCompany,
-    Company,
-    Methodology,
-    Publication,
-    Sector,
-    User,
-    UserRole,
-)
-from . import decisions, services
-from .forms import (
-    ActionForm,
-    ApproveForm,
-    AuditTestForm,
-    CampaignForm,
-    ImportForm,
-    RefuseForm,
-    add_errors,
-    choices,
-)
-from .methodology import CHANNELS, known_versions
+from ..forms import EmptyForm, add_errors, choices
+from ..models import AuditCampaign
+from . import decisions, queries, services
+from .forms import ApproveForm, AuditTestForm, CampaignForm, ImportForm, RefuseForm
+from .methodology import CHANNELS
 from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS, measure_of
 
 bp = Blueprint("audit", __name__)
-MAX_CSV_BYTES = 2 * 1024 * 1024
 
 
-def _campaign_form(session) -> CampaignForm:
-    form = CampaignForm()
-    versions = sorted(set(known_versions()) | set(session.scalars(select(Methodology.version))))
-    form.methodology_version.choices = choices((v, v) for v in versions)
-    form.sector_ids.choices = choices(
-        (s.id, s.name) for s in session.scalars(select(Sector).order_by(Sector.name))
-    )
-    auditors = session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == "auditor", User.id != current_user.id)
-        .order_by(User.pseudonym)
-    )
-    form.auditor_ids.choices = choices((u.id, u.pseudonym) for u in auditors)
+def _campaign_form() -> CampaignForm:
+    form, options = CampaignForm(), queries.campaign_form_options(get_session(), current_user)
+    form.methodology_version.choices = choices(options.versions)
+    form.sector_ids.choices = choices(options.sectors)
+    form.auditor_ids.choices = choices(options.auditors)
     return form
 
 
@@ -59,31 +33,19 @@ def _campaign_form(session) -> CampaignForm:
 @role_required("auditor")
 def index():
     """Campaigns (to review first), and the form that creates a campaign and draws it."""
-    session = get_session()
-    form = _campaign_form(session)
+    form = _campaign_form()
     if form.validate_on_submit():
-        draft = services.CampaignDraft(
-            form.period.data,
-            form.methodology_version.data,
-            form.sector_ids.data,
-            form.per_sector.data,
-            form.auditor_ids.data,
-            form.title.data or "",
-            form.seed.data,
-        )
         try:
-            campaign = services.create_campaign(session, current_user, draft)
+            campaign = services.create_campaign(get_session(), current_user, form.draft())
         except services.AuditRejected as exc:
-            for message in add_errors(form, exc.reasons):
+            for message in add_errors(form, exc.reasons, form_level=False):
                 flash(message, "error")
         else:
             drawn = len(campaign.companies)
             what = "entreprise tirée" if drawn == 1 else "entreprises tirées"
             flash(f"Campagne créée : {drawn} {what} au sort (graine {campaign.seed}).", "success")
             return redirect(url_for("audit.campaign", campaign_id=campaign.id))
-    campaigns = session.scalars(
-        select(AuditCampaign).order_by(AuditCampaign.created_at.desc(), AuditCampaign.id.desc())
-    ).all()
+    campaigns = queries.campaigns(get_session())
     status = 400 if form.errors else 200
     return render_template("audit/index.html", form=form, campaigns=campaigns), status
 
@@ -95,13 +57,8 @@ def _load(campaign_id: int) -> AuditCampaign:
     return campaign
 
 
-def _test_forms(session, campaign, bound=None) -> dict:
-    companies = session.execute(
-        select(Company.id, Company.name)
-        .join(CampaignCompany, CampaignCompany.company_id == Company.id)
-        .where(CampaignCompany.campaign_id == campaign.id)
-        .order_by(Company.name)
-    ).all()
+def _test_forms(company_choices, bound=None) -> dict:
+    """One blank test form per channel, or the `bound` one for its channel."""
     forms = {}
     for channel in CHANNELS:
         form = (
@@ -109,68 +66,29 @@ def _test_forms(session, campaign, bound=None) -> dict:
             if bound and bound._prefix == f"{channel}-"
             else AuditTestForm(prefix=channel, formdata=None)
         )
-        form.company_id.choices = choices(companies)
+        form.company_id.choices = choices(company_choices)
         forms[channel] = form
     return forms
 
 
 def _render(campaign, *, status=200, test_form=None, import_errors=None, **forms):
     """The campaign page with every form (bound ones keep the input and errors)."""
-    session = get_session()
-    defaults = {
+    page = queries.campaign_page(get_session(), campaign, current_user)
+    blank = {
         "import_form": ImportForm(),
         "approve_form": ApproveForm(),
         "refuse_form": RefuseForm(),
-        "action_form": ActionForm(),
+        "action_form": EmptyForm(),
     }
-    defaults.update(forms)
-    companies = session.execute(
-        select(CampaignCompany.draw_rank, Company, Sector.name)
-        .join(Company, Company.id == CampaignCompany.company_id)
-        .join(Sector, Sector.id == Company.sector_id)
-        .where(CampaignCompany.campaign_id == campaign.id)
-        .order_by(CampaignCompany.draw_rank)
-    ).all()
-    tests = session.execute(
-        select(AuditTest, Company.name, User.pseudonym)
-        .join(Company, Company.id == AuditTest.company_id)
-        .join(User, User.id == AuditTest.auditor_id)
-        .where(AuditTest.campaign_id == campaign.id)
-        .order_by(AuditTest.performed_at.desc(), AuditTest.id.desc())
-    ).all()
-    entered = session.scalar(
-        select(func.count())
-        .select_from(AuditTest)
-        .where(AuditTest.campaign_id == campaign.id, AuditTest.auditor_id == current_user.id)
-    )
-    auditors = session.scalars(
-        select(User).where(User.id.in_([a.user_id for a in campaign.auditors]))
-    ).all()
-    publications = session.scalars(
-        select(Publication)
-        .where(Publication.campaign_id == campaign.id)
-        .order_by(Publication.sequence)
-    ).all()
-    can_review = (
-        campaign.status == "submitted" and campaign.author_id != current_user.id and not entered
-    )
     return render_template(
         "audit/campaign.html",
-        campaign=campaign,
-        companies=companies,
-        tests=tests,
-        auditors=auditors,
-        publications=publications,
-        preview=services.preview(session, campaign),
-        test_forms=_test_forms(session, campaign, test_form),
+        **vars(page),
+        test_forms=_test_forms(page.company_choices, test_form),
         channel_names=CHANNEL_NAMES,
         measure_of=measure_of,
         csv_columns=CSV_COLUMNS,
         import_errors=import_errors or [],
-        can_edit=campaign.status == "draft" and services.is_assigned(campaign, current_user),
-        can_review=can_review,
-        author=session.get(User, campaign.author_id),
-        **defaults,
+        **(blank | forms),
     ), status
 
 
@@ -185,7 +103,11 @@ def _refused(campaign, exc, form=None, field_form_key=None):
     """Show a service's refusal: field errors on the form, the rest as flashed messages."""
     if isinstance(exc, services.AuditForbidden):
         abort(403)
-    loose = add_errors(form, exc.reasons) if form is not None else [m for _, m in exc.reasons]
+    loose = (
+        add_errors(form, exc.reasons, form_level=False)
+        if form is not None
+        else [m for _, m in exc.reasons]
+    )
     for message in loose:
         flash(message, "error")
     extra = {field_form_key: form} if field_form_key else {}
@@ -200,16 +122,14 @@ def add_test(campaign_id: int, channel: str):
         abort(404)
     if not services.is_assigned(campaign, current_user):
         abort(403)
-    form = _test_forms(get_session(), campaign, AuditTestForm(prefix=channel))[channel]
+    company_choices = queries.campaign_company_choices(get_session(), campaign.id)
+    form = _test_forms(company_choices, AuditTestForm(prefix=channel))[channel]
     if not form.validate_on_submit():
         return _render(campaign, status=400, test_form=form)
     try:
         services.add_test(get_session(), campaign, current_user, form.draft(channel))
     except (services.AuditRejected, services.AuditForbidden) as exc:
-        if isinstance(exc, services.AuditForbidden):
-            abort(403)
-        add_errors(form, exc.reasons)
-        return _render(campaign, status=400, test_form=form)
+        return _refused(campaign, exc, form, "test_form")
     flash(f"Test {CHANNEL_NAMES[channel].lower()} enregistré.", "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id, _anchor="saisie"))
 
@@ -221,16 +141,8 @@ def import_csv(campaign_id: int):
     if not services.is_assigned(campaign, current_user):
         abort(403)
     form = ImportForm()
-    if not form.validate_on_submit():
-        return _render(campaign, status=400, import_form=form)
-    raw = form.file.data.read(MAX_CSV_BYTES + 1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        form.file.errors = ["Le fichier doit être encodé en UTF-8."]
-        return _render(campaign, status=400, import_form=form)
-    if len(raw) > MAX_CSV_BYTES:
-        form.file.errors = ["Fichier trop volumineux (2 Mo au plus) : découpez-le."]
+    text = form.text() if form.validate_on_submit() else None
+    if text is None:
         return _render(campaign, status=400, import_form=form)
     try:
         count = services.import_tests(get_session(), campaign, current_user, text)
@@ -247,7 +159,7 @@ def import_csv(campaign_id: int):
 @role_required("auditor")
 def delete_test(campaign_id: int, test_id: int):
     campaign = _load(campaign_id)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     try:
         services.delete_test(get_session(), campaign, current_user, test_id)
@@ -262,7 +174,7 @@ def delete_test(campaign_id: int, test_id: int):
 def simple_action(campaign_id: int, action: str):
     """Submit for approval, or reopen a published campaign to prepare a correction."""
     campaign = _load(campaign_id)
-    if not ActionForm().validate_on_submit():
+    if not EmptyForm().validate_on_submit():
         abort(400)
     use_case = decisions.submit_campaign if action == "submit" else decisions.reopen_campaign
     try:

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..db import get_session
+from ..forms import EmptyForm, add_errors
 from ..security import client_ip, limiter
 from . import services
-from .forms import ChangePasswordForm, DeleteAccountForm, EmptyForm, add_errors
+from .forms import ChangePasswordForm, DeleteAccountForm
 from .views import bp
 
 

@@ -92,13 +92,3 @@ class DeleteAccountForm(FlaskForm):
         _l("Je comprends que la suppression est définitive."),
         validators=[InputRequired(_l("Cochez la case pour confirmer."))],
     )
-
-
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: verification, resend, sign out everywhere."""
-
-
-def add_errors(form: FlaskForm, reasons: list[tuple[str, str]]) -> None:
-    """Attach the service's (field, message) pairs to the form's fields."""
-    for field, message in reasons:
-        form[field].errors = [*form[field].errors, message]

@@ -5,16 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from ..db import get_session
+from ..forms import EmptyForm, add_errors
 from ..security import client_ip, limiter
 from . import services
-from .forms import (
-    EmptyForm,
-    LoginForm,
-    RegisterForm,
-    ResetPasswordForm,
-    ResetRequestForm,
-    add_errors,
-)
+from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from .login import LoginRejected, LoginThrottled, authenticate, sign_out
 from .rules import safe_next
 from .tokens import TokenInvalid

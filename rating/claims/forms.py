@@ -52,10 +52,6 @@ def _row_id(value: str | None) -> int | None:
     return int(value) if value.isdigit() else -1
 
 
-class EmptyForm(FlaskForm):
-    """Only the CSRF token: leave, accept an invitation."""
-
-
 class ClaimForm(FlaskForm):
     justification = TextAreaField(
         _l("Votre rôle dans l'entreprise"),

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from ..auth.access import verified_required
 from ..companies.services import register_page_context
 from ..db import get_session
-from ..forms import add_errors
+from ..forms import EmptyForm, add_errors
 from ..models import Company
 from ..security import client_ip, limiter
 from . import links, profile, queries, rules, services
 from .declared import BLANK_ROWS, MAX_CONTACT_CENTRES, MAX_CONTACT_POINTS
-from .forms import ClaimForm, EmptyForm, InviteForm, ProfileForm
+from .forms import ClaimForm, InviteForm, ProfileForm
 
 bp = Blueprint("claims", __name__)
 security_log = logging.getLogger("rating.security")

@@ -2,16 +2,10 @@
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from rating.forms import choices
 from rating.reviews.rules import REFUSAL_REASONS
-
-
-def choices(pairs) -> list[SelectChoice]:
-    """(value, label) pairs as WTForms choices."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
 
 DECISION_LABELS = {
     "publish": "Publier",

@@ -186,10 +186,6 @@ class InvitationForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
-    """Only the CSRF token, for one-button actions (withdraw)."""
-
-
 class FilterForm(FlaskForm):
     """Sorting and filters of a company's reviews (GET, no CSRF)."""
 

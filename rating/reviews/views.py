@@ -18,14 +18,13 @@ from sqlalchemy import select
 from rating.auth.access import verified_required
 from rating.companies.services import register_page_context
 from rating.db import get_session, utcnow
-from rating.forms import add_errors
+from rating.forms import EmptyForm, add_errors
 from rating.models import Company, Review
 from rating.models.review import LIVE_STATUSES
 from rating.security import client_ip, keyed_hash, limiter, network_prefix
 
 from . import community, invitations, replies, reports, rules, services, signals
 from .forms import (
-    EmptyForm,
     FilterForm,
     InvitationForm,
     ReplyForm,

@@ -11,10 +11,16 @@ from rating.audit import decisions, services
 from rating.audit.chain import GENESIS, sha256_hex
 from rating.audit.draw import draw
 from rating.audit.grading import grade
-from rating.audit.publishing import methodology_parameters, mystery_test, verify
+from rating.audit.publishing import (
+    campaign_company_slugs,
+    campaign_grades,
+    methodology_parameters,
+    mystery_test,
+    verify,
+)
 from rating.audit.testrows import AuditTestDraft
 from rating.db import utcnow
-from rating.models import AuditGrade, AuditTest, Methodology, Publication
+from rating.models import AuditGrade, AuditTest, CampaignAuditor, Methodology, Publication
 from tests.audit.builders import (
     auditor,
     campaign,
@@ -31,7 +37,7 @@ def _count(session, model, *where):
 
 
 def _slugs(session, camp):
-    return sorted(services.campaign_company_slugs(session, camp))
+    return sorted(campaign_company_slugs(session, camp))
 
 
 @pytest.fixture
@@ -225,7 +231,7 @@ def test_preview_shows_grades_before_submission(session, world):
     camp = campaign(session, world["author"], world["sectors"])
     slugs = _slugs(session, camp)
     services.import_tests(session, camp, world["author"], csv_file(full_rows(slugs[0])))
-    grades = {g["company_slug"]: g for g in services.preview(session, camp)}
+    grades = {g["company_slug"]: g for g in campaign_grades(session, camp)[1]}
     assert grades[slugs[0]]["grade20"] == 20 and grades[slugs[0]]["letter"] == "A"
     assert grades[slugs[0]]["channels"]["phone"] == {
         "tests": 10,
@@ -275,6 +281,37 @@ def test_approver_representing_a_company_is_refused(session, world):
     decisions.submit_campaign(session, camp, world["author"])
     with pytest.raises(services.AuditRejected, match="représente"):
         decisions.approve_campaign(session, camp, world["reviewer"])
+
+
+def test_approval_problems_give_each_reason(session, world):
+    # The first sector's 4 companies are all drawn, so the member's company is in the campaign.
+    member, other = auditor(session), auditor(session)
+    make_membership(session, member, world["companies"][0])
+    camp = campaign(session, world["author"], world["sectors"][:1], per_sector=4)
+    camp.auditors.append(CampaignAuditor(user_id=world["reviewer"].id))
+    session.commit()
+    slugs = _slugs(session, camp)
+    services.import_tests(session, camp, world["author"], csv_file(full_rows(slugs[0])))
+    services.import_tests(session, camp, world["reviewer"], csv_file(full_rows(slugs[1])))
+    assert decisions.approval_problems(session, camp, other) == [
+        "Seule une campagne soumise peut être relue."
+    ]
+    decisions.submit_campaign(session, camp, world["author"])
+    assert decisions.approval_problems(session, camp, other) == []
+    author_problems = decisions.approval_problems(session, camp, world["author"])
+    assert [p.split(" ")[0] for p in author_problems] == ["L'auteur", "Vous"]
+    assert decisions.approval_problems(session, camp, world["reviewer"]) == [
+        "Vous avez saisi des tests de cette campagne : un autre auditeur doit la relire."
+    ]
+    (conflict,) = decisions.approval_problems(session, camp, member)
+    assert f"{member.pseudonym} représente {world['companies'][0].name}" in conflict
+    for user in (world["author"], world["reviewer"], member):  # the decisions say the same
+        with pytest.raises(services.AuditRejected) as caught:
+            decisions.refuse_campaign(session, camp, user, "Non.")
+        assert [m for _, m in caught.value.reasons] == decisions.approval_problems(
+            session, camp, user
+        )
+    decisions.approve_campaign(session, camp, other)
 
 
 def test_refusal_sends_back_with_comment(session, world):

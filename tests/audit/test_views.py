@@ -201,8 +201,12 @@ def test_four_eyes_through_the_pages(client, session, setup):
     assert "L&#39;auteur de la campagne ne peut pas l&#39;approuver" in response.get_data(
         as_text=True
     )
+    page = client.get(url).get_data(as_text=True)  # no decision forms, and why
+    assert f"{url}/approve" not in page and f"{url}/refuse" not in page
+    assert "<li>L&#39;auteur de la campagne ne peut pas l&#39;approuver lui-même.</li>" in page
     client.post("/logout", data={"csrf_token": csrf_token(client, url)})
     login(client, setup["second"].email)
+    assert f"{url}/approve" in client.get(url).get_data(as_text=True)
     response = post_form(client, f"{url}/refuse", {"comment": ""}, form_url=url)
     assert response.status_code == 400
     response = post_form(client, f"{url}/refuse", {"comment": "Ajoutez le chat."}, form_url=url)

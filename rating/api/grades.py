@@ -1,18 +1,24 @@
-"""Open data: published grades (JSON, CSV), anonymised tests per publication, Atom feed."""
+"""The audit's open data under /api/v1: published grades (JSON, CSV), the publication chain,
+the anonymised tests of each publication and its Atom feed."""
 
 import csv
 import io
-import json
 import re
 
 from flask import Response, abort, render_template, request, url_for
-from sqlalchemy import select
 
-from ..db import get_session
-from ..models import Company, Publication
-from ..security import limiter
-from .publishing import TEST_FIELDS
-from .queries import grades_for_period, latest_period, periods
+from rating.audit.publishing import TEST_FIELDS
+from rating.audit.queries import (
+    grades_for_period,
+    latest_period,
+    periods,
+    publication_chain,
+    publication_tests,
+)
+from rating.db import get_session
+from rating.models import Publication
+from rating.security import limiter
+
 from .views import bp
 
 PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
@@ -56,9 +62,9 @@ def _cell(value) -> str:
     return str(value)
 
 
-@bp.route("/api/v1/grades")
+@bp.route("/grades")
 @limiter.limit(API_LIMIT)
-def api_grades():
+def grades():
     """Published grades of a period (latest when none is given)."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
@@ -70,9 +76,9 @@ def api_grades():
     }
 
 
-@bp.route("/api/v1/grades.csv")
+@bp.route("/grades.csv")
 @limiter.limit(API_LIMIT)
-def api_grades_csv():
+def grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
@@ -97,33 +103,22 @@ def api_grades_csv():
     return _csv_response(rows, f"notes-{period or 'aucune'}.csv")
 
 
-@bp.route(f"/api/v1/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
+@bp.route(f"/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
 @limiter.limit(API_LIMIT)
-def api_tests_csv(publication_id: int):
+def publication_tests_csv(publication_id: int):
     """The anonymised tests frozen in a publication: enough to recompute each grade."""
-    session = get_session()
-    publication = session.get(Publication, publication_id)
-    if publication is None:
-        abort(404)
-    tests = json.loads(publication.tests_json)
-    # Today's slug, so the file joins with /api/v1/grades even after a company renames.
-    slugs = dict(
-        session.execute(
-            select(Company.id, Company.slug).where(Company.id.in_({t["company_id"] for t in tests}))
-        ).all()
-    )
+    publication = get_session().get(Publication, publication_id) or abort(404)
     rows = [CSV_TESTS]
-    for item in tests:
-        item = {**item, "company_slug": slugs.get(item["company_id"], item["company_slug"])}
+    for item in publication_tests(get_session(), publication):
         rows.append([_cell(item[f]) for f in CSV_TESTS])
     return _csv_response(rows, f"tests-publication-{publication.sequence}.csv")
 
 
-@bp.route("/api/v1/publications")
+@bp.route("/publications")
 @limiter.limit(API_LIMIT)
-def api_publications():
+def publications():
     """The whole chain: what anyone needs to recompute every hash."""
-    chain = get_session().scalars(select(Publication).order_by(Publication.sequence)).all()
+    chain = publication_chain(get_session())
     return {
         "items": [
             {
@@ -138,21 +133,19 @@ def api_publications():
                 "tests_sha256": p.tests_sha256,
                 "previous_hash": p.previous_hash,
                 "chain_hash": p.chain_hash,
-                "tests_csv": url_for("audit.api_tests_csv", publication_id=p.id, _external=True),
+                "tests_csv": url_for(
+                    "api.publication_tests_csv", publication_id=p.id, _external=True
+                ),
             }
             for p in chain
         ]
     }
 
 
-@bp.route("/api/v1/publications.atom")
+@bp.route("/publications.atom")
 @limiter.limit(API_LIMIT)
 def publications_feed():
     """Atom feed of publications, newest first."""
-    items = (
-        get_session()
-        .scalars(select(Publication).order_by(Publication.sequence.desc()).limit(50))
-        .all()
-    )
+    items = publication_chain(get_session(), newest_first=True, limit=50)
     body = render_template("audit/publications.atom.xml", publications=items)
     return Response(body, mimetype="application/atom+xml")
