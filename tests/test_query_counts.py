@@ -8,9 +8,11 @@ out (SQLite's BEGIN is ours, PostgreSQL's is implicit). A company page costs the
 import random
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
+from rating.companies import page
 from rating.db import get_session
+from rating.models import Membership, User
 from rating.search import rebuild
 from tests.factories import World
 
@@ -118,3 +120,57 @@ def test_company_pages_cost_the_same_with_5_and_60_reviews(world, client, url):
     large = count_statements(world, client, url.format("grande"))
     assert small == large, f"{url}: {small} statements with 5 reviews, {large} with 60"
     assert large <= BOUND, f"{url}: {large} SQL statements (bound {BOUND})"
+
+
+# Statements of rating.companies.page.company_page: the company and its contact points (3),
+# its summary (2), company reports (1), audit history (1), declarations (1), one page of
+# reviews with their authors and replies (3), and their count when a filter narrows them
+# beyond what the summary knows (1). Loaders skip a query when nothing matched.
+PAGE_BOUND = 12
+
+
+def statements_of(app, action) -> int:
+    """Statements run by `action(session)` in a fresh session."""
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(CONTROL):
+            seen.append(statement)
+
+    engine = app.extensions["rating.engine"]
+    with app.test_request_context("/"):
+        session = get_session()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            action(session)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    return len(seen)
+
+
+@pytest.mark.parametrize("filters", [{}, {"stars": 5}, {"channel": "phone", "sort": "worst"}])
+def test_company_page_data_is_one_bounded_function(world, filters):
+    """The page's public data comes from one call, at the same cost for 5 and 60 reviews."""
+
+    def build(slug):
+        return lambda session: page.company_page(session, slug, filters, 1)
+
+    small, large = statements_of(world, build("petite")), statements_of(world, build("grande"))
+    if not filters:  # both list reviews with replies: the very same statements
+        assert small == large, f"{small} statements with 5 reviews, {large} with 60"
+    assert max(small, large) <= PAGE_BOUND, f"company_page: {large} statements (bound {PAGE_BOUND})"
+    with world.test_request_context("/"):
+        found = page.company_page(get_session(), "grande", filters, 1)
+        assert found.community["total"] == 60 and len(found.reviews.items) <= 10
+        assert found.badge.company_url.endswith("/companies/grande")
+        assert page.company_page(get_session(), "nobody", filters, 1) is None
+
+
+def test_viewer_part_costs_two_statements_at_most(world):
+    with world.test_request_context("/"):
+        session = get_session()
+        rep = session.scalar(select(User).join(Membership, Membership.user_id == User.id).limit(1))
+        company = page.company_page(session, "grande", {}, 1).company
+        viewer = page.viewer_part(session, company, rep)
+    assert company.id in viewer.represented and viewer.claim_status == "active"
+    assert page.viewer_part(None, company, None) == page.Viewer()

@@ -93,13 +93,13 @@ def company(slug: str):
 
     def render():
         session, found = get_session(), company_or_404(slug)
-        summary = community.public_community(community.community_summary(session, found.id))
-        audit = company_audit_summary(session, found.id, community_score=summary["score"])
+        summary = community.community_summary(session, found.id)
+        audit = company_audit_summary(session, found.id, community=summary["score"])
         audit_json = {
             "latest": audit["latest"].as_api() if audit else None,
             "history": [grade.as_api() for grade in audit["history"]] if audit else [],
         }
-        return serialize.company_detail(found, summary, audit_json)
+        return serialize.company_detail(found, community.public_community(summary), audit_json)
 
     return pagecache.serve("api-company", stamp, render)
 

@@ -2,6 +2,8 @@
 
 from sqlalchemy.orm import Session
 
+from rating.scores.formula import CommunityScore
+
 from .queries import PROFESSION_REFERENCES, company_history
 
 CHANNEL_NAMES = {
@@ -100,8 +102,14 @@ def kpi_rows(kpis: dict) -> list[dict]:
     ]
 
 
-def company_audit_summary(session: Session, company_id: int, community_score=None) -> dict | None:
-    """Everything the partial templates/audit/_company_audit.html shows; None if never audited."""
+def company_audit_summary(
+    session: Session, company_id: int, community: CommunityScore | None = None
+) -> dict | None:
+    """Everything the partial templates/audit/_company_audit.html shows; None if never audited.
+
+    `community` is the company's community score (rating.scores.read), for the divergence
+    notice; None when it has none."""
+    community_score = community.score if community else None
     history = company_history(session, company_id)
     if not history:
         return None

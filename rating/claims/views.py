@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..auth.access import verified_required
-from ..companies.services import register_page_context
 from ..db import get_session
 from ..forms import EmptyForm, add_errors
 from ..models import Company
@@ -55,20 +54,6 @@ def represented_or_403(slug: str) -> Company:
         )  # fmt: skip
         abort(403)
     return company
-
-
-def declared_context(session, company: Company) -> dict:
-    """Variables of the company page: public declaration history, the user's claim status."""
-    status = None
-    if current_user.is_authenticated:
-        status = queries.claim_status(session, current_user.id, company.id)
-    return {
-        "declarations": queries.declaration_history(session, company.id),
-        "claim_status": status,
-    }
-
-
-register_page_context("company", declared_context)
 
 
 @bp.route("/companies/<slug>/claim", methods=["GET", "POST"])

@@ -1,11 +1,9 @@
 """Read-side queries of the public company pages (home, sectors, listing, profile).
 
 Each page costs a fixed, small number of queries whatever the number of companies shown.
-Other features add their sections to the company and sector pages by registering a
-context provider here (see `register_page_context`), never by editing these views.
+The company page's own data is assembled in rating.companies.page.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,7 +15,6 @@ from ..models import Company, CompanyStats, Review, Sector
 
 PER_PAGE = 20
 RECENT_LIMIT = 8
-PAGES = ("company", "sector")
 # First letters listed under each letter of the A–Z index ("Énergies…" sits under E).
 _VARIANTS = {"A": "AÀÂ", "C": "CÇ", "E": "EÉÈÊË", "I": "IÎÏ", "O": "OÔ", "U": "UÙÛÜ"}
 
@@ -54,30 +51,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-# page name -> providers; a provider(session, obj) returns extra template variables.
-ContextProvider = Callable[[Session, object], dict]
-_providers: dict[str, list[ContextProvider]] = {page: [] for page in PAGES}
-
-
-def register_page_context(page: str, provider: ContextProvider) -> ContextProvider:
-    """Let a feature add variables to the "company" or "sector" page (e.g. scores, grades).
-
-    The template slots `companies/_community.html`, `_audit.html`, `_reviews.html` and
-    `_sector_ranking.html` are included when they exist and read these variables.
-    """
-    if provider not in _providers[page]:
-        _providers[page].append(provider)
-    return provider
-
-
-def page_context(page: str, session: Session, obj) -> dict:
-    """Merge what every registered provider gives for this page."""
-    context: dict = {}
-    for provider in _providers[page]:
-        context.update(provider(session, obj))
-    return context
 
 
 def sectors_with_counts(session: Session) -> list[SectorCount]:

@@ -3,10 +3,13 @@
 import string
 
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from .. import pagecache
 from ..db import get_session
-from . import formatting, services
+from ..palmares.services import sector_palmares
+from ..reviews.forms import FilterForm
+from . import formatting, page, services
 
 bp = Blueprint("companies", __name__)
 LETTERS = tuple(string.ascii_uppercase)
@@ -67,20 +70,37 @@ def sector(slug: str):
     session = get_session()
     sector = services.sector_by_slug(session, slug) or abort(404)
     result = _page_or_404(session, services.companies_query(sector.id))
-    extra = services.page_context("sector", session, sector)
-    return render_template("companies/sector.html", sector=sector, result=result, **extra)
+    ranking = sector_palmares(session, sector)
+    return render_template("companies/sector.html", sector=sector, result=result, palmares=ranking)
 
 
 @bp.route("/companies/<slug>")
 def detail(slug: str):
-    """A company's profile and customer service, with the sections other features add;
+    """A company's profile, customer service, scores, grades and reviews (rating.companies.page);
     rendered once per version of its data for anonymous visitors (rating.pagecache)."""
     stamp = services.company_stamp(slug) or abort(404)
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
-        company = services.company_by_slug(session, slug)
-        extra = services.page_context("company", session, company)
-        return render_template("companies/detail.html", company=company, **extra)
+        form = FilterForm(request.args)
+        found = page.company_page(session, slug, form.filters(), _page_number())
+        if found is None:
+            abort(404)  # deleted between the stamp and the render
+        user = current_user if current_user.is_authenticated else None
+        viewer = page.viewer_part(session, found.company, user)
+        return render_template(
+            "companies/detail.html",
+            company=found.company,
+            community=found.community,
+            audit=found.audit,
+            declarations=found.declarations,
+            reviews_page=found.reviews,
+            badge_embed=found.badge,
+            review_filters=form,
+            review_params={"slug": slug, **form.params()},
+            represented=viewer.represented,
+            claim_status=viewer.claim_status,
+            is_admin=viewer.is_admin,
+        )
 
     return pagecache.serve("company", stamp, render)

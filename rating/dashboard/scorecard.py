@@ -36,10 +36,7 @@ def headline(session: Session, company: Company, today: date) -> Headline:
     awaiting_total = queries.awaiting_counts(session, [company.id]).get(company.id, 0)
     scores = queries.sector_scores(session, company.sector_id, today)
     position = figures.sector_position(scores, company.id)
-    score = summary["score"]
-    audit = company_audit_summary(
-        session, company.id, community_score=score.score if score else None
-    )
+    audit = company_audit_summary(session, company.id, community=summary["score"])
     latest = audit["latest"] if audit else None
     return Headline(
         summary=summary,

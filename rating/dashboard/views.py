@@ -18,7 +18,6 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from rating.db import get_session
 from rating.models import Company
@@ -54,15 +53,6 @@ def represented_company_or_abort(slug: str) -> Company:
         )
         abort(403)
     return company
-
-
-@bp.app_template_global()
-def optional_url(endpoint: str, **values) -> str | None:
-    """url_for, or None when a sibling feature's page does not exist (yet) in this build."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 @bp.route("/dashboard")

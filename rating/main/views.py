@@ -1,6 +1,6 @@
 """Home page and health check."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import format_date, format_decimal, gettext
 
 from .. import pagecache
@@ -34,9 +34,8 @@ def healthz():
 
 @bp.app_context_processor
 def template_helpers():
-    """`has_endpoint(name)` lets the layout link only to pages that exist; locale formatters."""
+    """Locale formatters for every template."""
     return {
-        "has_endpoint": lambda name: name in current_app.view_functions,
         "format_date": format_date,
         "format_decimal": format_decimal,
     }

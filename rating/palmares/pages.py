@@ -1,22 +1,24 @@
-"""What the palmarès adds to the sector page (rankings) and the company page (badge embed)."""
+"""The badge's embed snippet shown on the company page ("Intégrer le badge")."""
+
+from dataclasses import dataclass
 
 from markupsafe import escape
-from sqlalchemy.orm import Session
 
-from rating.companies.services import register_page_context
-from rating.models import Company, Sector
+from rating.models import Company
 
-from . import services
 from .views import site_url
 
 
-def sector_context(session: Session, sector: Sector) -> dict:
-    """`palmares` for templates/companies/_sector_ranking.html."""
-    return {"palmares": services.sector_palmares(session, sector)}
+@dataclass(frozen=True)
+class BadgeEmbed:
+    badge_url: str
+    company_url: str
+    alt: str
+    snippet: str  # the HTML a site owner copies
 
 
-def company_context(session: Session, company: Company) -> dict:
-    """`badge_embed` for templates/palmares/_badge_embed.html (no query)."""
+def badge_embed(company: Company) -> BadgeEmbed:
+    """Absolute links (from SITE_URL) to the badge and the page, and the snippet (no query)."""
     badge_url = site_url("palmares.badge", slug=company.slug)
     company_url = site_url("companies.detail", slug=company.slug)
     alt = f"Avis clients et note d'audit de {company.name} sur Observatoire"
@@ -24,15 +26,4 @@ def company_context(session: Session, company: Company) -> dict:
         f'<a href="{escape(company_url)}"><img src="{escape(badge_url)}" '
         f'alt="{escape(alt)}" width="300" height="80"></a>'
     )
-    return {
-        "badge_embed": {
-            "badge_url": badge_url,
-            "company_url": company_url,
-            "alt": alt,
-            "snippet": snippet,
-        }
-    }
-
-
-register_page_context("sector", sector_context)
-register_page_context("company", company_context)
+    return BadgeEmbed(badge_url, company_url, alt, snippet)

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from rating.audit.queries import company_history, latest_grades
 from rating.audit.summary import divergence
-from rating.companies.services import all_sectors
 from rating.models import Company, Sector
 
 from ..scores.read import community_scores
@@ -106,7 +105,7 @@ def national_palmares(session: Session, today: date | None = None) -> list[Secto
     counts = _company_counts(session)
     return [
         _palmares(sector, counts.get(sector.id, 0), by_sector[sector.id])
-        for sector in all_sectors(session)
+        for sector in session.scalars(select(Sector).order_by(Sector.name))
     ]
 
 

@@ -80,24 +80,26 @@ def card(review: Review) -> ReviewCard:
     )
 
 
-def _total(session: Session, company_id: int, filters: dict, stmt: Select) -> int:
+def _total(session: Session, filters: dict, stmt: Select, summary: dict | None) -> int:
     """How many reviews the list holds: from the summary when it can tell, else counted."""
     narrowing = {k for k, v in filters.items() if v and k != "sort"}
-    if narrowing <= {"stars"}:
-        row = store.summary_row(session, company_id)
-        if row is not None:
-            stars = filters.get("stars")
-            if stars in formula.STAR_VALUES:
-                return int(getattr(row, f"stars_{stars}") or 0)
-            if not narrowing:
-                return int(row.review_count or 0)
+    if summary is not None and narrowing <= {"stars"}:
+        stars = filters.get("stars")
+        if stars in formula.STAR_VALUES:
+            return summary["star_counts"][stars]
+        if not narrowing:
+            return summary["total"]
     return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
-def reviews_page(session: Session, company_id: int, filters: dict, page: int) -> ReviewPage:
-    """One page of a company's published reviews (an out-of-range page shows the last one)."""
+def reviews_page(
+    session: Session, company_id: int, filters: dict, page: int, summary: dict | None = None
+) -> ReviewPage:
+    """One page of a company's published reviews (an out-of-range page shows the last one).
+
+    `summary` (community_summary of the same company) saves counting the reviews."""
     stmt = reviews_query(company_id, filters)
-    total = _total(session, company_id, filters, stmt)
+    total = _total(session, filters, stmt, summary)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
     rows = session.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
@@ -177,6 +179,7 @@ def community_summary(session: Session, company_id: int, today: date | None = No
     return {
         "score": score,
         "total": published,
+        "star_counts": counts,
         "bars": bars,
         "chart_width": width,
         "chart_height": height,

@@ -216,6 +216,13 @@ class FilterForm(FlaskForm):
     with_reply = BooleanField("Avec réponse de l'entreprise")
     solved = BooleanField("Problème résolu")
 
+    def params(self) -> dict[str, str]:
+        """The filters to keep in pagination links: this form's own keys only, so nothing
+        else the visitor put in the query string reaches url_for (`_external`, `_method`,
+        `slug`…)."""
+        return {name: str(field.raw_data[0]) for name, field in self._fields.items()
+                if field.raw_data and field.raw_data[0]}  # fmt: skip
+
     def filters(self) -> dict:
         stars = self.stars.data
         return {

@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rating.auth.access import verified_required
-from rating.companies.services import register_page_context
 from rating.db import get_session, utcnow
 from rating.forms import EmptyForm, add_errors
 from rating.models import Company, Review
@@ -77,26 +76,6 @@ def review_or_404(review_id: int, *, public=False) -> Review:
 
 def company_url(company: Company) -> str:
     return url_for("companies.detail", slug=company.slug) + "#avis"
-
-
-def reviews_context(session, company: Company) -> dict:
-    """Variables of the company page's review partials (filters read from the query string)."""
-    form = FilterForm(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
-    filters = form.filters()
-    params = {k: v for k, v in request.args.items() if k != "page" and v}
-    return {
-        "community": community.community_summary(session, company.id),
-        "reviews_page": community.reviews_page(session, company.id, filters, page),
-        "review_filters": form,
-        "review_params": {"slug": company.slug, **params},
-        "represented": current_user.represented_company_ids()
-        if current_user.is_authenticated
-        else set(),
-    }
-
-
-register_page_context("company", reviews_context)
 
 
 @bp.app_context_processor
@@ -335,6 +314,18 @@ def mine():
 @bp.route("/companies/<slug>/avis")
 def company_reviews(slug: str):
     """The company's reviews and community score on their own page (also in the company page)."""
-    company = company_or_404(slug)
-    context = reviews_context(get_session(), company)
-    return render_template("reviews/company.html", company=company, **context)
+    session, company = get_session(), company_or_404(slug)
+    form = FilterForm(request.args)
+    summary = community.community_summary(session, company.id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    return render_template(
+        "reviews/company.html",
+        company=company,
+        community=summary,
+        reviews_page=community.reviews_page(session, company.id, form.filters(), page, summary),
+        review_filters=form,
+        review_params={"slug": company.slug, **form.params()},
+        represented=current_user.represented_company_ids()
+        if current_user.is_authenticated
+        else set(),
+    )

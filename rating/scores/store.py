@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -131,7 +131,6 @@ def apply_change(session: Session, company_id: int, before: Contribution, after:
         touch(session, [company_id])
         return
     ensure_row(session, company_id)
-    session.info.get(_ROWS, {}).pop(company_id, None)  # may have been cached as missing
     # The row lock orders us with `scores expire`, which moves window_from.
     window_from = session.scalar(
         select(CompanyStats.window_from)
@@ -167,41 +166,13 @@ def _row_summary(row: CompanyStats | None) -> Summary:
     return Summary(columns={name: getattr(row, name) or 0 for name in COLUMNS})
 
 
-_ROWS = "rating.summary_rows"  # session.info key: summary rows loaded by this transaction
-
-
 def _stats_rows(session: Session, company_ids: list[int]) -> dict[int, CompanyStats]:
-    """Summary rows, loaded once per transaction (a page reads them from several places).
-
-    Rows the caller already loaded in this session are used as they are. The session keeps
-    them until its transaction ends (`_forget_rows`); our own updates refresh them
-    (synchronize_session="fetch").
-    """
-    kept = session.info.setdefault(_ROWS, {})
-    for company_id in company_ids:
-        if company_id not in kept:  # already loaded by the caller (identity map)?
-            found = session.identity_map.get(session.identity_key(CompanyStats, company_id))
-            if found is not None:
-                kept[company_id] = found
-    missing = [company_id for company_id in company_ids if company_id not in kept]
-    if missing:
-        stmt = select(CompanyStats).where(CompanyStats.company_id.in_(missing))
-        rows = session.scalars(stmt.execution_options(populate_existing=True))
-        kept.update({company_id: None for company_id in missing})
-        kept.update((row.company_id, row) for row in rows)
-    return {cid: kept[cid] for cid in company_ids if kept[cid] is not None}
-
-
-def summary_row(session: Session, company_id: int) -> CompanyStats | None:
-    """The company's CompanyStats row (None without one), loaded once per transaction."""
-    return _stats_rows(session, [company_id]).get(company_id)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rows(session: Session, *_args) -> None:
-    session.info.pop(_ROWS, None)
+    """The summary rows of those companies that have one (one query)."""
+    if not company_ids:
+        return {}
+    stmt = select(CompanyStats).where(CompanyStats.company_id.in_(company_ids))
+    rows = session.scalars(stmt.execution_options(populate_existing=True))
+    return {row.company_id: row for row in rows}
 
 
 def gap_states(

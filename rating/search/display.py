@@ -2,12 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import quote
 
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
-from werkzeug.routing import BuildError
 
 from ..models import Company, Sector
 from ..scores import read
@@ -28,14 +26,6 @@ class ResultItem:
     score: float | None
     count: int
     letter: str | None
-
-
-def company_url(slug: str) -> str:
-    """The company page (DESIGN: /companies/<slug>), even before its blueprint exists."""
-    try:
-        return url_for("companies.detail", slug=slug)
-    except BuildError:
-        return "/companies/" + quote(slug)
 
 
 def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
@@ -60,7 +50,7 @@ def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
         items.append(
             ResultItem(
                 company=company,
-                url=company_url(company.slug),
+                url=url_for("companies.detail", slug=company.slug),
                 # The index may be a few milliseconds behind: show the row's own name then.
                 name=marks.get("name")
                 if _same(marks.get("name"), company.name)

@@ -10,7 +10,7 @@ from ..db import get_session
 from ..security import limiter
 from .api import autocomplete as autocomplete_companies
 from .api import get_store, search_companies
-from .display import company_url, facet_labels, result_items
+from .display import facet_labels, result_items
 from .forms import SearchForm
 from .outbox import drain_quietly, pending
 
@@ -65,7 +65,7 @@ def autocomplete():
     items = [
         {
             "name": fields.get("name", ""),
-            "url": company_url(fields.get("slug", "")),
+            "url": url_for("companies.detail", slug=fields.get("slug", "")),
             "city": fields.get("city", ""),
             "sector": fields.get("sector", ""),
         }

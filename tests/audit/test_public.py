@@ -12,6 +12,7 @@ from rating.audit import decisions
 from rating.audit.grading import MysteryTest, grade
 from rating.audit.methodology import V1
 from rating.audit.summary import company_audit_summary, divergence
+from rating.scores.formula import CommunityScore
 from tests.audit.builders import auditor, campaign, full_rows, publish, row, sector_with
 
 
@@ -229,7 +230,8 @@ def test_divergence_notice(letter, community, notice):
 
 def test_company_section(app, session, published):
     company_id = published["ids"][published["in_both"][0]]
-    summary = company_audit_summary(session, company_id, community_score=1.9)
+    low = CommunityScore(score=1.9, count=12, reception=None, after_sales=None, raw=1.9)
+    summary = company_audit_summary(session, company_id, community=low)
     assert summary["latest"].period == "2027-T1" and summary["latest"].letter == "A"
     assert [h.period for h in summary["history"]] == ["2026-T4", "2027-T1"]
     assert summary["divergence"]

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 from flask import render_template
 
-from rating.companies.services import page_context
 from rating.palmares.badge import badge_text, shorten
+from rating.palmares.pages import badge_embed
 from tests.factories import make_company
 from tests.palmares.conftest import add_reviews
 
@@ -119,10 +119,9 @@ def test_embed_snippet_on_the_company_page(app, client, session):
     company = make_company(session, slug="echo", name='Écho & "Fils"')
     session.commit()
     with app.test_request_context(f"/companies/{company.slug}"):
-        context = page_context("company", session, company)
-        html = render_template("palmares/_badge_embed.html", **context)
-    embed = context["badge_embed"]
-    assert embed["snippet"] == (
+        embed = badge_embed(company)
+        html = render_template("palmares/_badge_embed.html", badge_embed=embed)
+    assert embed.snippet == (
         '<a href="http://localhost/companies/echo"><img src="http://localhost/companies/echo/'
         'badge.svg" alt="Avis clients et note d&#39;audit de Écho &amp; &#34;Fils&#34; sur '
         'Observatoire" width="300" height="80"></a>'

@@ -5,15 +5,16 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from flask import render_template_string
+from flask import render_template_string, request
 from markupsafe import escape
 from sqlalchemy import func, select
 
-from rating.companies import services as companies_services
+from rating.companies import page
 from rating.db import get_session
 from rating.models import Company, Reply, Report, Review
+from rating.reviews.forms import FilterForm
 from tests.conftest import csrf_token
-from tests.factories import World, make_user
+from tests.factories import World, make_review, make_user
 from tests.helpers import login, post_form
 
 BODY = "Quarante minutes d'attente au téléphone, puis un conseiller très compétent."
@@ -296,14 +297,11 @@ def test_company_page_filters_sorts_and_paginates(app, world):
         company = session.get(Company, world["company_id"])
         for i in range(12):
             author = make_user(session)
-            session.add(
-                Review(
-                    author_id=author.id, company_id=company.id, status="published",
-                    channel="email" if i % 2 else "phone",
-                    experience_date=date.today() - timedelta(days=i), stars=i % 5 + 1,
-                    solved="yes", title=f"Avis numéro {i:02d}", body=BODY, own_experience=True,
-                    published_at=author.created_at + timedelta(days=i),
-                )
+            make_review(
+                session, author=author, company=company, channel="email" if i % 2 else "phone",
+                experience_date=date.today() - timedelta(days=i), stars=i % 5 + 1,
+                solved="yes", title=f"Avis numéro {i:02d}", body=BODY,
+                published_at=author.created_at + timedelta(days=i),
             )  # fmt: skip
         session.commit()
     client = app.test_client()
@@ -350,8 +348,15 @@ def test_partials_render_inside_the_company_page_context(app, world):
     )
     with app.test_request_context(f"/companies/{world['slug']}?sort=worst"):
         session = get_session()
-        company = companies_services.company_by_slug(session, world["slug"])
-        context = companies_services.page_context("company", session, company)
-        html = render_template_string(include, company=company, **context)
+        found = page.company_page(session, world["slug"], {"sort": "worst"}, 1)
+        html = render_template_string(
+            include,
+            company=found.company,
+            community=found.community,
+            reviews_page=found.reviews,
+            review_filters=FilterForm(request.args),
+            review_params={"slug": world["slug"]},
+            represented=set(),
+        )
     assert "Note de la communauté" in html and "Long mais efficace" in html
     assert 'selected value="worst"' in html

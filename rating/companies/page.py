@@ -1,0 +1,77 @@
+"""The company page's data, built in one place by calling each feature by name.
+
+`company_page` gathers what every visitor sees (the company and its contact points, the
+community score, the audit section, the declared-profile history, one page of reviews, the
+badge snippet); `viewer_part` what depends on who looks (the companies they represent,
+their claim on this one, whether they administer the site). The template renders plain
+values from both; nothing is added to the page behind its back, so a wrong name fails a
+test instead of hiding a section. The page's queries are counted here (tests/companies)
+and do not grow with the number of reviews.
+
+The two parts are kept apart so that the visitor-independent body can be cached once for
+everyone and only the viewer's part rendered per request.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from rating.audit.summary import company_audit_summary
+from rating.claims.queries import HistoryLine, claim_status, declaration_history
+from rating.models import Company, User
+from rating.palmares.pages import BadgeEmbed, badge_embed
+from rating.reviews import community
+
+from . import services
+
+
+@dataclass(frozen=True)
+class CompanyPage:
+    """What every visitor of the company page sees, for one set of review filters."""
+
+    company: Company
+    community: dict  # rating.reviews.community.community_summary (score from scores.read)
+    audit: dict | None  # rating.audit.summary.company_audit_summary; None: never audited
+    declarations: list[HistoryLine]
+    reviews: community.ReviewPage
+    badge: BadgeEmbed
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What depends on the person looking at the page."""
+
+    represented: set[int] = field(default_factory=set)  # companies they represent
+    claim_status: str | None = None  # their membership of this company, if any
+    is_admin: bool = False
+
+
+def company_page(
+    session: Session, slug: str, filters: dict, page: int, today: date | None = None
+) -> CompanyPage | None:
+    """The public data of the company `slug` (None when there is none)."""
+    company = services.company_by_slug(session, slug)
+    if company is None:
+        return None
+    today = today or date.today()
+    summary = community.community_summary(session, company.id, today)
+    return CompanyPage(
+        company=company,
+        community=summary,
+        audit=company_audit_summary(session, company.id, community=summary["score"]),
+        declarations=declaration_history(session, company.id),
+        reviews=community.reviews_page(session, company.id, filters, page, summary=summary),
+        badge=badge_embed(company),
+    )
+
+
+def viewer_part(session: Session, company: Company, user: User | None) -> Viewer:
+    """The viewer's own part of the page (an anonymous visitor has none)."""
+    if user is None:
+        return Viewer()
+    return Viewer(
+        represented=user.represented_company_ids(),
+        claim_status=claim_status(session, user.id, company.id),
+        is_admin=user.has_role("admin"),
+    )
