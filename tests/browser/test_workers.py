@@ -15,7 +15,7 @@ import pytest
 from tests.browser.conftest import LiveServer
 from tests.conftest import require
 
-pytestmark = pytest.mark.browser  # needs the live gunicorn server; runs once, on SQLite
+pytestmark = pytest.mark.processes  # starts gunicorn and redis-server; runs once, on SQLite
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
