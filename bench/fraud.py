@@ -355,13 +355,13 @@ lifecycle.py):
   with the signal's code and "lié à l'avis n° X" (history row "held", score updated).
   `submit_review` calls `lifecycle.hold_linked` before its commit; the benchmark calls it again
   right after the service as a check, and reports how many it still found (0 expected).
-- New signals: `review_ring` (F10: the author and ≥ 2 other accounts each reviewed ≥ 3 of the
-  same companies within 7 days) and `insider_former_representative` (F8, held).
-- Incentive wording (F7): a reward named in the same sentence as the review it pays for
+- New signals: `review_ring` (the author and ≥ 2 other accounts each reviewed ≥ 3 of the
+  same companies within 7 days) and `insider_former_representative` (held).
+- Incentive wording: a reward named in the same sentence as the review it pays for
   ("pour cet avis", "si je laissais 5 étoiles", "contre une évaluation"); a voucher named as
   compensation for the problem in a sentence that does not speak of the review no longer
   counts.
-- Near-duplicates (F6) screened by a 64-value sketch of each text, cached per fingerprint:
+- Near-duplicates screened by a 64-value sketch of each text, cached per fingerprint:
   the exact Jaccard ≥ 0.8 still decides, on the few candidates. Each submission compared
   its text with up to 2,000 recent texts in Python (~0.35 s at that size).
 

@@ -148,7 +148,8 @@ def genuine_text(rng, sector: str, name: str, channel: str, stars: int, solved: 
     return rng.choice(phrases.TITLES[kind]), vary_words(rng, body, 0.5)
 
 
-# Attackers' disclosures or slips about a reward for the review (what F7 must catch).
+# Attackers' disclosures or slips about a reward for the review (the reward-wording signal
+# must catch them).
 INCENTIVES = (
     "On m'a offert un bon d'achat pour cet avis.",
     "J'ai reçu un bon d'achat de {n} € en échange de ce commentaire.",

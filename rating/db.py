@@ -74,7 +74,7 @@ def make_engine(url: str) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         # A read that later writes must hold the write lock from the start, or
-        # SQLite answers "database is locked" without waiting (RELIABILITY M2).
+        # SQLite answers "database is locked" without waiting.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 

@@ -20,7 +20,7 @@ def catalogue():
     """The translations of this request's language, looked up once per request.
 
     Flask-Babel walks four context lookups and formats the locale for each message; a page
-    shows ~180 of them (issue 8's profile of the company page). The locale of a request is
+    shows ~180 of them (the company page's profile). The locale of a request is
     fixed once chosen (we never call `force_locale` or `refresh`), so keeping it is safe.
     """
     if not has_request_context():

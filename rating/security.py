@@ -66,7 +66,7 @@ def add_security_headers(response):
     """Headers of RELIABILITY's gate (a view may set its own); HSTS only over HTTPS.
 
     One pass over the response's headers rather than a `setdefault` each, which scans them
-    all every time (a fifth of a cached page's cost in issue 8's profile).
+    all every time (a fifth of a cached page's cost in the company page's profile).
     """
     headers = response.headers
     present = {name.lower() for name, _ in headers.items()}

@@ -90,7 +90,7 @@ def _grades_statement(*where):
 
 
 # Every company page asks this one: built once, so SQLAlchemy neither rebuilds the select
-# nor recomputes its cache key per view (a fifth of the page's data time in issue 8's profile).
+# nor recomputes its cache key per view (a fifth of the page's data time when profiled).
 _COMPANY_GRADES = _grades_statement(AuditGrade.company_id == bindparam("company_id"))
 
 

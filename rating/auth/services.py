@@ -102,7 +102,7 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
             security_log.info("registration: new user #%s", user.id)
         session.commit()
     except IntegrityError:
-        # Two registrations raced; the database's UNIQUE constraints decided (RELIABILITY M3).
+        # Two registrations raced; the database's UNIQUE constraints decided.
         session.rollback()
         if _pseudonym_taken(session, pseudonym):
             raise AccountRejected(

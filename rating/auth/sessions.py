@@ -1,4 +1,5 @@
-"""Server-side sessions (RELIABILITY M7): the cookie carries a random token, the row decides.
+"""Server-side sessions: the cookie carries a random token, the row decides (a copied
+cookie must not outlive logout).
 
 Flask-Login stores `User.get_id()`, which is this token, in its session and remember
 cookies. Deleting the row (logout, password change or reset, account deletion) ends

@@ -119,7 +119,7 @@ def company_by_slug(session: Session, slug: str) -> Company | None:
 
 
 # Page-cache stamps run on every view of a cached page: plain SQL on the connection, where
-# building and executing the same select through the ORM cost ~1 ms (issue 8's profile).
+# building and executing the same select through the ORM cost ~1 ms (the company page's profile).
 _COMPANY_STAMP = text(
     "SELECT c.id, c.updated_at, s.version, (SELECT max(id) FROM publications) "
     "FROM companies c LEFT JOIN company_stats s ON s.company_id = c.id WHERE c.slug = :slug"

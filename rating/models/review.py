@@ -54,7 +54,7 @@ class Review(Base):
         CheckConstraint(
             "phone_cost IS NULL OR phone_cost IN ('free', 'surcharged')", name="phone_cost_known"
         ),
-        # One live review per author and company, held by the database (RELIABILITY M3).
+        # One live review per author and company, held by the database (no read-then-insert race).
         Index(
             "uq_reviews_live_author_company",
             "author_id",
@@ -101,7 +101,7 @@ class Review(Base):
     phone_cost: Mapped[str | None] = mapped_column(String(10))
     # Said by the author after the company replied.
     solved_after_reply: Mapped[bool | None]
-    # Anti-fraud inputs: keyed hashes, never the raw address (RELIABILITY PRIV-4).
+    # Anti-fraud inputs: keyed hashes, never the raw address.
     ip_key: Mapped[str | None] = mapped_column(String(64))
     network_key: Mapped[str | None] = mapped_column(String(64), index=True)
     device_key: Mapped[str | None] = mapped_column(String(64))

@@ -12,7 +12,7 @@ from ..db import Base, UTCDateTime, utcnow
 from .checks import one_of
 
 STAFF_ROLES = ("auditor", "moderator", "admin")
-# argon2id with argon2-cffi's defaults (m=64 MiB, t=3, p=4): RELIABILITY M5.
+# argon2id with argon2-cffi's defaults (m=64 MiB, t=3, p=4), about 130 ms a hash.
 _hasher = PasswordHasher()
 
 
@@ -44,7 +44,7 @@ class User(UserMixin, Base):
     )
 
     # Flask-Login stores the id of the *server-side session*, not of the user,
-    # so that logout really ends it (RELIABILITY M7); see auth.sessions.
+    # so that logout really ends it; see auth.sessions.
     session_token = None
 
     def get_id(self) -> str | None:

@@ -108,7 +108,7 @@ def _texts(session: Session, ids) -> dict[int, str]:
 
 
 def similar_texts(session: Session, review: Review, text: str, now: datetime):
-    """(id, text) of the recent reviews whose sketch is close to `text`'s (F6 candidates)."""
+    """(id, text) of recent reviews whose sketch is close to `text`'s: near-duplicate suspects."""
     rows = session.execute(
         select(Review.id, SKETCH_KEY)
         .where(Review.id != review.id, Review.created_at >= now - timedelta(RECENT_TEXTS_DAYS))
@@ -133,7 +133,7 @@ def _ids(session: Session, *conditions) -> list[int]:
 
 
 def co_reviews(session: Session, review: Review, now: datetime) -> list[tuple[int, int, int]]:
-    """F10 facts: the reviews of the window on the companies the author reviewed in it."""
+    """Review-ring facts: the reviews of the window on the companies the author reviewed in it."""
     since = Review.created_at >= now - timedelta(days=signals.RING_WINDOW_DAYS)
     own = select(Review.company_id).where(Review.author_id == review.author_id, since)
     if len(set(session.scalars(own))) < signals.RING_MIN_COMPANIES:

@@ -37,7 +37,7 @@ class ReviewRejected(Exception):
 
 
 class ReviewRefused(Exception):
-    """The author may not review this company at all (F8): answered with 403."""
+    """The author may not review this company at all (insider): answered with 403."""
 
     def __init__(self, message: str):
         super().__init__(message)

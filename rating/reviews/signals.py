@@ -1,7 +1,7 @@
 """Automatic moderation signals on a submitted review (pure; RELIABILITY "Fraud signals").
 
 Each check returns a named Signal or None; `evaluate` turns them into one decision:
-refuse (insider, F8) > hold (pending for a moderator) > publish. The caller gathers the
+refuse (insider) > hold (pending for a moderator) > publish. The caller gathers the
 facts from the database; nothing here touches it.
 """
 
@@ -18,12 +18,12 @@ from .wording import fingerprint, incentive_matches, jaccard, shingles
 PUBLISH, HOLD, REFUSE = "publish", "hold", "refuse"
 NEW_ACCOUNT_HOURS = 24
 NEAR_DUPLICATE_JACCARD = 0.8
-BURST_FLOOR = 5  # F1: more than max(5, 5 × median daily count) in 24 h
+BURST_FLOOR = 5  # Burst: more than max(5, 5 × median daily count) in 24 h
 BURST_FACTOR = 5
 BURST_HISTORY_DAYS = 90
-SAME_NETWORK_COUNT = 3  # F3: the 3rd review of a company from one network in 30 days
+SAME_NETWORK_COUNT = 3  # Same network: the 3rd review of a company from one network in 30 days
 SAME_IP_PER_DAY = 20  # RELIABILITY rate table: held rather than 429 (shared NATs exist)
-# F10: accounts that reviewed the same companies within days of each other.
+# Review ring: accounts that reviewed the same companies within days of each other.
 RING_WINDOW_DAYS = 7
 RING_MIN_COMPANIES = 3  # each account of the ring reviewed at least 3 of the same companies
 RING_MIN_ACCOUNTS = 3  # the author and at least two others
@@ -122,12 +122,12 @@ def daily_counts(times: Iterable[datetime], now: datetime, days: int) -> list[in
 
 
 def burst_threshold(history: Sequence[int]) -> float:
-    """F1: more reviews than this in 24 h is a burst."""
+    """More reviews than this in 24 h is a burst."""
     return max(BURST_FLOOR, BURST_FACTOR * (median(history) or 0))
 
 
 def ring_members(author_id: int | None, co_reviews: Sequence[tuple[int, int, int]]):
-    """F10: the other accounts that reviewed RING_MIN_COMPANIES of the author's companies.
+    """Review ring: the other accounts that reviewed RING_MIN_COMPANIES of the author's companies.
 
     Returns (partners, companies, ids of the group's reviews on those companies).
     """
@@ -154,7 +154,7 @@ def check_new_account(s: Submission) -> Signal | None:
 
 
 def check_duplicates(s: Submission) -> Signal | None:
-    """F6: exact (normalised SHA-256) or near (Jaccard on 5-char shingles ≥ 0.8) duplicate."""
+    """Duplicate text: exact (normalised SHA-256) or near (Jaccard on 5-char shingles ≥ 0.8)."""
     own_print, own_shingles = fingerprint(s.text), shingles(s.text)
     exact, near = [], []
     for review_id, other in s.recent_texts:
@@ -215,7 +215,7 @@ def check_incentive(s: Submission) -> Signal | None:
 
 
 def check_insider(s: Submission) -> Signal | None:
-    """F8: representatives and auditors of the company are refused; its e-mail domain is held."""
+    """Insiders: the company's representatives and auditors are refused; its domain is held."""
     if s.represents:
         return Signal("insider_representative", REFUSE)
     if s.audits:

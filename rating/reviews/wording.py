@@ -1,5 +1,5 @@
 """Text features of reviews (pure): normalised text, fingerprints, shingles and sketches for
-near-duplicates (F6), and the wording of a rewarded review (F7)."""
+near-duplicates, and the wording of a rewarded review."""
 
 import hashlib
 import heapq
@@ -10,7 +10,7 @@ import zlib
 SHINGLE_SIZE = 5
 SKETCH_SIZE = 64
 
-# F7: wording that suggests the review was paid for or rewarded (French, accents folded).
+# Wording that suggests the review was paid for or rewarded (French, accents folded).
 INCENTIVE_PATTERNS = (
     r"bons? d'?\s?achat",
     r"cartes? cadeaux?",
@@ -86,7 +86,7 @@ def sentences(text: str) -> list[str]:
 
 
 def incentive_matches(text: str) -> list[str]:
-    """F7: wording of a rewarded review, sentence by sentence.
+    """The wording of a rewarded review, sentence by sentence.
 
     A sentence matches when it has one of the fixed phrases, or names a reward tied to the
     review itself. A voucher named as compensation for the problem, in a sentence that does

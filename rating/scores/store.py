@@ -1,4 +1,5 @@
-"""Company summaries: each review change applies its delta atomically in SQL (RELIABILITY M4).
+"""Company summaries: each review change applies its delta atomically in SQL, so that no
+update is lost under load.
 
 The arithmetic lives in rating.scores.contribution (pure); here it meets the database:
 - `record_change` (in the caller's transaction): lock the company's summary row, read its

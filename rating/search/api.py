@@ -47,7 +47,7 @@ def search_companies(
     when nothing matched, highlight segments per id and the stored fields per id.
     `sort` is None (relevance), "score" (community score) or "grade" (audit grade).
     Callers load the rows with `select(Company).where(Company.id.in_(ids))`, keep the
-    rank order, and drop ids the database no longer shows (RELIABILITY IDX-3).
+    rank order, and drop ids the database no longer shows (a deleted company is never shown).
     """
     searcher = get_store().searcher()
     return run_search(

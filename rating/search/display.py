@@ -29,7 +29,8 @@ class ResultItem:
 
 
 def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
-    """Companies of `result` that the database still has, in rank order (IDX-3)."""
+    """Companies of `result` that the database still has (a deleted one is never shown), in
+    rank order."""
     if not result.ids:
         return []
     rows = session.scalars(

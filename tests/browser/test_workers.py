@@ -1,4 +1,4 @@
-"""Limits and sessions hold across gunicorn workers (RELIABILITY M1, M7), over real HTTP."""
+"""Limits and sessions hold across gunicorn workers, over real HTTP."""
 
 import http.cookiejar
 import re

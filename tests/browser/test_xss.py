@@ -1,4 +1,4 @@
-"""Stored XSS (issue 7) in Chromium: the corpus of tests/security/xss_corpus.py (49 payloads:
+"""Stored XSS in Chromium: the corpus of tests/security/xss_corpus.py (49 payloads:
 script tags, event handlers, javascript: and data: URLs, attribute breakouts, </textarea> and
 </title>, CSS, srcdoc, markdown links, entities, unicode, template syntaxes, a polyglot, a
 4 300-character text) goes through every text field a person can fill, on a fresh database

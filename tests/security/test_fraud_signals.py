@@ -1,5 +1,5 @@
-"""The signals added for the fraud benchmark: rings (F10), rewards tied to the review (F7),
-the sketch screen of near-duplicates (F6), and the linked holds of a group's earlier reviews."""
+"""The signals added for the fraud benchmark: rings, rewards tied to the review,
+the sketch screen of near-duplicates, and the linked holds of a group's earlier reviews."""
 
 import random
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Stored XSS (issue 7), in the HTML source: the corpus of tests/security/xss_corpus.py (49
+"""Stored XSS, in the HTML source: the corpus of tests/security/xss_corpus.py (49
 payloads), written through every text field a person can fill by the real forms (CSRF on),
 comes back on every page where it renders escaped exactly once, verbatim, never evaluated as
 a template; the JSON API, the Atom feed and the badge return it as plain strings; the fields

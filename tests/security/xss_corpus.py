@@ -1,4 +1,4 @@
-"""The stored-XSS corpus of issue 7: payloads that each carry a marker `xssNN`.
+"""The stored-XSS corpus: payloads that each carry a marker `xssNN`.
 
 A payload that executes calls `alert('xssNN')` (or builds an element whose attribute holds
 the marker), so a test can tell which one fired. The template payloads are written

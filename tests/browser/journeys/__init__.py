@@ -1,1 +1,1 @@
-"""Journeys of issue 7 through the real UI (see conftest.py)."""
+"""The browser journeys through the real UI (see conftest.py)."""

@@ -1,4 +1,4 @@
-"""Journeys of issue 7 in a real browser: one demo server shared by the journey modules.
+"""The browser journeys in a real browser: one demo server shared by the journey modules.
 
 The journeys write (accounts, reviews, decisions, an audit publication), so they get their own
 gunicorn on a fresh demo database instead of the session-wide `demo_server`, which the

@@ -1,4 +1,4 @@
-"""Issue 7, journey 3: an auditor imports a CSV of tests, a second auditor approves (four eyes),
+"""Browser journey 3: an auditor imports a CSV of tests, a second auditor approves (four eyes),
 and the grade appears on the company page and in /grades.
 
 The tests are built so that the grade is known in advance (methodology v1):

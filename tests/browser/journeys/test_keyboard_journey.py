@@ -1,4 +1,4 @@
-"""Issue 7, journey 4: the shopper and moderator journeys with the keyboard only.
+"""Browser journey 4: the shopper and moderator journeys with the keyboard only.
 
 No `.click()`, no `.fill()`: Tab, Shift+Tab, Space, Enter, arrow keys and typed text
 (`page.keyboard`); `page.goto` stands for typing an address (the mailed link) in the browser.

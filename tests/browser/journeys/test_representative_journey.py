@@ -1,4 +1,4 @@
-"""Issue 7, the company journey: claim a company (domain match, then through the admin queue),
+"""The company journey: claim a company (domain match, then through the admin queue),
 reply from the dashboard, download the export."""
 
 import csv

@@ -1,4 +1,4 @@
-"""Issue 7, journeys 1 and 2: a shopper reviews companies, a moderator decides, the author sees.
+"""Browser journeys 1 and 2: a shopper reviews companies, a moderator decides, the author sees.
 
 The two tests run in file order and share `story` (ids of the reviews the shopper wrote): the
 moderator decides the reviews that the shopper's journey left in the queue.
