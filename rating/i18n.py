@@ -3,6 +3,9 @@
 from flask import current_app, has_request_context, request
 from flask_babel import Babel, get_locale, get_translations
 
+from rating import formatting, vocabulary
+from rating.msgids import Message
+
 babel = Babel()
 LOCALE_COOKIE = "lang"
 
@@ -31,6 +34,28 @@ def catalogue():
     return found
 
 
+def translate(text) -> str:
+    """A message marked in Python (`N_`, `NC_`, a vocabulary label) in this request's language,
+    its parameters filled in; lazy strings and "" pass through."""
+    if not isinstance(text, str):
+        return str(text)
+    if not text:
+        return text
+    if isinstance(text, Message):
+        found = (
+            catalogue().upgettext(text.context, text.msgid)
+            if text.context
+            else catalogue().ugettext(text.msgid)
+        )
+        return found % text.params if text.params else found
+    return catalogue().ugettext(text)
+
+
+def label(code, kind: str) -> str:
+    """`{{ review.channel|label("channel") }}`: the translated label of a vocabulary code."""
+    return translate(vocabulary.label(kind, code))
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
@@ -41,6 +66,8 @@ def init_app(app) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.filters["label"] = label
+    formatting.init_app(app)
 
     @app.after_request
     def remember_locale(response):

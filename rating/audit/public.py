@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from ..db import get_session
 from ..models import Publication
+from ..vocabulary import AUDIT_CHANNELS
 from .methodology import V1
 from .queries import PROFESSION_REFERENCES, latest_grades
-from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS
 from .views import bp
 
@@ -51,7 +51,7 @@ def methodology():
     return render_template(
         "audit/methodology.html",
         v1=V1,
-        channel_names=CHANNEL_NAMES,
+        channel_names=AUDIT_CHANNELS,
         references=PROFESSION_REFERENCES,
         csv_columns=CSV_COLUMNS,
     )
