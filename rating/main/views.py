@@ -1,11 +1,12 @@
 """Home page and health check."""
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from .. import pagecache
 from ..companies import services as companies
 from ..db import get_session
+from ..i18n import translate
 
 bp = Blueprint("main", __name__)
 
@@ -38,7 +39,9 @@ def template_helpers():
     return {
         "has_endpoint": lambda name: name in current_app.view_functions,
         "format_date": format_date,
+        "format_datetime": format_datetime,
         "format_decimal": format_decimal,
+        "format_percent": format_percent,
     }
 
 
@@ -46,4 +49,4 @@ def template_helpers():
 def translated(message: str) -> str:
     """Translate a message computed in Python (error pages); the result stays auto-escaped,
     unlike Jinja's `_()`, which marks its result safe."""
-    return gettext(message)
+    return translate(message)

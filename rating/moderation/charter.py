@@ -8,9 +8,7 @@ from sqlalchemy.orm import Session
 from rating import scoring
 from rating.db import utcnow
 from rating.models import ModerationDecision, Report, Review
-from rating.reviews.rules import MODERATION_MAX_DAYS, human_delay
-
-__all__ = ["charter_figures", "human_delay"]
+from rating.reviews.rules import MODERATION_MAX_DAYS
 
 PERIOD_DAYS = 365
 
