@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
+from rating.i18n import translate
+
 from .rules import PASSWORD_MAX, PSEUDONYM_MAX
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -101,4 +103,4 @@ class EmptyForm(FlaskForm):
 def add_errors(form: FlaskForm, reasons: list[tuple[str, str]]) -> None:
     """Attach the service's (field, message) pairs to the form's fields."""
     for field, message in reasons:
-        form[field].errors = [*form[field].errors, message]
+        form[field].errors = [*form[field].errors, translate(message)]

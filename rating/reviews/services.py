@@ -16,16 +16,17 @@ from sqlalchemy.orm import Session
 from rating.db import utcnow
 from rating.models import Company, Invitation, Review, ReviewRevision, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
+from rating.msgids import N_
 
 from . import fraud, signals, stats
 from .masking import mask_contacts
 from .rules import CRITERIA, MAX_TITLE, ReviewDraft, check_draft
 
-ALREADY_REVIEWED = (
+ALREADY_REVIEWED = N_(
     "Vous avez déjà un avis en cours sur cette entreprise : vous pouvez le modifier "
     "ou le retirer, mais pas en publier un second."
 )
-BAD_INVITATION = "Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi."
+BAD_INVITATION = N_("Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi.")
 
 
 class ReviewRejected(Exception):
