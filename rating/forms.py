@@ -1,16 +1,15 @@
 """Form helpers shared by the features."""
 
-from flask_babel import LazyString
 from wtforms.fields.choices import SelectChoice
 
-from rating.i18n import translate
+from rating.i18n import lazy, translate
 
 
 def choices(pairs) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs; French labels (vocabulary, `N_`) are shown
     in the page's language, looked up when the form is rendered."""
     return [
-        SelectChoice(value, LazyString(translate, label) if isinstance(label, str) else label)
+        SelectChoice(value, lazy(label) if isinstance(label, str) else label)
         for value, label in pairs
     ]
 

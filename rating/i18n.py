@@ -1,7 +1,8 @@
 """Languages: French first, English second (Flask-Babel)."""
 
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, LazyString, get_locale, get_translations
+from markupsafe import Markup, escape
 
 from rating import formatting, vocabulary
 from rating.msgids import Message
@@ -49,6 +50,19 @@ def translate(text) -> str:
         )
         return found % text.params if text.params else found
     return catalogue().ugettext(text)
+
+
+class LazyText(LazyString):
+    """A message translated when shown; unlike Flask-Babel's LazyString, whose `__html__`
+    declares it safe HTML, it is escaped (form choices hold company names, for one)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy(text) -> LazyText:
+    """`translate(text)`, looked up when the value is rendered (form labels and choices)."""
+    return LazyText(translate, text)
 
 
 def label(code, kind: str) -> str:

@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,7 +19,7 @@ from wtforms.validators import Length, Optional
 
 from rating import vocabulary
 from rating.forms import choices
-from rating.i18n import translate
+from rating.i18n import lazy
 from rating.msgids import N_
 
 from . import rules
@@ -74,7 +74,7 @@ class Mandatory:
 def _radio(label, pairs, default=None):
     # validate_choice=False: a missing or odd value gets the service's French message instead.
     if isinstance(label, str):  # a vocabulary label, translated when the page is rendered
-        label = LazyString(translate, label)
+        label = lazy(label)
     return RadioField(label, choices=choices(pairs), default=default, validate_choice=False)
 
 
