@@ -1,5 +1,6 @@
 """What the palmarès adds to the sector page (rankings) and the company page (badge embed)."""
 
+from flask_babel import gettext
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ def company_context(session: Session, company: Company) -> dict:
     """`badge_embed` for templates/palmares/_badge_embed.html (no query)."""
     badge_url = site_url("palmares.badge", slug=company.slug)
     company_url = site_url("companies.detail", slug=company.slug)
-    alt = f"Avis clients et note d'audit de {company.name} sur Observatoire"
+    alt = gettext("Avis clients et note d'audit de %(name)s sur Observatoire", name=company.name)
     snippet = (
         f'<a href="{escape(company_url)}"><img src="{escape(badge_url)}" '
         f'alt="{escape(alt)}" width="300" height="80"></a>'

@@ -72,3 +72,10 @@ def test_other_reason_is_translated(app):
         assert translate(OTHER_REASON) == "Other reason"
     with app.test_request_context("/?lang=fr"):
         assert translate(OTHER_REASON) == "Autre motif"
+
+
+def test_badge_embed_text_follows_the_page_language(app, client):
+    url = company_with_a_review(app, slug="badge-test")
+    english = client.get(url + "?lang=en").get_data(as_text=True)
+    assert "Customer reviews and audit grade of" in english
+    assert "Avis clients et note d&#39;audit de" not in english
