@@ -3,14 +3,20 @@
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from rating.i18n import lazy, translate
+
 
 class EmptyForm(FlaskForm):
     """Only the CSRF token, for one-button actions (withdraw, leave, sign out everywhere)."""
 
 
 def choices(pairs) -> list[SelectChoice]:
-    """WTForms choices from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
+    """WTForms choices from (value, label) pairs; French labels (vocabulary, `N_`) are shown
+    in the page's language, looked up when the form is rendered."""
+    return [
+        SelectChoice(value, lazy(label) if isinstance(label, str) else label)
+        for value, label in pairs
+    ]
 
 
 def add_errors(form, reasons, *, form_level: bool = True) -> list[str]:
@@ -22,6 +28,7 @@ def add_errors(form, reasons, *, form_level: bool = True) -> list[str]:
     """
     loose = []
     for field, message in reasons:
+        message = translate(message)
         if field and field in form:
             form[field].errors = [*form[field].errors, message]
         else:

@@ -1,7 +1,11 @@
 """Languages: French first, English second (Flask-Babel)."""
 
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, LazyString, get_locale, get_translations
+from markupsafe import Markup, escape
+
+from rating import formatting, vocabulary
+from rating.msgids import Message
 
 babel = Babel()
 LOCALE_COOKIE = "lang"
@@ -31,6 +35,41 @@ def catalogue():
     return found
 
 
+def translate(text) -> str:
+    """A message marked in Python (`N_`, `NC_`, a vocabulary label) in this request's language,
+    its parameters filled in; lazy strings and "" pass through."""
+    if not isinstance(text, str):
+        return str(text)
+    if not text:
+        return text
+    if isinstance(text, Message):
+        found = (
+            catalogue().upgettext(text.context, text.msgid)
+            if text.context
+            else catalogue().ugettext(text.msgid)
+        )
+        return found % text.params if text.params else found
+    return catalogue().ugettext(text)
+
+
+class LazyText(LazyString):
+    """A message translated when shown; unlike Flask-Babel's LazyString, whose `__html__`
+    declares it safe HTML, it is escaped (form choices hold company names, for one)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy(text) -> LazyText:
+    """`translate(text)`, looked up when the value is rendered (form labels and choices)."""
+    return LazyText(translate, text)
+
+
+def label(code, kind: str) -> str:
+    """`{{ review.channel|label("channel") }}`: the translated label of a vocabulary code."""
+    return translate(vocabulary.label(kind, code))
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
@@ -41,6 +80,8 @@ def init_app(app) -> None:
         newstyle=True,
     )
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
+    app.jinja_env.filters["label"] = label
+    formatting.init_app(app)
 
     @app.after_request
     def remember_locale(response):

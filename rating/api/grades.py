@@ -7,7 +7,6 @@ import re
 
 from flask import Response, abort, render_template, request, url_for
 
-from rating.audit.publishing import TEST_FIELDS
 from rating.audit.queries import (
     grades_for_period,
     latest_period,
@@ -18,21 +17,16 @@ from rating.audit.queries import (
 from rating.db import get_session
 from rating.models import Publication
 from rating.security import limiter
+from rating.vocabulary import AUDIT_CHANNELS, GRADE_COLUMNS, GRADE_KPIS, TEST_COLUMNS
 
 from .views import bp
 
 PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
 API_LIMIT = "120/minute"
 MAX_ID = 2**31 - 1  # larger ids are not integers to PostgreSQL (or SQLite): 404, not 500
-CSV_TESTS = [f for f in TEST_FIELDS if f not in ("company_id",)]
-CHANNELS_CSV = ("phone", "email", "chat", "social")
-KPIS_CSV = (
-    "accessibility_rate",
-    "median_phone_wait_seconds",
-    "median_email_response_hours",
-    "complete_rate",
-    "mean_courtesy",
-)
+CSV_TESTS = TEST_COLUMNS
+CHANNELS_CSV = tuple(AUDIT_CHANNELS)
+KPIS_CSV = GRADE_KPIS
 
 
 def _period() -> str | None:
@@ -82,10 +76,7 @@ def grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
-    header = ["company_slug", "period", "grade20", "letter", "methodology", "publication_id"]
-    header += [f"{c}_score" for c in CHANNELS_CSV] + [f"{c}_tests" for c in CHANNELS_CSV]
-    header += list(KPIS_CSV)
-    rows = [header]
+    rows = [list(GRADE_COLUMNS)]
     for g in items:
         rows.append(
             [

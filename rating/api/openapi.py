@@ -7,37 +7,14 @@ openapi-spec-validator and every real response against it.
 
 import copy
 
+from rating.vocabulary import GRADE_COLUMNS, TEST_COLUMNS
+
 from .schemas import SCHEMAS, ref
 
 MAX_PAGE = 10_000
 MAX_ID = 2**31 - 1  # PostgreSQL integer
-GRADES_CSV_COLUMNS = [
-    "company_slug",
-    "period",
-    "grade20",
-    "letter",
-    "methodology",
-    "publication_id",
-    *(f"{c}_score" for c in ("phone", "email", "chat", "social")),
-    *(f"{c}_tests" for c in ("phone", "email", "chat", "social")),
-    "accessibility_rate",
-    "median_phone_wait_seconds",
-    "median_email_response_hours",
-    "complete_rate",
-    "mean_courtesy",
-]
-TESTS_CSV_COLUMNS = [
-    "test_id",
-    "company_slug",
-    "channel",
-    "performed_at",
-    "reached",
-    "wait_seconds",
-    "response_hours",
-    "courtesy",
-    "understanding",
-    "accuracy",
-]
+GRADES_CSV_COLUMNS = list(GRADE_COLUMNS)
+TESTS_CSV_COLUMNS = list(TEST_COLUMNS)
 
 
 def _error(description: str) -> dict:

@@ -2,6 +2,7 @@
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -30,9 +31,9 @@ SCORE_CHOICES = {
     "accuracy": choices(
         [
             ("", "—"),
-            ("0", "0 — aucune ou fausse"),
-            ("1", "1 — partielle"),
-            ("2", "2 — complète et exacte"),
+            ("0", _l("0 — aucune ou fausse")),
+            ("1", _l("1 — partielle")),
+            ("2", _l("2 — complète et exacte")),
         ]
     ),
 }
@@ -58,26 +59,29 @@ class FrenchDecimalField(DecimalField):
                 self.data = Decimal(valuelist[0].strip().replace(",", "."))
             except InvalidOperation as exc:
                 self.data = None
-                raise ValueError("Nombre attendu, par exemple 3,5.") from exc
+                raise ValueError(_l("Nombre attendu, par exemple 3,5.")) from exc
         else:
             self.data = None
 
 
 class CampaignForm(FlaskForm):
     period = StringField(
-        "Période", validators=[DataRequired("Indiquez la période."), Length(max=20)]
+        _l("Période"), validators=[DataRequired(_l("Indiquez la période.")), Length(max=20)]
     )
-    title = StringField("Intitulé (facultatif)", validators=[Optional(), Length(max=200)])
-    methodology_version = SelectField("Méthodologie", choices=choices([("v1", "v1")]))
+    title = StringField(_l("Intitulé (facultatif)"), validators=[Optional(), Length(max=200)])
+    methodology_version = SelectField(_l("Méthodologie"), choices=choices([("v1", "v1")]))
     sector_ids = CheckboxList("Secteurs", coerce=int)
     per_sector = IntegerField(
-        "Entreprises tirées par secteur",
+        _l("Entreprises tirées par secteur"),
         default=5,
-        validators=[InputRequired("Indiquez un nombre."), NumberRange(1, 50, "Entre 1 et 50.")],
+        validators=[
+            InputRequired(_l("Indiquez un nombre.")),
+            NumberRange(1, 50, _l("Entre 1 et 50.")),
+        ],
     )
-    auditor_ids = CheckboxList("Autres auditeurs affectés", coerce=int)
+    auditor_ids = CheckboxList(_l("Autres auditeurs affectés"), coerce=int)
     seed = StringField(
-        "Graine du tirage (facultatif, sinon tirée au hasard)",
+        _l("Graine du tirage (facultatif, sinon tirée au hasard)"),
         validators=[Optional(), Length(max=64)],
     )
 
@@ -99,35 +103,35 @@ class AuditTestForm(FlaskForm):
 
     company_id = SelectField("Entreprise", coerce=int)
     performed_at = DateTimeLocalField(
-        "Date et heure (heure de Paris)",
+        _l("Date et heure (heure de Paris)"),
         format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired("Date et heure au format AAAA-MM-JJ HH:MM.")],
+        validators=[DataRequired(_l("Date et heure au format AAAA-MM-JJ HH:MM."))],
     )
     scenario = StringField(
-        "Scénario", validators=[DataRequired("Décrivez le scénario."), Length(max=200)]
+        _l("Scénario"), validators=[DataRequired(_l("Décrivez le scénario.")), Length(max=200)]
     )
-    reached = BooleanField("Contact abouti", default=True)
-    wait_seconds = IntegerField("Attente (secondes)", validators=[Optional()])
-    response_hours = FrenchDecimalField("Délai de réponse (heures)", validators=[Optional()])
+    reached = BooleanField(_l("Contact abouti"), default=True)
+    wait_seconds = IntegerField(_l("Attente (secondes)"), validators=[Optional()])
+    response_hours = FrenchDecimalField(_l("Délai de réponse (heures)"), validators=[Optional()])
     courtesy = SelectField(
-        "Courtoisie (0–4)",
+        _l("Courtoisie (0–4)"),
         choices=SCORE_CHOICES["courtesy"],
         coerce=_int_or_none,
         validate_choice=False,
     )
     understanding = SelectField(
-        "Compréhension (0–4)",
+        _l("Compréhension (0–4)"),
         choices=SCORE_CHOICES["understanding"],
         coerce=_int_or_none,
         validate_choice=False,
     )
     accuracy = SelectField(
-        "Exactitude de la réponse",
+        _l("Exactitude de la réponse"),
         choices=SCORE_CHOICES["accuracy"],
         coerce=_int_or_none,
         validate_choice=False,
     )
-    notes = TextAreaField("Notes (jamais publiées)", validators=[Optional(), Length(max=2000)])
+    notes = TextAreaField(_l("Notes (jamais publiées)"), validators=[Optional(), Length(max=2000)])
 
     def draft(self, channel: str) -> AuditTestDraft:
         """The entered values as a draft (a date-time without offset is Paris time)."""
@@ -148,7 +152,7 @@ class AuditTestForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Fichier CSV", validators=[FileRequired("Choisissez un fichier CSV.")])
+    file = FileField(_l("Fichier CSV"), validators=[FileRequired(_l("Choisissez un fichier CSV."))])
 
     def text(self) -> str | None:
         """The file as UTF-8 text; None, with the reason on the field, when it is not
@@ -167,13 +171,13 @@ class ImportForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     correction_reason = TextAreaField(
-        "Motif de la correction (si la campagne a déjà été publiée)",
+        _l("Motif de la correction (si la campagne a déjà été publiée)"),
         validators=[Optional(), Length(max=2000)],
     )
 
 
 class RefuseForm(FlaskForm):
     comment = TextAreaField(
-        "Ce qui doit être repris",
-        validators=[DataRequired("Expliquez ce qui doit être repris."), Length(max=2000)],
+        _l("Ce qui doit être repris"),
+        validators=[DataRequired(_l("Expliquez ce qui doit être repris.")), Length(max=2000)],
     )

@@ -4,7 +4,9 @@ A version is stored once in the `methodologies` table (canonical JSON) and looke
 its name; a grade names its version, so adding "v2" here never changes a v1 result.
 """
 
-CHANNELS = ("phone", "email", "chat", "social")
+from rating.vocabulary import AUDIT_CHANNELS
+
+CHANNELS = tuple(AUDIT_CHANNELS)
 
 V1 = {
     "version": "v1",

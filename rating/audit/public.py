@@ -6,9 +6,9 @@ from flask import abort, render_template, request
 
 from ..db import get_session
 from ..models import Publication
+from ..vocabulary import AUDIT_CHANNELS
 from .methodology import V1
 from .queries import PROFESSION_REFERENCES, latest_grades, superseded_by
-from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS
 from .views import bp
 
@@ -50,7 +50,7 @@ def methodology():
     return render_template(
         "audit/methodology.html",
         v1=V1,
-        channel_names=CHANNEL_NAMES,
+        channel_names=AUDIT_CHANNELS,
         references=PROFESSION_REFERENCES,
         csv_columns=CSV_COLUMNS,
     )

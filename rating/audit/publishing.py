@@ -25,19 +25,6 @@ from .chain import GENESIS, Link, canonical_json, chain_hash, check_link, sha256
 from .grading import MysteryTest, grade, grade_as_dict
 
 # Columns of the public tests (JSON and CSV): no auditor, no scenario, no notes.
-TEST_FIELDS = (
-    "test_id",
-    "company_id",
-    "company_slug",
-    "channel",
-    "performed_at",
-    "reached",
-    "wait_seconds",
-    "response_hours",
-    "courtesy",
-    "understanding",
-    "accuracy",
-)
 
 
 def anonymised_test(test: AuditTest, slug: str) -> dict:

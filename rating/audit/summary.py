@@ -6,12 +6,6 @@ from rating.scores.formula import CommunityScore
 
 from .queries import PROFESSION_REFERENCES, company_history
 
-CHANNEL_NAMES = {
-    "phone": "Téléphone",
-    "email": "E-mail",
-    "chat": "Chat",
-    "social": "Réseaux sociaux",
-}
 CHART = {"width": 600, "height": 220, "left": 40, "right": 20, "top": 20, "bottom": 40}
 
 
@@ -116,10 +110,7 @@ def company_audit_summary(
     latest = history[-1]
     return {
         "latest": latest,
-        "channels": [
-            {"key": key, "name": CHANNEL_NAMES[key], **values}
-            for key, values in latest.channels.items()
-        ],
+        "channels": [{"key": key, **values} for key, values in latest.channels.items()],
         "kpis": kpi_rows(latest.kpis),
         "history": history,
         "chart": history_chart([(g.period, g.grade20) for g in history]),

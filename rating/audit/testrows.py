@@ -14,33 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from rating.msgids import N_
+from rating.vocabulary import AUDIT_CHANNELS, TEST_MEASURES
+
 from .methodology import CHANNELS
 
 PARIS = ZoneInfo("Europe/Paris")
-CSV_COLUMNS = (
-    "company_slug",
-    "channel",
-    "performed_at",
-    "scenario",
-    "reached",
-    "wait_seconds",
-    "response_hours",
-    "courtesy",
-    "understanding",
-    "accuracy",
-    "notes",
-)
+CSV_COLUMNS = ("company_slug", "channel", "performed_at", "scenario", *TEST_MEASURES, "notes")
 REQUIRED_COLUMNS = CSV_COLUMNS[:-1]
 MAX_ROWS = 5000
 MEASURE = {"phone": "wait_seconds", "chat": "wait_seconds"}
 SCALES = {"courtesy": 4, "understanding": 4, "accuracy": 2}
 TRUE, FALSE = {"oui", "1", "true", "vrai", "o", "yes"}, {"non", "0", "false", "faux", "n", "no"}
-CHANNEL_LABELS = {
-    "phone": "téléphone",
-    "email": "e-mail",
-    "chat": "chat",
-    "social": "réseau social",
-}
 
 
 @dataclass(frozen=True)
@@ -69,39 +54,52 @@ def validate_draft(draft: AuditTestDraft, now: datetime) -> list[tuple[str, str]
     """Business rules of one test, as (field, French message) pairs; empty when valid."""
     errors = []
     if draft.channel not in CHANNELS:
-        return [("channel", "Canal inconnu : phone, email, chat ou social.")]
-    label = CHANNEL_LABELS[draft.channel]
+        return [("channel", N_("Canal inconnu : phone, email, chat ou social."))]
+    label = AUDIT_CHANNELS[draft.channel].lower()
     if draft.performed_at > now + timedelta(minutes=5):
-        errors.append(("performed_at", "La date du test ne peut pas être dans le futur."))
+        errors.append(("performed_at", N_("La date du test ne peut pas être dans le futur.")))
     if not draft.scenario.strip():
-        errors.append(("scenario", "Décrivez le scénario du test."))
+        errors.append(("scenario", N_("Décrivez le scénario du test.")))
     elif len(draft.scenario) > 200:
-        errors.append(("scenario", "Le scénario fait au plus 200 caractères."))
+        errors.append(("scenario", N_("Le scénario fait au plus 200 caractères.")))
     if len(draft.notes) > 2000:
-        errors.append(("notes", "Les notes font au plus 2 000 caractères."))
+        errors.append(("notes", N_("Les notes font au plus 2 000 caractères.")))
     measure = measure_of(draft.channel)
     other = "response_hours" if measure == "wait_seconds" else "wait_seconds"
     if getattr(draft, other) is not None:
-        errors.append((other, f"Ce champ ne s'applique pas au canal {label}."))
+        errors.append(
+            (other, N_("Ce champ ne s'applique pas au canal %(channel)s.", channel=label))
+        )
     value = getattr(draft, measure)
     if value is not None and not 0 <= value <= (86400 if measure == "wait_seconds" else 2000):
-        errors.append((measure, "Valeur hors limites."))
+        errors.append((measure, N_("Valeur hors limites.")))
     if draft.reached:
         if value is None:
-            what = "l'attente en secondes" if measure == "wait_seconds" else "le délai en heures"
-            errors.append((measure, f"Indiquez {what} pour un contact {label} abouti."))
+            message = (
+                N_(
+                    "Indiquez l'attente en secondes pour un contact %(channel)s abouti.",
+                    channel=label,
+                )
+                if measure == "wait_seconds"
+                else N_(
+                    "Indiquez le délai en heures pour un contact %(channel)s abouti.", channel=label
+                )
+            )
+            errors.append((measure, message))
         for name, top in SCALES.items():
             score = getattr(draft, name)
             if score is None:
-                errors.append((name, f"Note de 0 à {top} requise pour un contact abouti."))
+                errors.append(
+                    (name, N_("Note de 0 à %(top)d requise pour un contact abouti.", top=top))
+                )
             elif not 0 <= score <= top:
-                errors.append((name, f"La note va de 0 à {top}."))
+                errors.append((name, N_("La note va de 0 à %(top)d.", top=top)))
     else:
         if measure == "response_hours" and value is not None:
-            errors.append((measure, "Pas de délai de réponse : le contact n'a pas abouti."))
+            errors.append((measure, N_("Pas de délai de réponse : le contact n'a pas abouti.")))
         for name in SCALES:
             if getattr(draft, name) is not None:
-                errors.append((name, "Pas de note pour un contact qui n'a pas abouti."))
+                errors.append((name, N_("Pas de note pour un contact qui n'a pas abouti.")))
     return errors
 
 

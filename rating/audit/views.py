@@ -6,16 +6,18 @@ Routes only: the reads come from queries, the rules and changes from services an
 from datetime import UTC
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.access import role_required
 from ..db import get_session, utcnow
 from ..forms import EmptyForm, add_errors, choices
+from ..i18n import label, translate
 from ..models import AuditCampaign
 from . import decisions, queries, services
 from .forms import ApproveForm, AuditTestForm, CampaignForm, ImportForm, RefuseForm
 from .methodology import CHANNELS
-from .summary import CHANNEL_NAMES
 from .testrows import CSV_COLUMNS, measure_of
 
 bp = Blueprint("audit", __name__)
@@ -42,8 +44,15 @@ def index():
                 flash(message, "error")
         else:
             drawn = len(campaign.companies)
-            what = "entreprise tirée" if drawn == 1 else "entreprises tirées"
-            flash(f"Campagne créée : {drawn} {what} au sort (graine {campaign.seed}).", "success")
+            flash(
+                ngettext(
+                    "Campagne créée : %(num)d entreprise tirée au sort (graine %(seed)s).",
+                    "Campagne créée : %(num)d entreprises tirées au sort (graine %(seed)s).",
+                    drawn,
+                    seed=campaign.seed,
+                ),
+                "success",
+            )
             return redirect(url_for("audit.campaign", campaign_id=campaign.id))
     campaigns = queries.campaigns(get_session())
     status = 400 if form.errors else 200
@@ -84,7 +93,7 @@ def _render(campaign, *, status=200, test_form=None, import_errors=None, **forms
         "audit/campaign.html",
         **vars(page),
         test_forms=_test_forms(page.company_choices, test_form),
-        channel_names=CHANNEL_NAMES,
+        channel_names=CHANNELS,
         measure_of=measure_of,
         csv_columns=CSV_COLUMNS,
         import_errors=import_errors or [],
@@ -109,7 +118,7 @@ def _refused(campaign, exc, form=None, field_form_key=None):
         else [m for _, m in exc.reasons]
     )
     for message in loose:
-        flash(message, "error")
+        flash(translate(message), "error")
     extra = {field_form_key: form} if field_form_key else {}
     return _render(campaign, status=400, **extra)
 
@@ -130,7 +139,10 @@ def add_test(campaign_id: int, channel: str):
         services.add_test(get_session(), campaign, current_user, form.draft(channel))
     except (services.AuditRejected, services.AuditForbidden) as exc:
         return _refused(campaign, exc, form, "test_form")
-    flash(f"Test {CHANNEL_NAMES[channel].lower()} enregistré.", "success")
+    flash(
+        _("Test %(channel)s enregistré.", channel=label(channel, "audit_channel").lower()),
+        "success",
+    )
     return redirect(url_for("audit.campaign", campaign_id=campaign.id, _anchor="saisie"))
 
 
@@ -147,11 +159,18 @@ def import_csv(campaign_id: int):
     try:
         count = services.import_tests(get_session(), campaign, current_user, text)
     except services.ImportRejected as exc:
-        flash(f"Fichier refusé : {len(exc.errors)} erreur(s), aucun test importé.", "error")
+        flash(
+            ngettext(
+                "Fichier refusé : %(num)d erreur, aucun test importé.",
+                "Fichier refusé : %(num)d erreurs, aucun test importé.",
+                len(exc.errors),
+            ),
+            "error",
+        )
         return _render(campaign, status=400, import_form=form, import_errors=exc.errors)
     except (services.AuditRejected, services.AuditForbidden) as exc:
         return _refused(campaign, exc)
-    flash(f"{count} tests importés.", "success")
+    flash(ngettext("%(num)d test importé.", "%(num)d tests importés.", count), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
 
 
@@ -165,7 +184,7 @@ def delete_test(campaign_id: int, test_id: int):
         services.delete_test(get_session(), campaign, current_user, test_id)
     except (services.AuditRejected, services.AuditForbidden) as exc:
         return _refused(campaign, exc)
-    flash("Test supprimé.", "success")
+    flash(_("Test supprimé."), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
 
 
@@ -204,7 +223,7 @@ def approve(campaign_id: int):
         )
     except (services.AuditRejected, services.AuditForbidden) as exc:
         return _refused(campaign, exc, form, "approve_form")
-    flash(f"Publication n° {publication.sequence} en ligne.", "success")
+    flash(_("Publication n° %(sequence)s en ligne.", sequence=publication.sequence), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
 
 
@@ -220,16 +239,8 @@ def refuse(campaign_id: int):
         decisions.refuse_campaign(get_session(), campaign, current_user, form.comment.data)
     except (services.AuditRejected, services.AuditForbidden) as exc:
         return _refused(campaign, exc, form, "refuse_form")
-    flash("Campagne renvoyée à son auteur avec votre commentaire.", "success")
+    flash(_("Campagne renvoyée à son auteur avec votre commentaire."), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
-
-
-@bp.app_template_filter("fr_number")
-def fr_number(value, decimals: int = 1) -> str:
-    """12.5 → « 12,5 » (French decimal comma); None → « — »."""
-    if value is None:
-        return "—"
-    return f"{value:.{decimals}f}".replace(".", ",")
 
 
 @bp.app_template_filter("atom_date")

@@ -9,6 +9,7 @@ import logging
 from functools import wraps
 
 from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import sessions
@@ -71,7 +72,7 @@ def verified_required(view):
                 request.method,
                 request.endpoint,
             )
-            flash("Confirmez d'abord votre adresse e-mail.", "info")
+            flash(_("Confirmez d'abord votre adresse e-mail."), "info")
             return redirect(url_for("auth.verify_needed"))
         return view(*args, **kwargs)
 

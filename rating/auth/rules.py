@@ -7,6 +7,8 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from rating.msgids import N_
+
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
 PSEUDONYM_MIN = 3
@@ -45,16 +47,31 @@ def common_passwords(path: Path = COMMON_PASSWORDS_FILE) -> frozenset[str]:
 def password_problems(password: str, *, email: str = "", pseudonym: str = "") -> list[str]:
     """French reasons why `password` is refused; an empty list when it is acceptable."""
     if len(password) < PASSWORD_MIN:
-        return [f"Le mot de passe doit compter au moins {PASSWORD_MIN} caractères."]
+        return [
+            N_(
+                "Le mot de passe doit compter au moins %(password_min)s caractères.",
+                password_min=PASSWORD_MIN,
+            )
+        ]
     if len(password) > PASSWORD_MAX:
-        return [f"Le mot de passe doit compter au plus {PASSWORD_MAX} caractères."]
+        return [
+            N_(
+                "Le mot de passe doit compter au plus %(password_max)s caractères.",
+                password_max=PASSWORD_MAX,
+            )
+        ]
     folded = password.strip().lower()
     personal = {normalise_email(email), normalise_email(email).split("@")[0], pseudonym.lower()}
     if folded in personal - {""}:
-        return ["Le mot de passe ne doit pas reprendre votre adresse e-mail ou votre pseudonyme."]
+        return [
+            N_("Le mot de passe ne doit pas reprendre votre adresse e-mail ou votre pseudonyme.")
+        ]
     if folded in common_passwords():
         return [
-            "Ce mot de passe est trop courant : choisissez-en un autre, plus long ou moins connu."
+            N_(
+                "Ce mot de passe est trop courant : choisissez-en un autre, "
+                "plus long ou moins connu."
+            )
         ]
     return []
 
@@ -62,15 +79,23 @@ def password_problems(password: str, *, email: str = "", pseudonym: str = "") ->
 def pseudonym_problems(pseudonym: str) -> list[str]:
     """French reasons why `pseudonym` cannot be used (uniqueness is checked by the service)."""
     if not PSEUDONYM_MIN <= len(pseudonym) <= PSEUDONYM_MAX:
-        return [f"Le pseudonyme doit compter entre {PSEUDONYM_MIN} et {PSEUDONYM_MAX} caractères."]
+        return [
+            N_(
+                "Le pseudonyme doit compter entre %(low)s et %(high)s caractères.",
+                low=PSEUDONYM_MIN,
+                high=PSEUDONYM_MAX,
+            )
+        ]
     if not PSEUDONYM_RE.match(pseudonym):
         return [
-            "Le pseudonyme peut contenir des lettres, des chiffres, des points, tirets et "
-            "soulignés, et doit commencer et finir par une lettre ou un chiffre."
+            N_(
+                "Le pseudonyme peut contenir des lettres, des chiffres, des points, tirets et "
+                "soulignés, et doit commencer et finir par une lettre ou un chiffre."
+            )
         ]
     folded = fold(pseudonym)
     if folded.startswith(RESERVED_PSEUDONYM_PREFIXES):
-        return ["Ce pseudonyme est réservé : choisissez-en un autre."]
+        return [N_("Ce pseudonyme est réservé : choisissez-en un autre.")]
     return []
 
 

@@ -7,6 +7,8 @@ from flask import current_app, url_for
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from rating.msgids import N_
+
 from .. import mail
 from ..db import utcnow
 from ..models import Membership, OutboundMail, Review, User, UserRole
@@ -82,7 +84,7 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
     user.set_password(password)  # before any query: no write lock held while hashing
     if _pseudonym_taken(session, pseudonym):
         raise AccountRejected(
-            [("pseudonym", "Ce pseudonyme est déjà pris : choisissez-en un autre.")]
+            [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
         )
     owner = session.scalar(select(User).where(User.email == email))
     try:
@@ -106,7 +108,7 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
         session.rollback()
         if _pseudonym_taken(session, pseudonym):
             raise AccountRejected(
-                [("pseudonym", "Ce pseudonyme est déjà pris : choisissez-en un autre.")]
+                [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
             ) from None
         return
     mail.deliver_soon(session)
@@ -198,7 +200,7 @@ def change_password(session, user: User, *, current: str, new: str, ip: str) -> 
     _require_password(session, user, current, "current_password", ip)
     problems = password_problems(new, email=user.email, pseudonym=user.pseudonym)
     if not problems and new == current:
-        problems = ["Le nouveau mot de passe doit être différent de l'actuel."]
+        problems = [N_("Le nouveau mot de passe doit être différent de l'actuel.")]
     if problems:
         raise AccountRejected([("new_password", m) for m in problems])
     user.set_password(new)
@@ -214,12 +216,14 @@ def _require_password(session, user: User, password: str, field: str, ip: str) -
     keys = throttle.Keys.of(user.email, ip)
     now = utcnow()
     if throttle.check(session, keys, now):
-        raise AccountRejected([(field, "Trop de tentatives : réessayez dans quelques minutes.")])
+        raise AccountRejected(
+            [(field, N_("Trop de tentatives : réessayez dans quelques minutes."))]
+        )
     if not user.check_password(password):
         throttle.record_failure(session, keys, now)
         session.commit()
         security_log.info("wrong password on the account page user #%s", user.id)
-        raise AccountRejected([(field, "Le mot de passe est incorrect.")])
+        raise AccountRejected([(field, N_("Le mot de passe est incorrect."))])
 
 
 def sign_out_everywhere(session, user: User) -> None:
@@ -260,10 +264,12 @@ def create_verified_account(session, *, email: str, roles, pseudonym: str | None
     """Staff account for the CLI: verified address, random password returned once, never stored."""
     email = normalise_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountRejected([("email", f"Un compte existe déjà pour {email}.")])
+        raise AccountRejected([("email", N_("Un compte existe déjà pour %(email)s.", email=email))])
     pseudonym = pseudonym or _free_pseudonym(session, pseudonym_from_email(email))
     if _pseudonym_taken(session, pseudonym):
-        raise AccountRejected([("pseudonym", f"Le pseudonyme {pseudonym} est déjà pris.")])
+        raise AccountRejected(
+            [("pseudonym", N_("Le pseudonyme %(pseudonym)s est déjà pris.", pseudonym=pseudonym))]
+        )
     password = secrets.token_urlsafe(18)
     user = User(email=email, pseudonym=pseudonym, email_verified_at=utcnow())
     user.set_password(password)

@@ -1,7 +1,10 @@
 """Administrators: the claims queue (accept, refuse with a reason) and representatives (revoke)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
+
+from rating.msgids import N_
 
 from ..auth.access import role_required
 from ..db import get_session
@@ -13,15 +16,15 @@ from .rules import STATUS_LABELS
 from .views import bp, company_or_404
 
 DONE = {
-    "accept": "Demande acceptée : {name} représente maintenant {company}.",
-    "refuse": "Demande refusée ; {name} en est informé par e-mail avec le motif.",
-    "revoke": "Accès retiré ; {name} en est informé par e-mail avec le motif.",
+    "accept": N_("Demande acceptée : %(name)s représente maintenant %(company)s."),
+    "refuse": N_("Demande refusée ; %(name)s en est informé par e-mail avec le motif."),
+    "revoke": N_("Accès retiré ; %(name)s en est informé par e-mail avec le motif."),
 }
 
 
 def _done(decision: str, membership: Membership) -> None:
     name, company = membership.user.display_name, membership.company.name
-    flash(DONE[decision].format(name=name, company=company), "success")
+    flash(gettext(DONE[decision], name=name, company=company), "success")
 
 
 @bp.route("/admin/claims")

@@ -11,24 +11,15 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
+from rating.vocabulary import CHANNELS, CONTACT_PHONE_COSTS
+
 DESCRIPTION_MAX = 2000
 MAX_CONTACT_POINTS = 12
 MAX_CONTACT_CENTRES = 12
 BLANK_ROWS = 2  # empty rows offered to add a contact point or a centre, without JavaScript
 
-CHANNEL_LABELS = {
-    "phone": "Téléphone",
-    "email": "E-mail ou formulaire",
-    "chat": "Chat en ligne",
-    "social": "Réseaux sociaux",
-    "shop": "Boutique ou agence",
-    "letter": "Courrier",
-}
-PHONE_COST_LABELS = {
-    "free": "appel gratuit",
-    "standard": "prix d'un appel normal",
-    "premium": "numéro surtaxé",
-}
+CHANNEL_LABELS = CHANNELS
+PHONE_COST_LABELS = CONTACT_PHONE_COSTS
 FIELD_LABELS = {
     "description": "Présentation",
     "mediator_name": "Médiateur de la consommation",
@@ -147,7 +138,7 @@ def describe_point(point: PointData) -> str:
     if opening:
         details.append("ouvert " + ", ".join(opening))
     if point.channel == "phone" and point.phone_cost:
-        details.append(PHONE_COST_LABELS.get(point.phone_cost, point.phone_cost))
+        details.append(PHONE_COST_LABELS.get(point.phone_cost, point.phone_cost).lower())
     return f"{head} : {point.value}" + "".join(f" ; {d}" for d in details)
 
 

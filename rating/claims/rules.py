@@ -6,6 +6,8 @@ The rules for what a company declares (its profile) are in `declared.py`, pure a
 import re
 from datetime import datetime, timedelta
 
+from rating.msgids import N_
+
 JUSTIFICATION_MIN = 30
 JUSTIFICATION_MAX = 2000
 REASON_MIN = 5
@@ -26,7 +28,7 @@ CONSUMER_MAIL_DOMAINS = frozenset(
 # One DNS label in ASCII (IDN domains arrive as xn--…): no look-alike letter can match.
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
-ALREADY_ACTIVE = "Vous représentez déjà cette entreprise."
+ALREADY_ACTIVE = N_("Vous représentez déjà cette entreprise.")
 ALREADY_PENDING = (
     "Votre demande pour cette entreprise est déjà en attente : un administrateur l'examinera."
 )

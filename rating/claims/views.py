@@ -7,6 +7,7 @@ of that company, 404 for an unknown slug; anonymous visitors are sent to /login.
 import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -73,9 +74,9 @@ def claim(slug: str):
             add_errors(form, exc.reasons)
         else:
             if membership.status == "active":
-                flash(f"Vous représentez maintenant {company.name}.", "success")
+                flash(_("Vous représentez maintenant %(name)s.", name=company.name), "success")
                 return redirect(url_for("claims.team", slug=company.slug), 303)
-            flash("Votre demande est enregistrée : un administrateur va l'examiner.", "success")
+            flash(_("Votre demande est enregistrée : un administrateur va l'examiner."), "success")
             return redirect(url_for("companies.detail", slug=company.slug), 303)
     method = rules.claim_method(current_user.email, company.website_domain, status)
     context = {"company": company, "form": form, "method": method, "status": status}
@@ -116,7 +117,7 @@ def invite(slug: str):
         except services.ClaimRejected as exc:
             add_errors(form, exc.reasons)
         else:
-            flash(f"Invitation envoyée à {form.email.data}.", "success")
+            flash(_("Invitation envoyée à %(email)s.", email=form.email.data), "success")
             return redirect(url_for("claims.team", slug=company.slug), 303)
     return _team_page(company, form, 422)
 
@@ -129,7 +130,7 @@ def leave(slug: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.leave_company(session, current_user, company)
-    flash(f"Vous ne représentez plus {company.name}.", "success")
+    flash(_("Vous ne représentez plus %(name)s.", name=company.name), "success")
     return redirect(url_for("companies.detail", slug=company.slug), 303)
 
 
@@ -158,7 +159,11 @@ def accept_invitation(slug: str, token: str):
     if not form.validate_on_submit():
         return render_template("claims/invitation.html", company=company, form=form, error=None)
     joined = services.accept_invitation(session, current_user, invitation)
-    flash(f"Vous représentez maintenant {company.name}." if joined else rules.ALREADY_ACTIVE)
+    flash(
+        _("Vous représentez maintenant %(name)s.", name=company.name)
+        if joined
+        else _(rules.ALREADY_ACTIVE)
+    )
     return redirect(url_for("claims.team", slug=company.slug), 303)
 
 
@@ -202,9 +207,9 @@ def profile_page(slug: str):
             add_errors(form, exc.reasons)
         else:
             if changes:
-                flash("Vos déclarations sont enregistrées et publiées.", "success")
+                flash(_("Vos déclarations sont enregistrées et publiées."), "success")
             else:
-                flash("Aucune modification : rien n'a été enregistré.", "info")
+                flash(_("Aucune modification : rien n'a été enregistré."), "info")
             return redirect(url_for("claims.profile", slug=company.slug), 303)
     history = queries.declaration_history(session, company.id)
     page = render_template("claims/profile.html", company=company, form=form, history=history)

@@ -1,14 +1,16 @@
-"""The dashboard's key figures as displayed strings, and the company's place in its sector (pure).
+"""The dashboard's key figures as displayed strings, and the company's place in its sector.
 
-The page and the CSV export print the same `Figure` list, so they cannot disagree.
+The page and the CSV export print the same `Figure` list, so they cannot disagree; numbers
+and words are in the page's language (rating.formatting), the sector position is pure.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import gettext
+
+from rating.formatting import decimal, delay, percent
 from rating.msgids import N_
-from rating.reviews.rules import human_delay
 from rating.scores import formula
 
 MIN_RANKED_REVIEWS = 10  # below this, a company is "non classé" in its sector
@@ -48,34 +50,20 @@ def sector_position(scores: Mapping[int, tuple[float, int]], company_id: int) ->
     )
 
 
-def decimal(value: float | None, places: int = 1) -> str:
-    """3.4 → "3,4" (French decimal comma); None → "—"."""
-    if value is None:
-        return "—"
-    return f"{value:.{places}f}".replace(".", ",")
-
-
-def percent(rate: float | None) -> str:
-    """0.854 → "85 %" (rounded half-up); None → "—" (nothing to divide)."""
-    if rate is None:
-        return "—"
-    whole = Decimal(repr(rate * 100)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    return f"{whole} %"
-
-
 def rank_label(position: SectorPosition) -> str:
     if position.rank is None:
-        return f"non classé (moins de {MIN_RANKED_REVIEWS} avis sur 36 mois)"
-    ordinal = "1er" if position.rank == 1 else f"{position.rank}e"
-    return f"{ordinal} sur {position.ranked}"
+        return gettext("non classé (moins de %(min)d avis sur 36 mois)", min=MIN_RANKED_REVIEWS)
+    if position.rank == 1:
+        return gettext("1er sur %(ranked)d", ranked=position.ranked)
+    return gettext("%(rank)de sur %(ranked)d", rank=position.rank, ranked=position.ranked)
 
 
 def audit_label(latest) -> str:
     """Latest published audit grade in one line (`latest` has letter, grade20, period)."""
     if latest is None:
-        return "pas encore audité"
+        return gettext("pas encore audité")
     if latest.letter is None:
-        return f"données insuffisantes ({latest.period})"
+        return gettext("données insuffisantes (%(period)s)", period=latest.period)
     return f"{latest.letter}, {decimal(latest.grade20)}/20 ({latest.period})"
 
 
@@ -84,7 +72,7 @@ def key_figures(
 ) -> list[Figure]:
     """Figures of the scorecard; `summary` is rating.reviews.community.community_summary()."""
     score = summary["score"]
-    not_rated = "pas encore noté"
+    not_rated = gettext("pas encore noté")
     return [
         Figure("score", N_("Note de la communauté (sur 5)"), decimal(score and score.score)),
         Figure(
@@ -104,9 +92,7 @@ def key_figures(
             not_rated if not score or score.after_sales is None else decimal(score.after_sales),
         ),
         Figure("reply_rate", N_("Taux de réponse"), percent(summary["reply_rate"])),
-        Figure(
-            "reply_delay", N_("Délai médian de réponse"), human_delay(summary["median_reply_hours"])
-        ),
+        Figure("reply_delay", N_("Délai médian de réponse"), delay(summary["median_reply_hours"])),
         Figure(
             "solved_after_reply",
             N_("Résolu après la réponse"),

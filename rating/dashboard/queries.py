@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from rating.i18n import label
 from rating.models import Company, Invitation, Membership, Reply, Review
 from rating.models.review import CRITERIA
-from rating.reviews import rules
 from rating.scores import formula, read
 
 from .figures import MIN_RANKED_REVIEWS
@@ -193,20 +193,23 @@ def export_reviews(session: Session, company_id: int) -> list[dict]:
     return [_export_row(row) for row in rows]
 
 
+YES_NO = {True: "yes", False: "no"}
+
+
 def _utc(value: datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def _export_row(row) -> dict:
-    """French labels as on the site, dates ISO 8601, times in UTC."""
+    """Labels as on the site, in the page's language; dates ISO 8601, times in UTC."""
     return {
         **row,
         "experience_date": row["experience_date"].isoformat(),
         "published_at": _utc(row["published_at"]),
-        "channel": rules.CHANNELS.get(row["channel"], row["channel"]),
-        "solved": rules.SOLVED.get(row["solved"], row["solved"]),
-        "origin": rules.ORIGINS.get(row["origin"], row["origin"]),
-        "status": rules.STATUSES.get(row["status"], row["status"]),
+        "channel": label(row["channel"], "channel"),
+        "solved": label(row["solved"], "solved"),
+        "origin": label(row["origin"], "origin"),
+        "status": label(row["status"], "status"),
         "reply_at": _utc(row["reply_at"]),
-        "solved_after_reply": {True: "Oui", False: "Non"}.get(row["solved_after_reply"], ""),
+        "solved_after_reply": label(YES_NO.get(row["solved_after_reply"]), "solved"),
     }

@@ -11,10 +11,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from rating.audit.summary import CHANNEL_NAMES, company_audit_summary, kpi_rows
+from rating.audit.summary import company_audit_summary, kpi_rows
 from rating.db import utcnow
+from rating.i18n import translate
 from rating.models import Company
+from rating.msgids import N_
 from rating.reviews import community, rules
+from rating.vocabulary import ASPECTS
 
 from . import charts, export, figures, monthly, queries
 
@@ -54,10 +57,7 @@ def audit_history(audit: dict | None) -> list[dict]:
     return [
         {
             "grade": grade,
-            "channels": [
-                {"key": key, "name": CHANNEL_NAMES.get(key, key), **values}
-                for key, values in grade.channels.items()
-            ],
+            "channels": [{"key": key, **values} for key, values in grade.channels.items()],
             "kpis": kpi_rows(grade.kpis),
         }
         for grade in reversed(audit["history"])
@@ -72,13 +72,13 @@ def monthly_charts(session: Session, company_id: int, today: date) -> dict:
     return {
         "points": points,
         "score": charts.line_chart(
-            months, [("score", "Note de la communauté", [p.score for p in points])]
+            months, [("score", N_("Note de la communauté"), [p.score for p in points])]
         ),
         "criteria": charts.line_chart(
             months,
             [
-                ("reception", "Accueil", [p.reception for p in points]),
-                ("after_sales", "Service après-vente", [p.after_sales for p in points]),
+                ("reception", ASPECTS["reception"], [p.reception for p in points]),
+                ("after_sales", ASPECTS["after_sales"], [p.after_sales for p in points]),
             ],
         ),
         "volume": charts.bar_chart(months, [p.reviews for p in points]),
@@ -110,5 +110,5 @@ def scorecard(
 def export_csv(session: Session, company: Company, today: date | None = None) -> str:
     """The CSV file of the company's published reviews and of the scorecard's figures."""
     head = headline(session, company, today or date.today())
-    figures_rows = [(f.label, f.value) for f in head.figures]
+    figures_rows = [(translate(f.label), f.value) for f in head.figures]
     return export.build_csv(queries.export_reviews(session, company.id), figures_rows)

@@ -1,11 +1,12 @@
 """Home page and health check."""
 
 from flask import Blueprint, render_template
-from flask_babel import format_date, format_decimal, gettext
+from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from .. import pagecache
 from ..companies import services as companies
 from ..db import get_session
+from ..i18n import translate
 
 bp = Blueprint("main", __name__)
 
@@ -37,7 +38,9 @@ def template_helpers():
     """Locale formatters for every template."""
     return {
         "format_date": format_date,
+        "format_datetime": format_datetime,
         "format_decimal": format_decimal,
+        "format_percent": format_percent,
     }
 
 
@@ -45,4 +48,4 @@ def template_helpers():
 def translated(message: str) -> str:
     """Translate a message computed in Python (error pages); the result stays auto-escaped,
     unlike Jinja's `_()`, which marks its result safe."""
-    return gettext(message)
+    return translate(message)

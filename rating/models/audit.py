@@ -15,10 +15,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
 from .checks import between, one_of
 
-AUDIT_CHANNELS = ("phone", "email", "chat", "social")
+AUDIT_CHANNELS = tuple(vocabulary.AUDIT_CHANNELS)
 CAMPAIGN_STATUSES = ("draft", "submitted", "published")
 LETTERS = ("A", "B", "C", "D", "E")
 

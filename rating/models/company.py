@@ -15,11 +15,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
+from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
 from .checks import one_of, siren_check
 
-CONTACT_CHANNELS = ("phone", "email", "chat", "social", "shop", "letter")
-PHONE_COSTS = ("free", "standard", "premium")
+CONTACT_CHANNELS = tuple(vocabulary.CHANNELS)
+PHONE_COSTS = tuple(vocabulary.CONTACT_PHONE_COSTS)
 MEMBERSHIP_STATUSES = ("pending", "active", "refused", "revoked", "left")
 MEMBERSHIP_METHODS = ("domain", "admin", "invitation")
 

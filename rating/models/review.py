@@ -16,17 +16,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
 from .checks import between, one_of
 
-REVIEW_CHANNELS = ("phone", "email", "chat", "social", "shop", "letter")
-REVIEW_STATUSES = ("pending", "published", "rejected", "withdrawn", "removed")
-LIVE_STATUSES = ("pending", "published")
-SOLVED_VALUES = ("yes", "no", "in_progress")
-ORIGINS = ("spontaneous", "invited")
-RECEPTION_CRITERIA = ("reachability", "waiting", "courtesy", "listening")
-AFTER_SALES_CRITERIA = ("resolution", "responsiveness", "follow_up", "competence")
+# The codes of rating.vocabulary, as tuples for the CHECK constraints and the queries.
+REVIEW_CHANNELS = tuple(vocabulary.CHANNELS)
+REVIEW_STATUSES = tuple(vocabulary.REVIEW_STATUSES)
+LIVE_STATUSES = vocabulary.LIVE_STATUSES
+SOLVED_VALUES = tuple(vocabulary.SOLVED)
+ORIGINS = tuple(vocabulary.ORIGINS)
+RECEPTION_CRITERIA = tuple(vocabulary.RECEPTION_CRITERIA)
+AFTER_SALES_CRITERIA = tuple(vocabulary.AFTER_SALES_CRITERIA)
 CRITERIA = RECEPTION_CRITERIA + AFTER_SALES_CRITERIA
+PHONE_COSTS = tuple(vocabulary.PHONE_COSTS)
 REPORT_KINDS = ("user", "authenticity")
 REPORT_STATUSES = ("open", "upheld", "dismissed")
 DECISIONS = ("publish", "reject", "remove", "dismiss_report", "uphold_report")
@@ -52,7 +55,7 @@ class Review(Base):
             "resolution_days IS NULL OR resolution_days >= 0", name="resolution_days_positive"
         ),
         CheckConstraint(
-            "phone_cost IS NULL OR phone_cost IN ('free', 'surcharged')", name="phone_cost_known"
+            f"phone_cost IS NULL OR {one_of('phone_cost', PHONE_COSTS)}", name="phone_cost_known"
         ),
         # One live review per author and company, held by the database (no read-then-insert race).
         Index(

@@ -7,10 +7,8 @@ from sqlalchemy.orm import Session
 
 from rating.db import utcnow
 from rating.models import ModerationDecision, Report, Review
-from rating.reviews.rules import MODERATION_MAX_DAYS, human_delay
+from rating.reviews.rules import MODERATION_MAX_DAYS
 from rating.scores import formula
-
-__all__ = ["charter_figures", "human_delay"]
 
 PERIOD_DAYS = 365
 

@@ -1,10 +1,12 @@
 """Moderation queue (/moderation, moderators only) and the public charter (/charte)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from rating.auth.access import role_required
 from rating.db import get_session
+from rating.i18n import translate
 from rating.models import Review
 from rating.reviews import rules
 from rating.reviews.services import NotAllowed, ReviewRejected
@@ -47,9 +49,12 @@ def decide(review_id: int):
     except NotAllowed:
         abort(403)
     except ReviewRejected as exc:
-        flash(f"Avis n° {review.id} : {exc.reasons[0][1]}", "error")
+        flash(
+            _("Avis n° %(id)s : %(reason)s", id=review.id, reason=translate(exc.reasons[0][1])),
+            "error",
+        )
     else:
-        flash(f"Décision enregistrée pour l'avis n° {review.id}.", "success")
+        flash(_("Décision enregistrée pour l'avis n° %(id)s.", id=review.id), "success")
     return redirect(url_for("moderation.queue"))
 
 
@@ -61,5 +66,4 @@ def charter():
         "moderation/charter.html",
         figures=figures,
         rules=rules,
-        delay=rules.human_delay,
     )

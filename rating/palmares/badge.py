@@ -8,6 +8,10 @@ attributes only (no <style>, no script, no external resource): it renders inside
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
+BADGE_LOCALE = "fr_FR"  # see above: the image itself does not follow the visitor's language
+
 SITE_NAME = "Observatoire du service client"
 MAX_NAME = 30  # characters that fit the badge at 13 px; the full name is in <title>
 # The site's grade colours (static/css/site.css), text colour chosen for AA contrast.
@@ -34,13 +38,13 @@ class BadgeText:
 
 
 def french_decimal(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return format_decimal(value, "0.0", locale=BADGE_LOCALE)
 
 
 def review_count(count: int) -> str:
     if count == 0:
         return "aucun avis"
-    return f"{count:,}".replace(",", "\u202f") + " avis"  # narrow no-break space: 12 345
+    return format_decimal(count, locale=BADGE_LOCALE) + " avis"  # narrow no-break space: 12 345
 
 
 def shorten(name: str, limit: int = MAX_NAME) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from markupsafe import escape
 
 from rating.models import Company
@@ -21,7 +22,7 @@ def badge_embed(company: Company) -> BadgeEmbed:
     """Absolute links (from SITE_URL) to the badge and the page, and the snippet (no query)."""
     badge_url = site_url("palmares.badge", slug=company.slug)
     company_url = site_url("companies.detail", slug=company.slug)
-    alt = f"Avis clients et note d'audit de {company.name} sur Observatoire"
+    alt = gettext("Avis clients et note d'audit de %(name)s sur Observatoire", name=company.name)
     snippet = (
         f'<a href="{escape(company_url)}"><img src="{escape(badge_url)}" '
         f'alt="{escape(alt)}" width="300" height="80"></a>'

@@ -6,20 +6,21 @@ from datetime import date
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from rating import vocabulary
 from rating.models import Report, Review, User
 from rating.scores import buckets, formula, read, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
 
 from . import chart, rules
 
+# The orders of the review list; their labels are rating.vocabulary.REVIEW_SORTS.
 SORTS = {
-    "recent": ("Plus récents", (Review.published_at.desc(), Review.id.desc())),
-    "oldest": ("Plus anciens", (Review.published_at.asc(), Review.id.asc())),
-    "experience": ("Date de l'expérience", (Review.experience_date.desc(), Review.id.desc())),
-    "best": ("Meilleures notes", (Review.stars.desc(), Review.published_at.desc())),
-    "worst": ("Moins bonnes notes", (Review.stars.asc(), Review.published_at.desc())),
+    "recent": (Review.published_at.desc(), Review.id.desc()),
+    "oldest": (Review.published_at.asc(), Review.id.asc()),
+    "experience": (Review.experience_date.desc(), Review.id.desc()),
+    "best": (Review.stars.desc(), Review.published_at.desc()),
+    "worst": (Review.stars.asc(), Review.published_at.desc()),
 }
-ASPECTS = {"reception": "Accueil", "after_sales": "Service après-vente"}
 PER_PAGE = 10
 
 
@@ -31,14 +32,14 @@ def reviews_query(company_id: int, filters: dict) -> Select:
     if filters.get("stars") in (1, 2, 3, 4, 5):
         stmt = stmt.where(Review.stars == filters["stars"])
     aspect = filters.get("aspect")
-    if aspect in ASPECTS:
-        names = rules.RECEPTION if aspect == "reception" else rules.AFTER_SALES
+    if aspect in vocabulary.ASPECTS:
+        names = vocabulary.ASPECT_CRITERIA[aspect]
         stmt = stmt.where(or_(*(getattr(Review, n).is_not(None) for n in names)))
     if filters.get("with_reply"):
         stmt = stmt.where(Review.reply.has())
     if filters.get("solved"):
         stmt = stmt.where(or_(Review.solved == "yes", Review.solved_after_reply.is_(True)))
-    order = SORTS.get(filters.get("sort") or "recent", SORTS["recent"])[1]
+    order = SORTS.get(filters.get("sort") or "recent", SORTS["recent"])
     # Authors' roles are not shown: left unloaded (lazy) rather than fetched for every page.
     authors = selectinload(Review.author).lazyload(User.roles)
     return stmt.order_by(*order).options(selectinload(Review.reply), authors)
@@ -71,8 +72,11 @@ class ReviewPage:
 
 def card(review: Review) -> ReviewCard:
     values = review.criteria()
-    criteria = [("Accueil", label, values[name]) for name, label in rules.RECEPTION.items()]
-    criteria += [("SAV", label, values[name]) for name, label in rules.AFTER_SALES.items()]
+    criteria = [
+        (vocabulary.ASPECT_SHORT[aspect], vocabulary.CRITERIA[name], values[name])
+        for aspect, names in vocabulary.ASPECT_CRITERIA.items()
+        for name in names
+    ]
     return ReviewCard(
         review=review,
         criteria=[c for c in criteria if c[2] is not None],
@@ -149,7 +153,8 @@ def _ledger(summary: Summary, reports: tuple[int, int]) -> dict:
         "rejected": counts["rejected"],
         "removed": counts["removed"],
         "refused_by_reason": [
-            (rules.REFUSAL_REASONS.get(_reason(code), "Autre motif"), n) for code, n in refused
+            (rules.REFUSAL_REASONS.get(_reason(code), vocabulary.OTHER_REASON), n)
+            for code, n in refused
         ],
         "reported_by_company": reports[0],
         "reported_upheld": reports[1],

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,7 +17,10 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from rating import vocabulary
 from rating.forms import choices
+from rating.i18n import lazy
+from rating.msgids import N_
 
 from . import rules
 from .community import SORTS
@@ -23,9 +28,11 @@ from .rules import ReviewDraft
 
 SANS_AVIS = "na"
 CRITERION_CHOICES = [("5", "5"), ("4", "4"), ("3", "3"), ("2", "2"), ("1", "1")]
-CRITERION_CHOICES.append((SANS_AVIS, "Sans avis"))
-STAR_CHOICES = [(str(n), f"{n} étoile{'s' if n > 1 else ''}") for n in (5, 4, 3, 2, 1)]
-UNKNOWN = [("", "Je ne sais pas")]
+CRITERION_CHOICES.append((SANS_AVIS, _l("Sans avis")))
+STAR_CHOICES = [
+    (str(n), lazy_ngettext("%(num)d étoile", "%(num)d étoiles", n)) for n in (5, 4, 3, 2, 1)
+]
+UNKNOWN = [("", _l("Je ne sais pas"))]
 
 
 class CountField(IntegerField):
@@ -37,7 +44,7 @@ class CountField(IntegerField):
             try:
                 self.data = int(valuelist[0].strip())
             except ValueError:
-                raise ValueError("Indiquez un nombre entier, par exemple 12.") from None
+                raise ValueError(_l("Indiquez un nombre entier, par exemple 12.")) from None
 
 
 class FrenchDateField(DateField):
@@ -49,7 +56,7 @@ class FrenchDateField(DateField):
             try:
                 self.data = date.fromisoformat(valuelist[0].strip())
             except ValueError:
-                raise ValueError("Indiquez une date valide, par exemple 2026-03-14.") from None
+                raise ValueError(_l("Indiquez une date valide, par exemple 2026-03-14.")) from None
 
 
 class Mandatory:
@@ -66,6 +73,8 @@ class Mandatory:
 
 def _radio(label, pairs, default=None):
     # validate_choice=False: a missing or odd value gets the service's French message instead.
+    if isinstance(label, str):  # a vocabulary label, translated when the page is rendered
+        label = lazy(label)
     return RadioField(label, choices=choices(pairs), default=default, validate_choice=False)
 
 
@@ -73,19 +82,22 @@ class ReviewForm(FlaskForm):
     """The review: what happened, the overall note, the eight criteria and optional facts."""
 
     channel = _radio(
-        "Par quel moyen avez-vous contacté l'entreprise ?", list(rules.CHANNELS.items())
+        _l("Par quel moyen avez-vous contacté l'entreprise ?"), list(rules.CHANNELS.items())
     )
-    experience_date = FrenchDateField("Date de votre expérience", validators=[Mandatory()])
-    stars = _radio("Note globale", STAR_CHOICES)
-    solved = _radio("Votre problème a-t-il été résolu ?", list(rules.SOLVED.items()))
+    experience_date = FrenchDateField(_l("Date de votre expérience"), validators=[Mandatory()])
+    stars = _radio(_l("Note globale"), STAR_CHOICES)
+    solved = _radio(_l("Votre problème a-t-il été résolu ?"), list(rules.SOLVED.items()))
     title = StringField(
-        "Titre de votre avis", validators=[Mandatory(), Length(max=rules.MAX_TITLE)]
+        _l("Titre de votre avis"), validators=[Mandatory(), Length(max=rules.MAX_TITLE)]
     )
     body = TextAreaField(
-        "Votre avis",
+        _l("Votre avis"),
         validators=[Mandatory(), Length(max=rules.MAX_BODY)],
-        description=f"Au moins {rules.MIN_BODY} caractères. Les numéros de téléphone et adresses "
-        "e-mail seront masqués.",
+        description=_l(
+            "Au moins %(min)d caractères. Les numéros de téléphone et adresses "
+            "e-mail seront masqués.",
+            min=rules.MIN_BODY,
+        ),
     )
     reachability = _radio(rules.CRITERIA["reachability"], CRITERION_CHOICES, SANS_AVIS)
     waiting = _radio(rules.CRITERIA["waiting"], CRITERION_CHOICES, SANS_AVIS)
@@ -95,18 +107,26 @@ class ReviewForm(FlaskForm):
     responsiveness = _radio(rules.CRITERIA["responsiveness"], CRITERION_CHOICES, SANS_AVIS)
     follow_up = _radio(rules.CRITERIA["follow_up"], CRITERION_CHOICES, SANS_AVIS)
     competence = _radio(rules.CRITERIA["competence"], CRITERION_CHOICES, SANS_AVIS)
-    hold_minutes = CountField("Minutes d'attente avant d'avoir quelqu'un", validators=[Optional()])
-    contacts_count = CountField("Nombre de contacts nécessaires", validators=[Optional()])
-    resolution_days = CountField("Jours jusqu'à la résolution", validators=[Optional()])
+    hold_minutes = CountField(
+        _l("Minutes d'attente avant d'avoir quelqu'un"), validators=[Optional()]
+    )
+    contacts_count = CountField(_l("Nombre de contacts nécessaires"), validators=[Optional()])
+    resolution_days = CountField(_l("Jours jusqu'à la résolution"), validators=[Optional()])
     human_reached = _radio(
-        "Avez-vous pu parler à une personne ?", [("yes", "Oui"), ("no", "Non"), *UNKNOWN], ""
+        _l("Avez-vous pu parler à une personne ?"),
+        [("yes", N_("Oui")), ("no", N_("Non")), *UNKNOWN],
+        "",
     )
     phone_cost = _radio(
-        "Le numéro appelé était-il…", [*rules.PHONE_COSTS.items(), ("", "Je ne sais pas")], ""
+        _l("Le numéro appelé était-il…"),
+        [*rules.PHONE_COSTS.items(), ("", _l("Je ne sais pas"))],
+        "",
     )
     own_experience = BooleanField(
-        "Je certifie que cet avis décrit ma propre expérience et que je n'ai reçu aucune "
-        "contrepartie pour l'écrire."
+        _l(
+            "Je certifie que cet avis décrit ma propre expérience et que je n'ai reçu aucune "
+            "contrepartie pour l'écrire."
+        )
     )
     invitation = HiddenField()
 
@@ -156,33 +176,36 @@ class ReviewForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField(
-        "Réponse de l'entreprise",
+        _l("Réponse de l'entreprise"),
         validators=[Length(max=rules.MAX_REPLY)],
-        description="Publiée immédiatement, sous l'avis. Vous pourrez la modifier ensuite.",
+        description=_l("Publiée immédiatement, sous l'avis. Vous pourrez la modifier ensuite."),
     )
 
 
 class ReportForm(FlaskForm):
-    reason = _radio("Motif du signalement", list(rules.REPORT_REASONS.items()))
+    reason = _radio(_l("Motif du signalement"), list(rules.REPORT_REASONS.items()))
     comment = TextAreaField(
-        "Précisions",
+        _l("Précisions"),
         validators=[Length(max=2000)],
-        description="Obligatoire si vous doutez de l'authenticité : dites pourquoi.",
+        description=_l("Obligatoire si vous doutez de l'authenticité : dites pourquoi."),
     )
 
 
 class SolvedForm(FlaskForm):
     solved = _radio(
-        "Depuis la réponse, votre problème est-il résolu ?", [("yes", "Oui"), ("no", "Non")]
+        _l("Depuis la réponse, votre problème est-il résolu ?"),
+        [("yes", N_("Oui")), ("no", N_("Non"))],
     )
 
 
 class InvitationForm(FlaskForm):
     references = TextAreaField(
-        "Références de vos clients (une par ligne, facultatif)",
+        _l("Références de vos clients (une par ligne, facultatif)"),
         validators=[Length(max=60_000)],
-        description="Vide : un seul lien. Plusieurs lignes : un fichier CSV avec un lien par "
-        "ligne (1000 au plus). Chaque lien ne sert qu'une fois et expire après 90 jours.",
+        description=_l(
+            "Vide : un seul lien. Plusieurs lignes : un fichier CSV avec un lien par "
+            "ligne (1000 au plus). Chaque lien ne sert qu'une fois et expire après 90 jours."
+        ),
     )
 
 
@@ -193,28 +216,28 @@ class FilterForm(FlaskForm):
         csrf = False
 
     sort = SelectField(
-        "Trier par",
-        choices=choices([(key, label) for key, (label, _) in SORTS.items()]),
+        _l("Trier par"),
+        choices=choices([(key, vocabulary.REVIEW_SORTS[key]) for key in SORTS]),
         default="recent",
         validate_choice=False,
     )
     channel = SelectField(
-        "Canal", choices=choices([("", "Tous"), *rules.CHANNELS.items()]), validate_choice=False
+        _l("Canal"),
+        choices=choices([("", N_("Tous")), *rules.CHANNELS.items()]),
+        validate_choice=False,
     )
     stars = SelectField(
-        "Note",
-        choices=choices([("", "Toutes"), *[(str(n), f"{n} ★") for n in (5, 4, 3, 2, 1)]]),
+        _l("Note"),
+        choices=choices([("", N_("Toutes")), *[(str(n), f"{n} ★") for n in (5, 4, 3, 2, 1)]]),
         validate_choice=False,
     )
     aspect = SelectField(
-        "Aspect noté",
-        choices=choices(
-            [("", "Tous"), ("reception", "Accueil"), ("after_sales", "Service après-vente")]
-        ),
+        _l("Aspect noté"),
+        choices=choices([("", N_("Tous")), *vocabulary.ASPECTS.items()]),
         validate_choice=False,
     )
-    with_reply = BooleanField("Avec réponse de l'entreprise")
-    solved = BooleanField("Problème résolu")
+    with_reply = BooleanField(_l("Avec réponse de l'entreprise"))
+    solved = BooleanField(_l("Problème résolu"))
 
     def params(self) -> dict[str, str]:
         """The filters to keep in pagination links: this form's own keys only, so nothing

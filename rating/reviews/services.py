@@ -15,17 +15,18 @@ from sqlalchemy.orm import Session
 from rating.db import utcnow
 from rating.models import Company, Invitation, Review, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
+from rating.msgids import N_
 
 from . import lifecycle, screening, signals
 from .masking import mask_contacts
 from .rules import CRITERIA, MAX_TITLE, ReviewDraft, check_draft
 
-ALREADY_REVIEWED = (
+ALREADY_REVIEWED = N_(
     "Vous avez déjà un avis en cours sur cette entreprise : vous pouvez le modifier "
     "ou le retirer, mais pas en publier un second."
 )
-UNVERIFIED = "Confirmez d'abord votre adresse e-mail pour publier un avis."
-BAD_INVITATION = "Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi."
+UNVERIFIED = N_("Confirmez d'abord votre adresse e-mail pour publier un avis.")
+BAD_INVITATION = N_("Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi.")
 
 
 class ReviewRejected(Exception):

@@ -12,12 +12,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rating.auth.access import verified_required
 from rating.db import get_session, utcnow
 from rating.forms import EmptyForm, add_errors
+from rating.i18n import translate
 from rating.models import Company, Review
 from rating.models.review import LIVE_STATUSES
 from rating.security import client_ip, keyed_hash, limiter, network_prefix
@@ -83,21 +85,19 @@ def review_labels() -> dict:
     """French labels of codes stored on reviews, for every template."""
     return {
         "signal_label": lambda code: signals.LABELS.get(code, code),
-        "status_label": lambda code: rules.STATUSES.get(code, code),
-        "refusal_label": lambda code: rules.REFUSAL_REASONS.get(code, code),
-        "delay_label": rules.human_delay,
     }
 
 
 def _refused(company: Company, message: str):
-    return render_template("reviews/refused.html", company=company, message=message), 403
+    return render_template("reviews/refused.html", company=company, message=translate(message)), 403
 
 
 def _held_message(verdict) -> str:
     labels = ", ".join(signal.label.lower() for signal in verdict.signals)
-    return (
-        f"Merci. Votre avis sera vérifié par un modérateur avant publication ({labels}), "
-        "sous 7 jours au plus."
+    return _(
+        "Merci. Votre avis sera vérifié par un modérateur avant publication (%(labels)s), "
+        "sous 7 jours au plus.",
+        labels=labels,
     )
 
 
@@ -109,7 +109,7 @@ def new(slug: str):
     session, company = get_session(), company_or_404(slug)
     ineligible = services.eligibility(session, current_user, company)
     if ineligible is not None and ineligible.existing is not None:
-        flash(ineligible.message, "info")
+        flash(translate(ineligible.message), "info")
         return redirect(url_for("reviews.edit", review_id=ineligible.existing.id))
     if ineligible is not None:
         return _refused(company, ineligible.message)
@@ -128,7 +128,7 @@ def new(slug: str):
             add_errors(form, exc.reasons)
         else:
             published = review.status == "published"
-            flash("Merci, votre avis est publié." if published else _held_message(verdict))
+            flash(_("Merci, votre avis est publié.") if published else _held_message(verdict))
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/form.html", form=form, company=company, review=None)
 
@@ -158,7 +158,7 @@ def edit(review_id: int):
     if review.author_id != current_user.id:
         abort(403)
     if review.status not in LIVE_STATUSES:
-        flash("Cet avis n'est plus en ligne : il ne peut plus être modifié.", "error")
+        flash(_("Cet avis n'est plus en ligne : il ne peut plus être modifié."), "error")
         return redirect(url_for("reviews.show", review_id=review.id))
     form = ReviewForm()
     if request.method == "GET":
@@ -172,11 +172,11 @@ def edit(review_id: int):
             add_errors(form, exc.reasons)
         else:
             if review.status == "published":
-                flash("Votre avis est modifié.")
+                flash(_("Votre avis est modifié."))
             elif verdict.signals:
                 flash(_held_message(verdict))
             else:
-                flash("Votre avis est modifié ; il reste en attente de modération.")
+                flash(_("Votre avis est modifié ; il reste en attente de modération."))
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/form.html", form=form, company=review.company, review=review)
 
@@ -192,9 +192,9 @@ def withdraw(review_id: int):
     except NotAllowed:
         abort(403)
     except ReviewRejected as exc:
-        flash(exc.reasons[0][1], "error")
+        flash(translate(exc.reasons[0][1]), "error")
     else:
-        flash("Votre avis est retiré. Il n'apparaît plus et ne compte plus dans la note.")
+        flash(_("Votre avis est retiré. Il n'apparaît plus et ne compte plus dans la note."))
     return redirect(url_for("reviews.mine"))
 
 
@@ -207,16 +207,16 @@ def solved(review_id: int):
         abort(403)  # access first: a stranger learns nothing from the form's checks
     form = SolvedForm()
     if not form.validate_on_submit() or form.solved.data not in ("yes", "no"):
-        flash("Répondez par oui ou par non.", "error")
+        flash(_("Répondez par oui ou par non."), "error")
         return redirect(url_for("reviews.show", review_id=review.id))
     try:
         services.set_solved_after_reply(session, review, current_user, form.solved.data == "yes")
     except NotAllowed:
         abort(403)
     except ReviewRejected as exc:
-        flash(exc.reasons[0][1], "error")
+        flash(translate(exc.reasons[0][1]), "error")
     else:
-        flash("Merci, c'est noté.")
+        flash(_("Merci, c'est noté."))
     return redirect(url_for("reviews.show", review_id=review.id))
 
 
@@ -239,7 +239,7 @@ def reply(review_id: int):
         except ReviewRejected as exc:
             add_errors(form, exc.reasons)
         else:
-            flash("La réponse est publiée.")
+            flash(_("La réponse est publiée."))
             # A fixed choice, never a URL: the dashboard's forms send next=dashboard.
             if request.values.get("next") == "dashboard":
                 target = url_for("dashboard.company", slug=review.company.slug)
@@ -265,7 +265,7 @@ def report(review_id: int):
         except ReviewRejected as exc:
             add_errors(form, exc.reasons)
         else:
-            flash("Merci : la modération examinera ce signalement sous 7 jours au plus.")
+            flash(_("Merci : la modération examinera ce signalement sous 7 jours au plus."))
             return redirect(url_for("reviews.show", review_id=review.id))
     return render_template("reviews/report.html", form=form, card=community.card(review))
 

@@ -150,15 +150,9 @@ def test_sector_position(scores, company, median, rank, ranked):
         (None, 0, "non classé (moins de 10 avis sur 36 mois)"),
     ],
 )
-def test_rank_label(rank, ranked, text):
-    assert figures.rank_label(figures.SectorPosition(None, rank, ranked)) == text
-
-
-@pytest.mark.parametrize(
-    ("rate", "text"), [(None, "—"), (0.0, "0 %"), (0.854, "85 %"), (0.125, "13 %"), (1.0, "100 %")]
-)
-def test_percent_is_rounded_half_up(rate, text):
-    assert figures.percent(rate) == text
+def test_rank_label(app, rank, ranked, text):
+    with app.test_request_context("/?lang=fr"):
+        assert figures.rank_label(figures.SectorPosition(None, rank, ranked)) == text
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,7 @@ def test_scorecard_shows_the_right_figures(app, world):
     assert shown["Note de la communauté (sur 5)"] == f"{expected.score:.1f}".replace(".", ",")
     assert shown["Accueil (sur 5)"] == f"{expected.reception:.1f}".replace(".", ",")
     assert shown["Avis comptés dans la note (36 derniers mois)"] == "12"
-    assert shown["Taux de réponse"] == "25 %"  # 3 replies / 12 reviews
+    assert shown["Taux de réponse"] == "25\u00a0%"  # 3 replies / 12 reviews (Babel, French)
     assert shown["Avis en attente de réponse"] == "9"
     # B (10 reviews, 2.5★ mean) and A rank; C (3 reviews) does not.
     assert shown["Rang dans le secteur"] == "1er sur 2"
@@ -266,3 +266,17 @@ def test_audit_history_with_per_channel_kpis(app, world):
     assert "Période 2026-T4" in page and "Note par canal (sur 100), période 2026-T4" in page
     assert "Téléphone" in page and "Taux d&#39;accessibilité" in page
     assert figures_on(page)["Dernière note d'audit"].startswith("A, 20,0/20")
+
+
+def test_export_in_english_has_decimal_points_and_english_labels(app, world):
+    """The export follows the page's language: the same figures, words and numbers."""
+    rep = signed_in(app, world["rep"])
+    shown = figures_on(rep.get(f"/dashboard/{world['a']}?lang=en").get_data(as_text=True))
+    reviews, exported = read_export(rep.get(f"/dashboard/{world['a']}/export.csv"))
+    assert exported == shown
+    assert exported["Reply rate"] == "25%"
+    score = exported["Community score (out of 5)"]
+    assert re.fullmatch(r"[0-9]\.[0-9]", score), score
+    assert not any(re.search(r"[0-9],[0-9]", value) for value in exported.values())
+    assert {r["statut"] for r in reviews} == {"Published"}
+    assert {r["canal"] for r in reviews} <= {"Phone", "E-mail or form", "Live chat"}

@@ -135,7 +135,3 @@ def test_charter_median_delay_is_measured_from_decisions(session):
     assert figures["median_hours"] == pytest.approx(4.0)
     assert (figures["decided"], figures["within_limit_rate"]) == (3, 1.0)
     assert (figures["pending"], figures["overdue"], figures["published"]) == (1, 1, 3)
-    assert charter.human_delay(4.0) == "4 h"
-    assert charter.human_delay(0.5) == "30 min"
-    assert charter.human_delay(60) == "2,5 jours"
-    assert charter.human_delay(None) == "—"

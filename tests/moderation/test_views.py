@@ -103,7 +103,7 @@ def test_charter_states_the_rules_and_the_measured_median(app, held):
     page = app.test_client().get("/charte")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert 'id="delai-median">5,0 jours<' in text
+    assert 'id="delai-median">5 jours<' in text
     for phrase in (
         "Aucune contrepartie",
         "7 jours au plus",

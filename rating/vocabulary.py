@@ -1,0 +1,152 @@
+"""The domain's words, declared once: each stored code with its French label.
+
+The codes are what the database, the forms, the JSON API and the open data hold; they
+never change. The labels are French msgids marked with `N_()`, translated at display by
+`rating.i18n.translate` (the `label` template filter, the form choices of
+`rating.forms.choices`). The models build their CHECK constraints from the same tuples,
+the OpenAPI document its enums, and tests/test_vocabulary.py holds them together.
+Pure Python: no Flask, no database.
+"""
+
+from rating.msgids import N_, NC_
+
+# How a shopper reached the customer service; also the channels of declared contact points.
+CHANNELS = {
+    "phone": N_("Téléphone"),
+    "email": N_("E-mail ou formulaire"),
+    "chat": N_("Chat en ligne"),
+    "social": N_("Réseaux sociaux"),
+    "shop": N_("Boutique ou agence"),
+    "letter": N_("Courrier"),
+}
+# The channels a mystery shopper tests (their order is the audit tables' column order).
+AUDIT_CHANNELS = {
+    "phone": N_("Téléphone"),
+    "email": N_("E-mail"),
+    "chat": N_("Chat"),
+    "social": N_("Réseaux sociaux"),
+}
+SOLVED = {"yes": N_("Oui"), "no": N_("Non"), "in_progress": N_("En cours")}
+ORIGINS = {"spontaneous": N_("Avis spontané"), "invited": N_("Sur invitation")}
+RECEPTION_CRITERIA = {
+    "reachability": N_("Joignabilité"),
+    "waiting": N_("Temps d'attente"),
+    "courtesy": N_("Amabilité"),
+    "listening": N_("Écoute"),
+}
+AFTER_SALES_CRITERIA = {
+    "resolution": N_("Résolution"),
+    "responsiveness": N_("Réactivité"),
+    "follow_up": N_("Suivi"),
+    "competence": N_("Compétence"),
+}
+CRITERIA = {**RECEPTION_CRITERIA, **AFTER_SALES_CRITERIA}
+# The two groups of criteria ("aspect" filter of the review list, sub-scores).
+ASPECTS = {
+    "reception": NC_("service client", "Accueil"),
+    "after_sales": N_("Service après-vente"),
+}
+# Their short form beside a criterion on a review card: "Accueil · Amabilité", "SAV · Suivi".
+ASPECT_SHORT = {"reception": ASPECTS["reception"], "after_sales": N_("SAV")}
+ASPECT_CRITERIA = {
+    "reception": tuple(RECEPTION_CRITERIA),
+    "after_sales": tuple(AFTER_SALES_CRITERIA),
+}
+REVIEW_STATUSES = {
+    "pending": N_("En attente de modération"),
+    "published": N_("Publié"),
+    "rejected": N_("Refusé"),
+    "withdrawn": N_("Retiré par son auteur"),
+    "removed": N_("Retiré par la modération"),
+}
+LIVE_STATUSES = ("pending", "published")
+# Why a moderator rejects or removes a review (fixed list, told to the author).
+REFUSAL_REASONS = {
+    "insults": N_("Propos injurieux, diffamatoires, discriminatoires ou menaçants"),
+    "personal_data": N_("Données personnelles (nom d'un salarié, coordonnées, numéro de dossier…)"),
+    "not_experience": N_("Ne décrit pas une expérience personnelle avec le service client"),
+    "conflict_of_interest": N_("Conflit d'intérêts (auteur lié à l'entreprise ou à un concurrent)"),
+    "incentive": N_("Avis obtenu contre une récompense ou une contrepartie"),
+    "duplicate": N_("Doublon d'un autre avis"),
+    "spam": N_("Publicité, liens commerciaux ou spam"),
+    "illegal": N_("Contenu illicite"),
+    "unintelligible": N_("Texte incompréhensible ou sans rapport avec l'entreprise"),
+}
+OTHER_REASON = N_("Autre motif")  # a refusal whose reason is not (or no longer) in the list
+# Why a user reports a review; "fake" is the representative's doubt on authenticity.
+REPORT_REASONS = {
+    "insults": N_("Propos injurieux, diffamatoires ou discriminatoires"),
+    "personal_data": N_("Contient des données personnelles"),
+    "not_experience": N_("Ne décrit pas une expérience de service client"),
+    "conflict_of_interest": N_("Écrit par un concurrent, un salarié ou un proche"),
+    "fake": N_("Doute sur l'authenticité de l'expérience décrite"),
+    "spam": N_("Publicité ou spam"),
+    "illegal": N_("Contenu illicite"),
+}
+# What the shopper paid for the call (review) and what a declared number costs (contact point).
+PHONE_COSTS = {"free": N_("Gratuit"), "surcharged": N_("Surtaxé")}
+CONTACT_PHONE_COSTS = {
+    "free": N_("Appel gratuit"),
+    "standard": N_("Prix d'un appel normal"),
+    "premium": N_("Numéro surtaxé"),
+}
+REVIEW_SORTS = {
+    "recent": N_("Plus récents"),
+    "oldest": N_("Plus anciens"),
+    "experience": N_("Date de l'expérience"),
+    "best": N_("Meilleures notes"),
+    "worst": N_("Moins bonnes notes"),
+}
+
+# Open data: the columns of the published files (machine names, never translated).
+# What a mystery test measured: published per test, and columns of the auditors' CSV import.
+TEST_MEASURES = (
+    "reached",
+    "wait_seconds",
+    "response_hours",
+    "courtesy",
+    "understanding",
+    "accuracy",
+)
+TEST_COLUMNS = ("test_id", "company_slug", "channel", "performed_at", *TEST_MEASURES)
+GRADE_KPIS = (
+    "accessibility_rate",
+    "median_phone_wait_seconds",
+    "median_email_response_hours",
+    "complete_rate",
+    "mean_courtesy",
+)
+GRADE_COLUMNS = (
+    "company_slug",
+    "period",
+    "grade20",
+    "letter",
+    "methodology",
+    "publication_id",
+    *(f"{c}_score" for c in AUDIT_CHANNELS),
+    *(f"{c}_tests" for c in AUDIT_CHANNELS),
+    *GRADE_KPIS,
+)
+
+# The labelled lists by name, for the `label` template filter: `review.channel|label("channel")`.
+LABELS = {
+    "channel": CHANNELS,
+    "audit_channel": AUDIT_CHANNELS,
+    "solved": SOLVED,
+    "origin": ORIGINS,
+    "criterion": CRITERIA,
+    "aspect": ASPECTS,
+    "status": REVIEW_STATUSES,
+    "refusal": REFUSAL_REASONS,
+    "report": REPORT_REASONS,
+    "phone_cost": PHONE_COSTS,
+    "contact_phone_cost": CONTACT_PHONE_COSTS,
+    "sort": REVIEW_SORTS,
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    """The French label of a code (the code itself when unknown, "" for None)."""
+    if code is None:
+        return ""
+    return LABELS[kind].get(code, code)
