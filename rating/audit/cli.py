@@ -86,7 +86,8 @@ def keygen_command(rotate: bool, from_sequence: int | None) -> None:
 
 @audit_cli.command("sign")
 def sign_command() -> None:
-    """Sign the publications made before signatures existed, once the chain verifies."""
+    """Sign the publications made before signatures existed (chain version 1), once the chain
+    verifies. Run it once, right after upgrading: it trusts the database as it is then."""
     session = get_session()
     problem = verify(session, signatures=False)
     if problem:
@@ -96,6 +97,11 @@ def sign_command() -> None:
     for publication in session.scalars(select(Publication).order_by(Publication.sequence)):
         if publication.id in signed:
             continue
+        if publication.chain_version >= 2:  # signed when frozen: never re-signed from the DB
+            raise click.ClickException(
+                f"la publication n° {publication.sequence} n'a plus sa signature : "
+                "elle a été supprimée, rien n'est signé (incident, voir audit verify)"
+            )
         key = signing.key_for(keys, publication.sequence)
         if key is None or not key.private_key:
             raise click.ClickException(

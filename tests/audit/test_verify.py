@@ -270,11 +270,11 @@ def client_head(app) -> dict:
     return app.test_client().get("/api/v1/publications/head").get_json()
 
 
-def test_publications_from_before_signatures_are_signed_once_by_audit_sign(
+def test_audit_sign_never_re_signs_a_publication_that_lost_its_signature(
     app, session, runner, chain
 ):
     tamper(app, session, ["DELETE FROM publication_signatures"])
     _fails_with(runner, "publication n° 1 : aucune signature")
-    result = runner.invoke(args=["audit", "sign"])
-    assert result.exit_code == 0 and "2 publication(s) signée(s)" in result.output
-    assert verify(runner).exit_code == 0
+    refused = runner.invoke(args=["audit", "sign"])  # signed when frozen: an incident now
+    assert refused.exit_code == 1 and "rien n'est signé" in refused.output
+    _fails_with(runner, "publication n° 1 : aucune signature")
