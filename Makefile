@@ -27,6 +27,7 @@ static: $(STAMP)
 
 run: install
 	$(FLASK) db upgrade
+	$(FLASK) audit keygen
 	$(FLASK) demo load
 	$(FLASK) search rebuild
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app

@@ -25,6 +25,7 @@ ENV_SETTINGS = (
     "APP_ENV",
     "SITE_URL",
     "CACHE_TYPE",  # NullCache: pages without the page cache (bench/load.py --no-cache)
+    "AUDIT_SIGNING_KEY_FILE",
 )
 
 
@@ -36,6 +37,8 @@ class Config:
     DATABASE_URL = None  # default: SQLite file in the instance folder
     SEARCH_INDEX_DIR = ""  # "" = instance/search; None = in memory (tests)
     SITE_URL = "http://127.0.0.1:8000"
+    # Ed25519 key signing the publication chain, outside the database ("" = instance/).
+    AUDIT_SIGNING_KEY_FILE = ""
 
     MAIL_SERVER = None  # unset: messages are written to instance/outbox/
     MAIL_PORT = 25

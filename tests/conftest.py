@@ -75,6 +75,7 @@ def app(database_url, tmp_path):
             "SEARCH_INDEX_DIR": str(tmp_path / "index"),
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
             "SITE_URL": "http://localhost",
+            "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit-signing.key"),
         }
     )
     yield app

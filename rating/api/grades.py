@@ -7,6 +7,7 @@ import re
 
 from flask import Response, abort, render_template, request, url_for
 
+from rating.audit.disclosure import head, signature_of
 from rating.audit.queries import (
     grades_for_period,
     latest_period,
@@ -124,6 +125,7 @@ def publications():
                 "tests_sha256": p.tests_sha256,
                 "previous_hash": p.previous_hash,
                 "chain_hash": p.chain_hash,
+                "url": url_for("api.publication", publication_id=p.id, _external=True),
                 "tests_csv": url_for(
                     "api.publication_tests_csv", publication_id=p.id, _external=True
                 ),
@@ -138,5 +140,11 @@ def publications():
 def publications_feed():
     """Atom feed of publications, newest first."""
     items = publication_chain(get_session(), newest_first=True, limit=50)
-    body = render_template("audit/publications.atom.xml", publications=items)
+    signatures = {p.id: signature_of(get_session(), p.id) for p in items}
+    body = render_template(
+        "audit/publications.atom.xml",
+        publications=items,
+        signatures=signatures,
+        head=head(get_session()),
+    )
     return Response(body, mimetype="application/atom+xml")

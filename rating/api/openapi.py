@@ -50,7 +50,15 @@ PARAMETERS = {
         {"type": "string", "pattern": "^[0-9]{4}-T[1-4]$"},
         "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée : 400.",
     ),
+    "publication_id": _param(
+        "publication_id",
+        "path",
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "Identifiant de la publication (voir /api/v1/publications).",
+        required=True,
+    ),
 }
+CANONICAL = {"type": "array", "items": {"type": "object"}}
 BAD = {"400": {"$ref": "#/components/responses/BadRequest"}}
 MISSING = {"404": {"$ref": "#/components/responses/NotFound"}}
 LIMITED = {"429": {"$ref": "#/components/responses/TooManyRequests"}}
@@ -110,19 +118,41 @@ PATHS = {
         "La chaîne des publications : de quoi recalculer chaque empreinte.",
         {"200": _json(ref("PublicationList")), **LIMITED},
     ),
+    "/api/v1/publications/{publication_id}": _get(
+        "getPublication",
+        "Une publication : tous les champs couverts par son hachage de chaîne, la "
+        "méthodologie, le tirage figé et la signature Ed25519.",
+        {"200": _json(ref("PublicationDetail")), **MISSING, **LIMITED},
+        [PARAM["publication_id"]],
+    ),
+    "/api/v1/publications/{publication_id}/grades.json": _get(
+        "getPublicationGradesJson",
+        "Les notes d'une publication : exactement les octets hachés dans grades_sha256.",
+        {"200": _json(CANONICAL, "JSON canonique, octet pour octet."), **MISSING, **LIMITED},
+        [PARAM["publication_id"]],
+    ),
+    "/api/v1/publications/{publication_id}/tests.json": _get(
+        "getPublicationTestsJson",
+        "Les tests d'une publication : exactement les octets hachés dans tests_sha256.",
+        {"200": _json(CANONICAL, "JSON canonique, octet pour octet."), **MISSING, **LIMITED},
+        [PARAM["publication_id"]],
+    ),
     "/api/v1/publications/{publication_id}/tests.csv": _get(
         "getPublicationTestsCsv",
         "Les tests anonymisés d'une publication : de quoi recalculer chacune de ses notes.",
         {"200": _csv(TESTS_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **MISSING, **LIMITED},
-        [
-            _param(
-                "publication_id",
-                "path",
-                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-                "Identifiant de la publication (voir /api/v1/publications).",
-                required=True,
-            )
-        ],
+        [PARAM["publication_id"]],
+    ),
+    "/api/v1/publications/head": _get(
+        "getPublicationHead",
+        "La tête signée de la chaîne (dernière publication). 404 : rien n'est publié.",
+        {"200": _json(ref("PublicationHead")), **MISSING, **LIMITED},
+    ),
+    "/api/v1/publications/public-key": _get(
+        "getPublicationPublicKeys",
+        "Les clés publiques Ed25519 des signatures, chacune avec la première publication "
+        "qu'elle signe ; les anciennes restent publiées.",
+        {"200": _json(ref("PublicKeys")), **LIMITED},
     ),
     "/api/v1/publications.atom": _get(
         "publicationsFeed",

@@ -10,6 +10,18 @@ from rating.models.company import CONTACT_CHANNELS, PHONE_COSTS
 from rating.models.review import CRITERIA, ORIGINS, REVIEW_CHANNELS, SOLVED_VALUES
 
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+HEX128 = {"type": "string", "pattern": "^[0-9a-f]{128}$"}
+CHAIN_METADATA_V1 = (
+    "sequence",
+    "campaign_id",
+    "period",
+    "methodology",
+    "methodology_sha256",
+    "approved_by_id",
+    "published_at",
+    "supersedes_id",
+    "correction_reason",
+)
 DATE_TIME = {"type": "string", "format": "date-time"}
 KPI_NAMES = (
     "accessibility_rate",
@@ -91,6 +103,20 @@ COMPANY_ITEM = {
     "sector_name": text(),
     "city": text("Vide si inconnue."),
     "region": text("Vide si inconnue."),
+}
+
+PUBLICATION_FIELDS = {
+    "id": integer(1),
+    "sequence": integer(1),
+    "period": text(),
+    "methodology": text(),
+    "published_at": DATE_TIME,
+    "supersedes_id": nullable(integer(1)),
+    "correction_reason": nullable(text()),
+    "grades_sha256": HEX64,
+    "tests_sha256": HEX64,
+    "previous_hash": HEX64,
+    "chain_hash": HEX64,
 }
 
 SCHEMAS = {
@@ -230,20 +256,80 @@ SCHEMAS = {
     ),
     "Publication": obj(
         {
-            "id": integer(1),
-            "sequence": integer(1),
-            "period": text(),
-            "methodology": text(),
-            "published_at": DATE_TIME,
-            "supersedes_id": nullable(integer(1)),
-            "correction_reason": nullable(text()),
-            "grades_sha256": HEX64,
-            "tests_sha256": HEX64,
-            "previous_hash": HEX64,
-            "chain_hash": HEX64,
+            **PUBLICATION_FIELDS,
+            "url": {"type": "string", "format": "uri", "description": "Le détail vérifiable."},
             "tests_csv": {"type": "string", "format": "uri"},
         },
         "Une publication figée, chaînée par hachage à la précédente.",
     ),
     "PublicationList": obj({"items": array(ref("Publication"))}),
+    "Draw": obj(
+        {
+            "seed": text("Graine du tirage."),
+            "per_sector": integer(1),
+            "candidates": {
+                "type": "object",
+                "description": "Slugs des candidates de chaque secteur, figés au tirage.",
+                "additionalProperties": array(text()),
+            },
+            "drawn": array({"type": "array", "items": text(), "minItems": 2, "maxItems": 2}),
+        },
+        "Le tirage figé à la création de la campagne : [secteur, entreprise] dans l'ordre.",
+    ),
+    "ChainMetadata": {
+        "type": "object",
+        "description": "Exactement les métadonnées hachées (JSON canonique) dans chain_hash.",
+        "required": list(CHAIN_METADATA_V1),
+        "properties": {
+            **{name: {} for name in CHAIN_METADATA_V1},
+            "chain_version": integer(2),
+            "draw_sha256": nullable(HEX64),
+        },
+        "additionalProperties": False,
+    },
+    "PublicationDetail": obj(
+        {
+            **PUBLICATION_FIELDS,
+            "chain_version": integer(1, 2),
+            "campaign_id": integer(1),
+            "chain_metadata": ref("ChainMetadata"),
+            "methodology_parameters": {
+                "type": "object",
+                "description": "Paramètres ; SHA-256 de leur JSON canonique : methodology_sha256.",
+            },
+            "draw": nullable(ref("Draw")),
+            "signature": nullable(HEX128),
+            "public_key": nullable(HEX64),
+            "grades_json": {"type": "string", "format": "uri"},
+            "tests_json": {"type": "string", "format": "uri"},
+            "tests_csv": {"type": "string", "format": "uri"},
+        },
+        "Une publication avec tout ce que couvre son hachage de chaîne.",
+    ),
+    "PublicationHead": obj(
+        {
+            "sequence": integer(1),
+            "chain_hash": HEX64,
+            "signature": nullable(HEX128),
+            "published_at": DATE_TIME,
+        },
+        "La dernière publication, signée : gardez-la ailleurs pour vérifier plus tard.",
+    ),
+    "PublicKeys": obj(
+        {
+            "algorithm": {"const": "Ed25519"},
+            "signed_message": text(),
+            "keys": array(
+                obj(
+                    {
+                        "algorithm": {"const": "Ed25519"},
+                        "public_key": HEX64,
+                        "from_sequence": integer(1),
+                        "until_sequence": nullable(integer(1)),
+                    }
+                )
+            ),
+        },
+        "Les clés publiques, anciennes comprises, et les publications que chacune signe.",
+    ),
 }

@@ -29,3 +29,22 @@ def draw(
         for company in rng.sample(candidates, min(per_sector, len(candidates))):
             drawn.append((sector, company))
     return drawn
+
+
+def draw_record(seed: str, slugs_by_sector: dict[str, list[str]], per_sector: int) -> dict:
+    """The draw as published and hashed: seed, size per sector, every sector's candidates
+    (frozen now, so later imports, merges or closures cannot make it unrepeatable), drawn."""
+    return {
+        "seed": seed,
+        "per_sector": per_sector,
+        "candidates": {sector: sorted(slugs) for sector, slugs in slugs_by_sector.items()},
+        "drawn": [list(pair) for pair in draw(seed, slugs_by_sector, per_sector)],
+    }
+
+
+def redraw_problem(record: dict) -> str | None:
+    """Why the recorded draw is not what its seed gives from its candidates (None: it is)."""
+    again = draw(record["seed"], record["candidates"], record["per_sector"])
+    if [list(pair) for pair in again] != record["drawn"]:
+        return "le tirage refait à partir de la graine et des candidates diffère du tirage publié"
+    return None

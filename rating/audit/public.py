@@ -1,8 +1,9 @@
 """Public pages: latest grades by sector, the methodology, and each publication."""
 
 import json
+from pathlib import Path
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, send_file
 
 from ..db import get_session
 from ..models import Publication
@@ -11,6 +12,9 @@ from .methodology import V1
 from .queries import PROFESSION_REFERENCES, latest_grades, superseded_by
 from .testrows import CSV_COLUMNS
 from .views import bp
+
+# The stranger's verifier, shipped in the repository and served as is (standard library).
+VERIFIER = Path(__file__).resolve().parents[2] / "tools" / "verify_publications.py"
 
 SORTS = {
     "grade": lambda g: (g.grade20 is None, -(g.grade20 or 0), g.company_name.lower()),
@@ -66,3 +70,9 @@ def publication(publication_id: int):
         grades=json.loads(item.grades_json),
         superseded_by=superseded_by(get_session(), item.id),
     )
+
+
+@bp.route("/methodology/verify_publications.py")
+def verifier_script():
+    """The standalone script that recomputes every hash, signature, grade and draw."""
+    return send_file(VERIFIER, mimetype="text/plain", download_name=VERIFIER.name)

@@ -19,10 +19,16 @@ from ..models import (
     Company,
     Methodology,
     Publication,
+    PublicationSignature,
     User,
 )
-from .chain import GENESIS, Link, canonical_json, chain_hash, check_link, sha256_hex
+from .chain import GENESIS, canonical_json, chain_hash, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
+from .signing import sign, signing_key
+
+# 2: the hashed payloads name companies by their public slug (no internal id) and the
+# chain covers the frozen draw; publications of version 1 stay verifiable as they are.
+CHAIN_VERSION = 2
 
 # Columns of the public tests (JSON and CSV): no auditor, no scenario, no notes.
 
@@ -103,7 +109,11 @@ def metadata(publication: Publication, methodology_json: str) -> dict:
         "published_at": publication.published_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "supersedes_id": publication.supersedes_id,
         "correction_reason": publication.correction_reason,
-    }
+    } | (
+        {"chain_version": publication.chain_version, "draw_sha256": publication.draw_sha256}
+        if publication.chain_version >= 2
+        else {}
+    )
 
 
 def campaign_company_slugs(session: Session, campaign: AuditCampaign) -> dict[str, int]:
@@ -114,6 +124,30 @@ def campaign_company_slugs(session: Session, campaign: AuditCampaign) -> dict[st
         .where(CampaignCompany.campaign_id == campaign.id)
     ).all()
     return dict(rows)
+
+
+def draw_slugs(campaign: AuditCampaign) -> dict[int, str]:
+    """Company id → its slug in the frozen draw ({} for a campaign drawn before draws froze)."""
+    if not campaign.draw_json:
+        return {}
+    drawn = json.loads(campaign.draw_json)["drawn"]
+    return {cc.company_id: drawn[cc.draw_rank - 1][1] for cc in campaign.companies}
+
+
+def public_payloads(campaign: AuditCampaign, tests: list[dict], grades: list[dict]):
+    """Tests and grades as chain version 2 hashes them: companies named by their slug in
+    the draw (public, and stable if a company is renamed later), no internal id."""
+    slugs = draw_slugs(campaign)
+
+    def public(item: dict) -> dict:
+        kept = {k: v for k, v in item.items() if k != "company_id"}
+        return kept | {"company_slug": slugs.get(item["company_id"], item["company_slug"])}
+
+    public_tests = sorted(
+        map(public, tests),
+        key=lambda t: (t["company_slug"], t["channel"], t["performed_at"], t["test_id"]),
+    )
+    return public_tests, sorted(map(public, grades), key=lambda g: g["company_slug"])
 
 
 def campaign_grades(session: Session, campaign: AuditCampaign) -> tuple[list[dict], list[dict]]:
@@ -142,9 +176,14 @@ def freeze(
     last = session.scalars(
         select(Publication).order_by(Publication.sequence.desc()).limit(1)
     ).first()
-    grades_json, tests_json = canonical_json(grades), canonical_json(tests)
+    sequence = (last.sequence + 1) if last else 1
+    key = signing_key(sequence)  # before any write: no key, no publication
+    public_tests, public_grades = public_payloads(campaign, tests, grades)
+    grades_json, tests_json = canonical_json(public_grades), canonical_json(public_tests)
     publication = Publication(
-        sequence=(last.sequence + 1) if last else 1,
+        sequence=sequence,
+        chain_version=CHAIN_VERSION,
+        draw_sha256=campaign.draw_sha256,
         campaign_id=campaign.id,
         period=campaign.period,
         methodology_version=campaign.methodology_version,
@@ -180,105 +219,15 @@ def freeze(
         )
         for item in grades
     )
+    # The chain hash signed with the key kept outside the database (audit/signing.py).
+    session.add(signature_row(publication, key))
     return publication
 
 
-def _link(publication: Publication, methodology_json: str) -> Link:
-    return Link(
-        publication.sequence,
-        publication.grades_json,
-        publication.tests_json,
-        publication.grades_sha256,
-        publication.tests_sha256,
-        publication.previous_hash,
-        publication.chain_hash,
-        metadata(publication, methodology_json),
+def signature_row(publication: Publication, key) -> PublicationSignature:
+    """The signature of a publication's chain hash by `key` (a signing.Key)."""
+    return PublicationSignature(
+        publication_id=publication.id,
+        public_key=key.public_key,
+        signature=sign(key, publication.chain_hash),
     )
-
-
-def _check_grades(session: Session, publication: Publication) -> str | None:
-    """Grades recomputed from the frozen tests, and the queryable rows, match the JSON."""
-    where = f"publication n° {publication.sequence}"
-    params = methodology_parameters(session, publication.methodology_version)
-    stored = json.loads(publication.grades_json)
-    tests = json.loads(publication.tests_json)
-    companies = [(item["company_id"], item["company_slug"]) for item in stored]
-    known = {cid for cid, _ in companies}
-    stray = sorted({t["company_slug"] for t in tests if t["company_id"] not in known})
-    if stray:
-        return f"{where} : tests d'une entreprise sans note ({', '.join(stray)})"
-    for again, kept in zip(grades_payload(params, companies, tests), stored, strict=True):
-        if canonical_json(again) != canonical_json(kept):
-            return (
-                f"{where} : la note recalculée de {kept['company_slug']} ({again['grade20']}) "
-                f"diffère de la note publiée ({kept['grade20']})"
-            )
-    rows = session.scalars(
-        select(AuditGrade).where(AuditGrade.publication_id == publication.id)
-    ).all()
-    by_company = {row.company_id: row for row in rows}
-    for item in stored:
-        row = by_company.pop(item["company_id"], None)
-        if row is None:
-            return f"{where} : la ligne de note de {item['company_slug']} a disparu (audit_grades)"
-        copy = {
-            "grade20": row.grade20,
-            "letter": row.letter,
-            "period": row.period,
-            "methodology": row.methodology_version,
-            "channels": json.loads(row.channels),
-            "kpis": json.loads(row.kpis),
-        }
-        expected = {
-            **{k: item[k] for k in ("grade20", "letter", "channels", "kpis")},
-            "period": publication.period,
-            "methodology": publication.methodology_version,
-        }
-        if canonical_json(copy) != canonical_json(expected):
-            return (
-                f"{where} : la note stockée de {item['company_slug']} (audit_grades) a été modifiée"
-            )
-    if by_company:
-        return f"{where} : lignes de notes en trop (audit_grades)"
-    return None
-
-
-def _check_live_tests(session: Session, publication: Publication) -> str | None:
-    """The campaign's test rows still equal what its current publication froze."""
-    frozen = {item["test_id"]: item for item in json.loads(publication.tests_json)}
-    live = {
-        item["test_id"]: item for item in campaign_tests_payload(session, publication.campaign_id)
-    }
-    for test_id in sorted(frozen.keys() | live.keys()):
-        if frozen.get(test_id) != live.get(test_id):
-            return (
-                f"publication n° {publication.sequence} : le test n° {test_id} "
-                "ne correspond plus à sa version publiée (audit_tests)"
-            )
-    return None
-
-
-def verify(session: Session) -> str | None:
-    """The first problem in publications, grades and tests, in chain order; None if all hold."""
-    methodologies = {m.version: m.parameters for m in session.scalars(select(Methodology))}
-    publications = session.scalars(select(Publication).order_by(Publication.sequence)).all()
-    latest_of_campaign = {p.campaign_id: p.id for p in publications}
-    published = {
-        c.id: c
-        for c in session.scalars(select(AuditCampaign).where(AuditCampaign.status == "published"))
-    }
-    previous = GENESIS
-    for expected, publication in enumerate(publications, start=1):
-        link = _link(publication, methodologies.get(publication.methodology_version, ""))
-        problem = check_link(link, expected, previous)
-        if problem is None:
-            problem = _check_grades(session, publication)
-        if problem is None and publication.campaign_id in published:
-            if latest_of_campaign[publication.campaign_id] == publication.id:
-                problem = _check_live_tests(session, publication)
-        if problem:
-            return problem
-        previous = publication.chain_hash
-    for campaign_id in sorted(published.keys() - latest_of_campaign.keys()):
-        return f"campagne n° {campaign_id} publiée mais sans publication (supprimée ?)"
-    return None

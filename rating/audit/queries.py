@@ -21,7 +21,7 @@ from ..models import (
 )
 from .decisions import approval_problems
 from .methodology import known_versions
-from .publishing import campaign_grades
+from .publishing import campaign_grades, draw_slugs
 from .services import is_assigned
 
 PROFESSION_REFERENCES = {
@@ -171,14 +171,18 @@ def publication_tests(session: Session, publication: Publication) -> list[dict]:
     """The anonymised tests frozen in a publication, with each company's slug of today,
     so that they join with the grades even after a company renames."""
     tests = json.loads(publication.tests_json)
+    if publication.chain_version >= 2:  # companies named by their slug in the draw
+        campaign = session.get(AuditCampaign, publication.campaign_id)
+        by_draw = {slug: cid for cid, slug in draw_slugs(campaign).items()}
+        ids = [by_draw.get(t["company_slug"]) for t in tests]
+    else:
+        ids = [t["company_id"] for t in tests]
     slugs = dict(
-        session.execute(
-            select(Company.id, Company.slug).where(Company.id.in_({t["company_id"] for t in tests}))
-        ).all()
+        session.execute(select(Company.id, Company.slug).where(Company.id.in_(set(ids)))).all()
     )
     return [
-        {**item, "company_slug": slugs.get(item["company_id"], item["company_slug"])}
-        for item in tests
+        {**item, "company_slug": slugs.get(cid, item["company_slug"])}
+        for item, cid in zip(tests, ids, strict=True)
     ]
 
 

@@ -23,8 +23,8 @@ from ..models import (
     Sector,
     User,
 )
-from .chain import canonical_json
-from .draw import draw, new_seed
+from .chain import canonical_json, sha256_hex
+from .draw import draw_record, new_seed
 from .methodology import VERSIONS
 from .publishing import campaign_company_slugs
 from .testrows import AuditTestDraft, parse_csv, validate_draft
@@ -133,7 +133,8 @@ def create_campaign(session: Session, author: User, draft: CampaignDraft) -> Aud
     for sector_slug, company_slug, company_id in companies:
         slugs_by_sector[sector_slug].append(company_slug)
         ids[company_slug] = company_id
-    drawn = [ids[slug] for _, slug in draw(seed, slugs_by_sector, draft.per_sector)]
+    record = draw_record(seed, slugs_by_sector, draft.per_sector)
+    drawn = [ids[slug] for _, slug in record["drawn"]]
     if not drawn:
         raise AuditRejected([("sector_ids", "Aucune entreprise dans ces secteurs.")])
     pairs = conflicts(session, auditor_ids, drawn)
@@ -147,6 +148,8 @@ def create_campaign(session: Session, author: User, draft: CampaignDraft) -> Aud
         sample_size=draft.per_sector,
         author_id=author.id,
         status="draft",
+        draw_json=canonical_json(record),
+        draw_sha256=sha256_hex(canonical_json(record)),
     )
     campaign.sectors = [CampaignSector(sector_id=s.id) for s in sectors]
     campaign.companies = [

@@ -18,6 +18,7 @@ from ..models import AuditCampaign
 from . import decisions, queries, services
 from .forms import ApproveForm, AuditTestForm, CampaignForm, ImportForm, RefuseForm
 from .methodology import CHANNELS
+from .signing import SigningKeyMissing
 from .testrows import CSV_COLUMNS, measure_of
 
 bp = Blueprint("audit", __name__)
@@ -221,7 +222,7 @@ def approve(campaign_id: int):
         publication = decisions.approve_campaign(
             get_session(), campaign, current_user, form.correction_reason.data or ""
         )
-    except (services.AuditRejected, services.AuditForbidden) as exc:
+    except (services.AuditRejected, services.AuditForbidden, SigningKeyMissing) as exc:
         return _refused(campaign, exc, form, "approve_form")
     flash(_("Publication n° %(sequence)s en ligne.", sequence=publication.sequence), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))

@@ -9,6 +9,7 @@ from .audit import (
     CampaignSector,
     Methodology,
     Publication,
+    PublicationSignature,
 )
 from .company import (
     Company,
@@ -53,6 +54,7 @@ __all__ = [
     "ModerationDecision",
     "OutboundMail",
     "Publication",
+    "PublicationSignature",
     "Reply",
     "ReplyRevision",
     "Report",

@@ -57,6 +57,10 @@ class AuditCampaign(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     review_comment: Mapped[str | None] = mapped_column(Text)  # why it was sent back
+    # The draw as made (seed, size, every sector's candidates, the companies drawn), frozen
+    # as canonical JSON with its SHA-256 when the campaign is created (NULL before chain v2).
+    draw_json: Mapped[str | None] = mapped_column(Text)
+    draw_sha256: Mapped[str | None] = mapped_column(String(64))
 
     sectors: Mapped[list["CampaignSector"]] = relationship(cascade="all, delete-orphan")
     companies: Mapped[list["CampaignCompany"]] = relationship(cascade="all, delete-orphan")
@@ -142,6 +146,20 @@ class Publication(Base):
     tests_sha256: Mapped[str] = mapped_column(String(64))
     previous_hash: Mapped[str] = mapped_column(String(64))
     chain_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # 1: payloads keyed by company id; 2: public keys only (slugs) and the draw's digest.
+    chain_version: Mapped[int] = mapped_column(Integer, server_default="1")
+    draw_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class PublicationSignature(Base):
+    """The Ed25519 signature of a publication's chain hash (the key lives outside the DB)."""
+
+    __tablename__ = "publication_signatures"
+
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publications.id"), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditGrade(Base):
@@ -165,7 +183,7 @@ class AuditGrade(Base):
     kpis: Mapped[str] = mapped_column(Text)  # JSON
 
 
-IMMUTABLE_TABLES = ("publications", "audit_grades")
+IMMUTABLE_TABLES = ("publications", "audit_grades", "publication_signatures")
 
 
 def immutable_trigger_ddl(table: str, dialect: str) -> list[str]:
@@ -194,3 +212,4 @@ def _attach_triggers(table) -> None:
 
 _attach_triggers(Publication.__table__)
 _attach_triggers(AuditGrade.__table__)
+_attach_triggers(PublicationSignature.__table__)

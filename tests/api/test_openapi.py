@@ -72,6 +72,20 @@ def test_real_responses_match_the_document(client, doc, api_world):
             "/api/v1/publications/999/tests.csv",
             404,
         ),  # fmt: skip
+        *(("/api/v1/publications/{publication_id}", p["url"], 200) for p in publications),
+        ("/api/v1/publications/{publication_id}", "/api/v1/publications/999", 404),
+        *(
+            (f"/api/v1/publications/{{publication_id}}/{name}.json", f"{p['url']}/{name}.json", 200)
+            for p in publications
+            for name in ("grades", "tests")
+        ),
+        (
+            "/api/v1/publications/{publication_id}/tests.json",
+            "/api/v1/publications/9/tests.json",
+            404,
+        ),
+        ("/api/v1/publications/head", "/api/v1/publications/head", 200),
+        ("/api/v1/publications/public-key", "/api/v1/publications/public-key", 200),
         ("/api/v1/publications.atom", "/api/v1/publications.atom", 200),
         ("/api/v1/openapi.json", "/api/v1/openapi.json", 200),
         ("/companies/{slug}/badge.svg", f"/companies/{star.slug}/badge.svg", 200),

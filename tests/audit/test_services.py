@@ -16,9 +16,9 @@ from rating.audit.publishing import (
     campaign_grades,
     methodology_parameters,
     mystery_test,
-    verify,
 )
 from rating.audit.testrows import AuditTestDraft
+from rating.audit.verification import verify
 from rating.db import utcnow
 from rating.models import AuditGrade, AuditTest, CampaignAuditor, Methodology, Publication
 from tests.audit.builders import (

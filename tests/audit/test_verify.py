@@ -7,15 +7,16 @@ would: drop the trigger, change the row, recreate the trigger (SQLite and Postgr
 import json
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from rating.audit import decisions, services
+from rating.audit import decisions, services, signing, verification
 from rating.audit.chain import canonical_json, chain_hash, sha256_hex
 from rating.audit.publishing import metadata
 from rating.models import AuditGrade, AuditTest, Methodology, Publication
-from rating.models.audit import IMMUTABLE_TABLES, immutable_trigger_ddl
 from tests.audit.builders import auditor, campaign, publish, sector_with
+from tests.audit.tampering import change_draw, forge_and_rehash, truncate
+from tests.audit.tampering import tamper as tamper_database
 
 
 @pytest.fixture
@@ -37,22 +38,9 @@ def chain(session):
 
 
 def tamper(app, session, statements, params=None):
-    """Run raw SQL with the immutability triggers removed, then put them back."""
-    session.rollback()  # the test's own session must not hold SQLite's write lock
-    engine = app.extensions["rating.engine"]
-    dialect = engine.dialect.name
-    with engine.begin() as conn:
-        for table in IMMUTABLE_TABLES:
-            if dialect == "sqlite":
-                conn.execute(text(f"DROP TRIGGER {table}_no_update"))
-                conn.execute(text(f"DROP TRIGGER {table}_no_delete"))
-            else:
-                conn.execute(text(f"DROP TRIGGER {table}_immutable ON {table}"))
-        for statement in statements:
-            conn.execute(text(statement), params or {})
-        for table in IMMUTABLE_TABLES:
-            for ddl in immutable_trigger_ddl(table, dialect):
-                conn.execute(text(ddl))
+    """Raw SQL around the immutability triggers (the test's session must not hold a lock)."""
+    session.rollback()
+    tamper_database(app, statements, params)
 
 
 def verify(runner):
@@ -69,6 +57,7 @@ def test_clean_chain_verifies(runner, chain):
     result = verify(runner)
     assert result.exit_code == 0, result.output
     assert "2 publication(s) vérifiée(s)" in result.output
+    assert "signatures intègres" in result.output
 
 
 def _fails_with(runner, message):
@@ -168,6 +157,7 @@ def test_deleted_publication_is_caught(app, session, runner, chain):
         app,
         session,
         [
+            "DELETE FROM publication_signatures WHERE publication_id = :id",
             "DELETE FROM audit_grades WHERE publication_id = :id",
             "DELETE FROM publications WHERE id = :id",
         ],
@@ -181,6 +171,7 @@ def test_deleted_last_publication_is_caught(app, session, runner, chain):
         app,
         session,
         [
+            "DELETE FROM publication_signatures WHERE publication_id = :id",
             "DELETE FROM audit_grades WHERE publication_id = :id",
             "DELETE FROM publications WHERE id = :id",
         ],
@@ -225,3 +216,65 @@ def test_correction_keeps_the_chain_valid(session, runner, chain):
     result = verify(runner)
     assert result.exit_code == 0, result.output
     assert "3 publication(s)" in result.output
+
+
+# What only the outside of the database can tell: the signing key and a head kept elsewhere.
+
+
+def test_a_consistently_rehashed_chain_fails_on_its_signatures(app, session, runner, chain):
+    session.rollback()
+    slug = forge_and_rehash(app, 1)  # a worse grade, recomputed, every link re-hashed
+    session.expire_all()
+    assert verification.verify(session, signatures=False) is None  # consistent inside
+    _fails_with(runner, "publication n° 1 : la signature Ed25519 du hachage de chaîne")
+    assert slug
+
+
+def test_a_truncated_chain_fails_against_the_head_kept_elsewhere(app, session, runner, chain):
+    head = runner.invoke(args=["audit", "verify"])
+    assert head.exit_code == 0
+    kept = client_head(app)
+    session.rollback()
+    assert truncate(app) == (kept["sequence"], kept["chain_hash"])
+    assert verify(runner).exit_code == 0  # the shorter chain is itself valid and signed
+    expect = f"{kept['sequence']}:{kept['chain_hash']}"
+    result = runner.invoke(args=["audit", "verify", "--expect-head", expect])
+    assert result.exit_code == 1
+    assert "la tête attendue n° 2 n'est plus dans la chaîne" in result.output, result.output
+    first = f"1:{chain['first'].chain_hash}"
+    assert runner.invoke(args=["audit", "verify", "--expect-head", first]).exit_code == 0
+
+
+def test_expect_head_refuses_a_rewritten_head_and_bad_input(runner, chain):
+    other = f"2:{'b' * 64}"
+    result = runner.invoke(args=["audit", "verify", "--expect-head", other])
+    assert result.exit_code == 1 and "n'a plus le hachage attendu" in result.output
+    bad = runner.invoke(args=["audit", "verify", "--expect-head", "deux"])
+    assert bad.exit_code == 2 and "NUMÉRO:HACHAGE" in bad.output
+
+
+def test_a_changed_draw_is_caught(app, session, runner, chain):
+    session.rollback()
+    change_draw(app, 1)
+    _fails_with(runner, "publication n° 1 : le tirage de la campagne ne correspond plus")
+
+
+def test_a_signature_from_another_key_is_caught(app, session, runner, chain, tmp_path):
+    other = tmp_path / "other.key"
+    signing.create_ring(other)
+    app.config["AUDIT_SIGNING_KEY_FILE"] = str(other)
+    _fails_with(runner, "publication n° 1 : la signature Ed25519")
+
+
+def client_head(app) -> dict:
+    return app.test_client().get("/api/v1/publications/head").get_json()
+
+
+def test_audit_sign_never_re_signs_a_publication_that_lost_its_signature(
+    app, session, runner, chain
+):
+    tamper(app, session, ["DELETE FROM publication_signatures"])
+    _fails_with(runner, "publication n° 1 : aucune signature")
+    refused = runner.invoke(args=["audit", "sign"])  # signed when frozen: an incident now
+    assert refused.exit_code == 1 and "rien n'est signé" in refused.output
+    _fails_with(runner, "publication n° 1 : aucune signature")

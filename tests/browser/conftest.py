@@ -50,6 +50,7 @@ class LiveServer:
             "SEARCH_INDEX_DIR": str(workdir / "index"),
             "MAIL_OUTBOX_DIR": str(workdir / "outbox"),
             "SITE_URL": self.url,
+            "AUDIT_SIGNING_KEY_FILE": str(workdir / "audit-signing.key"),
         }
         self.outbox = workdir / "outbox"
         self.log = workdir / "gunicorn.log"
@@ -72,6 +73,7 @@ class LiveServer:
 
     def start(self) -> "LiveServer":
         self.flask("db", "upgrade")
+        self.flask("audit", "keygen")
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
         self._log_handle = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
