@@ -5,10 +5,12 @@ by one through the real service (rating.reviews.services.submit_review) on a new
     .venv/bin/python -m bench.fraud --companies 40 --genuine 900 --days 120 --attacks 0.3 --no-write
 
 Each review is submitted at its own simulated time (`now=`), with the keyed hashes of its
-address and /24 or /64 network that the view would compute. Measured: the share of injected
-reviews held or refused (recall, target ≥ 90 %), the share of genuine ones held (target
-≤ 2 %), per attack and per signal, and the time per submission. Rewrites only the
-"## Fraud" section of BENCHMARKS.md.
+address and /24 or /64 network that the view would compute. Measured, for both sides, per
+attack and per signal: held, refused and flagged for a moderator (a published review that a
+later submission links to stays online, flagged). Targets: injected reviews held, refused or
+flagged ≥ 90 % at the end (recall); genuine held ≤ 2 % and flagged ≤ 5 %; 0 genuine reviews
+taken offline by someone else's submission (the "takedown" attack tries). And the time per
+submission. Rewrites only the "## Fraud" section of BENCHMARKS.md.
 """
 
 import argparse
@@ -39,7 +41,7 @@ from rating.models import (
     Sector,
     User,
 )
-from rating.reviews import lifecycle, services, signals
+from rating.reviews import services, signals
 from rating.reviews.rules import ReviewDraft
 from rating.security import keyed_hash, network_prefix
 
@@ -47,7 +49,7 @@ from . import fraud_attacks
 from .fraud_world import ATTACKS, CAMPAIGNS, genuine, new_world
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_RECALL, TARGET_FALSE_POSITIVES = 0.90, 0.02
+TARGET_RECALL, TARGET_FALSE_POSITIVES, TARGET_GENUINE_FLAGGED = 0.90, 0.02, 0.05
 
 
 def build_world(seed=7, companies=300, days=180, genuine_count=9000, attacks=1.0):
@@ -130,12 +132,11 @@ def draft_of(event) -> ReviewDraft:
     )
 
 
-def post_all(session, world, company_ids, user_ids, *, linked: bool) -> dict:
+def post_all(session, world, company_ids, user_ids) -> dict:
     """Submit every event in time order; return what happened to each and the timings."""
     users = {u.id: u for u in session.scalars(select(User))}
     companies = {c.id: c for c in session.scalars(select(Company))}
-    hold_linked = lifecycle.hold_linked if linked else None
-    outcomes, timings, cpu, errors, linked_here = [], [], [], Counter(), 0
+    outcomes, timings, cpu, errors = [], [], [], Counter()
     for event in world.events:
         author, company = users[user_ids[event.author]], companies[company_ids[event.company]]
         started, started_cpu = time.perf_counter(), time.process_time()
@@ -151,48 +152,51 @@ def post_all(session, world, company_ids, user_ids, *, linked: bool) -> dict:
             errors[exc.reasons[0][1][:60]] += 1
             outcomes.append((event, None, "error", ()))
         else:
-            # Until submit_review calls it itself (then this finds nothing left to hold).
-            held = hold_linked(session, review, verdict, now=event.at) if hold_linked else []
-            if held:
-                linked_here += len(held)
-                session.commit()
             codes = tuple(s.code for s in verdict.signals)
             outcomes.append((event, review.id, verdict.decision, codes))
         timings.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
-    return {
-        "outcomes": outcomes,
-        "timings": timings,
-        "cpu": cpu,
-        "errors": errors,
-        "linked_by_bench": linked_here,
-    }
+    return {"outcomes": outcomes, "timings": timings, "cpu": cpu, "errors": errors}
 
 
 def measure(session, posted: dict) -> dict:
-    """Recall and false positives, per attack kind and per signal, from the final states."""
+    """Held, refused, flagged and taken offline, per attack kind and per signal, at the end."""
     status = dict(session.execute(select(Review.id, Review.status)).all())
-    linked_codes, named = defaultdict(set), set()
-    for review_id, code, detail in session.execute(
-        select(signals_table.c.review_id, signals_table.c.code, signals_table.c.detail)
+    flag_codes, named = defaultdict(set), set()
+    for review_id, code, action, cleared in session.execute(
+        select(
+            signals_table.c.review_id,
+            signals_table.c.code,
+            signals_table.c.action,
+            signals_table.c.cleared_at,
+        )
     ):
-        named.add(review_id)
-        if detail.startswith(lifecycle.LINKED_PREFIX):
-            linked_codes[review_id].add(code)
+        if action == "flag":
+            if cleared is None:
+                flag_codes[review_id].add(code)
+        else:
+            named.add(review_id)
     kinds = defaultdict(Counter)
     per_signal = defaultdict(Counter)
     for event, review_id, decision, codes in posted["outcomes"]:
         side = "genuine" if event.kind == "genuine" else "injected"
         row = kinds[event.kind]
         row["n"] += 1
-        at_submit = decision in (signals.HOLD, signals.REFUSE)
-        final = decision == signals.REFUSE or status.get(review_id) == "pending"
-        row["at_submit"] += at_submit
-        row["final"] += final
+        refused = decision == signals.REFUSE
+        held = status.get(review_id) == "pending"
+        flagged = bool(flag_codes.get(review_id))
+        row["at_submit"] += decision in (signals.HOLD, signals.REFUSE)
+        row["held"] += held
+        row["refused"] += refused
+        row["flagged"] += flagged
+        row["caught"] += held or refused or flagged
+        # Published at submission, no longer online at the end: nobody else may cause that
+        # (the benchmark has no moderator and no author edits or withdraws).
+        row["offline"] += decision == signals.PUBLISH and status.get(review_id) != "published"
         for code in codes:
             per_signal[code][side] += 1
-        for code in linked_codes.get(review_id, ()):
-            per_signal[code][side + "_linked"] += 1
+        for code in flag_codes.get(review_id, ()):
+            per_signal[code][side + "_flagged"] += 1
     genuine = kinds.pop("genuine", Counter())
     injected = sum(kinds.values(), Counter())
     timings = sorted(posted["timings"])
@@ -200,13 +204,14 @@ def measure(session, posted: dict) -> dict:
         "kinds": dict(kinds),
         "genuine": genuine,
         "injected": injected,
-        "recall": injected["final"] / max(1, injected["n"]),
+        "recall": injected["caught"] / max(1, injected["n"]),
         "recall_at_submit": injected["at_submit"] / max(1, injected["n"]),
-        "false_positives": genuine["final"] / max(1, genuine["n"]),
+        "false_positives": genuine["held"] / max(1, genuine["n"]),
         "false_positives_at_submit": genuine["at_submit"] / max(1, genuine["n"]),
+        "genuine_flagged": genuine["flagged"] / max(1, genuine["n"]),
+        "genuine_offline": genuine["offline"],
         "signals": dict(per_signal),
         "errors": posted["errors"],
-        "linked_by_bench": posted["linked_by_bench"],
         # Held reviews with no named signal (DESIGN: each hold names its signal).
         "unnamed_holds": sum(1 for i, st in status.items() if st == "pending" and i not in named),
         "p50_ms": 1000 * statistics.median(timings),
@@ -240,13 +245,13 @@ def run(args) -> dict:
             Base.metadata.create_all(session.get_bind())
             company_ids, user_ids = load(session, world)
             posting = time.perf_counter()
-            posted = post_all(session, world, company_ids, user_ids, linked=not args.no_linked)
+            posted = post_all(session, world, company_ids, user_ids)
             elapsed = time.perf_counter() - posting
             result = measure(session, posted)
         app.extensions["rating.engine"].dispose()
     result.update(
         companies=len(world.plans), accounts=len(world.accounts), events=len(world.events),
-        build_s=built, post_s=elapsed, linked=not args.no_linked,
+        build_s=built, post_s=elapsed,
     )  # fmt: skip
     return result
 
@@ -258,51 +263,56 @@ def pct(part: float) -> str:
     return f"{100 * part:.1f} %"
 
 
+def _row(name: str, row: Counter) -> str:
+    n = max(1, row["n"])
+    return (
+        f"| {name} | {row['n']} | {pct(row['at_submit'] / n)} | {pct(row['held'] / n)} "
+        f"| {pct(row['refused'] / n)} | {pct(row['flagged'] / n)} | {pct(row['caught'] / n)} "
+        f"| {row['offline']} |"
+    )
+
+
 def report(res: dict) -> str:
     """Markdown tables: per attack kind, per signal, and the totals against the targets."""
+    inj, gen = res["injected"], res["genuine"]
     lines = [
         f"World: {res['companies']} companies, {res['accounts']:,} accounts, "
-        f"{res['genuine']['n']:,} genuine and {res['injected']['n']:,} injected reviews "
-        f"({res['events']:,} submissions). Linked holds "
-        + (
-            f"on: {res['linked_by_bench']} applied by the benchmark right after the service "
-            "(a check: submit_review already holds them, so 0 is expected)."
-            if res["linked"]
-            else "off (--no-linked)."
-        ),
+        f"{gen['n']:,} genuine and {inj['n']:,} injected reviews "
+        f"({res['events']:,} submissions). No moderator acts during the run: the figures "
+        "are the states the signals leave.",
         "",
-        "| reviews | n | held or refused at submission | held or refused at the end |",
-        "|---|---|---|---|",
-    ]
-    for kind in ATTACKS:
-        row = res["kinds"].get(kind, Counter())
-        lines.append(
-            f"| {kind} | {row['n']} | {pct(row['at_submit'] / max(1, row['n']))} "
-            f"| {pct(row['final'] / max(1, row['n']))} |"
-        )
-    inj, gen = res["injected"], res["genuine"]
-    lines += [
-        f"| **all injected (recall)** | {inj['n']} | {pct(res['recall_at_submit'])} "
-        f"| **{pct(res['recall'])}** |",
-        f"| **genuine (false positives)** | {gen['n']} | {pct(res['false_positives_at_submit'])} "
-        f"| **{pct(res['false_positives'])}** |",
+        "| reviews | n | held or refused at submission | held at the end | refused "
+        "| flagged at the end | held, refused or flagged | taken offline after publication |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_row(kind, res["kinds"].get(kind, Counter())) for kind in ATTACKS),
+        _row("**all injected**", inj),
+        _row("**genuine**", gen),
         "",
-        "| signal | injected (own) | injected (linked) | genuine (own) | genuine (linked) |",
+        "| signal | injected (own) | injected (flagged by a later one) | genuine (own) "
+        "| genuine (flagged by a later one) |",
         "|---|---|---|---|---|",
     ]
     for code, row in sorted(res["signals"].items(), key=lambda item: -sum(item[1].values())):
         lines.append(
-            f"| {code} | {row['injected']} | {row['injected_linked']} | {row['genuine']} "
-            f"| {row['genuine_linked']} |"
+            f"| {code} | {row['injected']} | {row['injected_flagged']} | {row['genuine']} "
+            f"| {row['genuine_flagged']} |"
         )
-    ok = res["recall"] >= TARGET_RECALL and res["false_positives"] <= TARGET_FALSE_POSITIVES
+    ok = (
+        res["recall"] >= TARGET_RECALL
+        and res["false_positives"] <= TARGET_FALSE_POSITIVES
+        and res["genuine_flagged"] <= TARGET_GENUINE_FLAGGED
+        and res["genuine_offline"] == 0
+    )
     lines += [
         "",
         f"Time: world built in {res['build_s']:.1f} s; {res['events']:,} submissions in "
         f"{res['post_s']:.1f} s ({res['events'] / res['post_s']:.0f}/s); per submission "
         f"p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, max {res['max_ms']:.0f} ms "
         f"(wall clock, machine shared); CPU {res['cpu_ms']:.1f} ms per submission on average.",
-        f"Targets (recall ≥ 90 %, genuine held ≤ 2 %): **{'met' if ok else 'MISSED'}**.",
+        f"Targets (injected held, refused or flagged ≥ 90 %: {pct(res['recall'])}; genuine "
+        f"held ≤ 2 %: {pct(res['false_positives'])}; genuine flagged ≤ 5 %: "
+        f"{pct(res['genuine_flagged'])}; genuine taken offline by someone else's submission "
+        f"= 0: {res['genuine_offline']}): **{'met' if ok else 'MISSED'}**.",
     ]
     if res["errors"]:
         lines.append(f"Submissions refused with a form error: {dict(res['errors'])}.")
@@ -347,27 +357,26 @@ NOTES = """How the world is made (bench/fraud_world.py, fraud_attacks.py, fraud_
   (representative or auditor: refused; company e-mail domain or former representative:
   held), new account (< 24 h).
 
-What changed to meet the targets (rating/reviews/signals.py, wording.py, screening.py,
-lifecycle.py):
-- Linked holds: a group signal (burst, same network, ring, copied text) only fires once the
-  group is big enough, after its first members were published. The signal now carries the
-  ids of those earlier reviews and `lifecycle.hold_linked` puts them back in moderation, each
-  with the signal's code and "lié à l'avis n° X" (history row "held", score updated).
-  `submit_review` calls `lifecycle.hold_linked` before its commit; the benchmark calls it again
-  right after the service as a check, and reports how many it still found (0 expected).
-- New signals: `review_ring` (the author and ≥ 2 other accounts each reviewed ≥ 3 of the
-  same companies within 7 days) and `insider_former_representative` (held).
-- Incentive wording: a reward named in the same sentence as the review it pays for
-  ("pour cet avis", "si je laissais 5 étoiles", "contre une évaluation"); a voucher named as
-  compensation for the problem in a sentence that does not speak of the review no longer
-  counts.
-- Near-duplicates screened by a 64-value sketch of each text, cached per fingerprint:
-  the exact Jaccard ≥ 0.8 still decides, on the few candidates. Each submission compared
-  its text with up to 2,000 recent texts in Python (~0.35 s at that size).
+What changed (rating/reviews/lifecycle.py, services.py, screening.py):
+- No takedown: a group signal (burst, same network, ring, copied text) holds the new
+  submission only. The group's earlier, published members stay online and in the score,
+  flagged for a moderator (`lifecycle.flag_linked`: a ReviewSignal with action "flag" and the
+  id of the later submission, one open flag per review and signal), who alone may remove
+  them with a reason. Of two near-identical texts only the later one is judged. Before this,
+  `hold_linked` sent those earlier reviews back to "pending": one copy of a genuine review's
+  text, or six reviews of a small company in a day, unpublished genuine reviews.
+- Attack "takedown" (bench/fraud_attacks.py): an attacker who read a genuine review of the
+  last 90 days copies its title and text (as is or lightly edited, 1–3 times, on any
+  company), bursts its company with 6–9 reviews within hours of it, or posts 2–3 reviews of
+  its company from its author's network (home /24 or a shared mobile /24). Measured: the
+  genuine reviews taken offline (0), and how many are flagged.
+- Earlier members of a fraudulent group now stay in the score until a moderator acts on
+  their flag ("flagged at the end" above): the price of the rule.
 
-Before / after on the same small world (`--seed 7 --companies 40 --days 120 --genuine 900
---attacks 0.3`, 150 injected): recall **50.7 % → 100 %** (burst 75 → 100, network 64.7 → 100,
-ring 4.2 → 100, near-duplicate 75 → 100, incentive 25 → 100, insider and new account 100);
+Earlier history, same small world (`--seed 7 --companies 40 --days 120 --genuine 900
+--attacks 0.3`, 150 injected, when linked reviews were held): recall **50.7 % → 100 %**
+(burst 75 → 100, network 64.7 → 100, ring 4.2 → 100, near-duplicate 75 → 100,
+incentive 25 → 100, insider and new account 100);
 genuine held **1.9 % → 1.1 %** (incentive wording on compensation vouchers: 14 → 0; burst
 windows: 3 → 10 with the linked holds); CPU per submission ~125 ms → ~30 ms.
 
@@ -381,7 +390,11 @@ Not caught, by construction (not measured): a ring spread over more than 7 days,
 kept at or under the company's threshold every 24 h, one network spreading its reviews over
 many companies (the network signal counts per company), text spun beyond ~35 % of its
 words, a representative's personal account on another network (no device or login link is
-kept long enough to tie them)."""
+kept long enough to tie them). A takedown still costs its victim a flag (a moderator looks
+at the genuine review, and must keep it).
+
+The full run (300 companies, 9,000 genuine reviews) takes about 16 minutes on this shared
+machine; the table above is the quick run named in "Command"."""
 
 
 def main(argv=None) -> None:
@@ -391,7 +404,6 @@ def main(argv=None) -> None:
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--genuine", type=int, default=9000)
     parser.add_argument("--attacks", type=float, default=1.0, help="share of the campaigns")
-    parser.add_argument("--no-linked", action="store_true", help="measure without linked holds")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     args = parser.parse_args(argv)
     res = run(args)

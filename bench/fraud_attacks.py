@@ -104,3 +104,42 @@ def new_account(b: Builder, campaign: int) -> None:
     author = b.account(at - timedelta(hours=rng.uniform(0.3, 23)), home=prefix)
     b.event("new_account", campaign, author, company, at, address(rng, prefix),
             stars=rng.choice((1, 5)))  # fmt: skip
+
+
+def _victim(b: Builder):
+    """A genuine review of the attack period that an attacker has read on the site."""
+    earliest, latest = END - timedelta(days=89), END - timedelta(days=4)
+    found = [e for e in b.world.events if e.kind == "genuine" and earliest <= e.at <= latest]
+    return b.rng.choice(found) if found else None
+
+
+def _prefix(ip: str) -> str:
+    """The /24 or /64 of an address made by `address`."""
+    return ":".join(ip.split(":")[:4]) if ":" in ip else ip.rsplit(".", 1)[0]
+
+
+def takedown(b: Builder, campaign: int) -> None:
+    """Someone trying to unpublish a genuine review: copying it (as is or lightly edited) on
+    any company, bursting its small company, or posting from its author's shared network."""
+    rng = b.rng
+    mode = rng.choice(("copy", "edit", "burst", "network"))
+    victim = _victim(b)
+    if victim is None:
+        return
+    if mode in ("copy", "edit"):
+        for _ in range(rng.randint(1, 3)):
+            text = (victim.title, victim.body)
+            if mode == "edit":
+                text = texts.spin(rng, *text)
+            target = victim.company if rng.random() < 0.3 else _company(b)
+            at = victim.at + timedelta(hours=rng.uniform(1, 72))
+            _one(b, "takedown", campaign, target, at, stars=rng.choice((1, 5)), text=text)
+    elif mode == "burst":
+        for _ in range(rng.randint(6, 9)):
+            at = victim.at + timedelta(hours=rng.uniform(0.2, 6))
+            _one(b, "takedown", campaign, victim.company, at, stars=1)
+    else:
+        prefix = _prefix(victim.ip)
+        for _ in range(rng.randint(2, 3)):
+            at = victim.at + timedelta(hours=rng.uniform(1, 96))
+            _one(b, "takedown", campaign, victim.company, at, prefix=prefix, stars=1)

@@ -27,6 +27,7 @@ CAMPAIGNS = {
     "incentive": 40,
     "insider": 30,
     "new_account": 40,
+    "takedown": 12,
 }
 ATTACKS = tuple(CAMPAIGNS)
 

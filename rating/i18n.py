@@ -1,7 +1,9 @@
 """Languages: French first, English second (Flask-Babel)."""
 
+from contextlib import contextmanager
+
 from flask import current_app, has_request_context, request
-from flask_babel import Babel, LazyString, get_locale, get_translations
+from flask_babel import Babel, LazyString, force_locale, get_locale, get_translations
 from markupsafe import Markup, escape
 
 from rating import formatting, vocabulary
@@ -33,6 +35,24 @@ def catalogue():
     if found is None:
         found = request._catalogue = get_translations()
     return found
+
+
+@contextmanager
+def in_locale(locale: str | None):
+    """Translate and format in `locale` (a mail in its recipient's language) for a moment,
+    whatever the request's own language; an unknown or missing locale means French."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = locale if locale in languages else languages[0]
+    # The request's cached catalogue (see `catalogue`) is set aside, then put back.
+    cache = vars(request._get_current_object()) if has_request_context() else {}
+    kept = cache.pop("_catalogue", None)
+    try:
+        with force_locale(chosen):
+            yield
+    finally:
+        cache.pop("_catalogue", None)
+        if kept is not None:
+            cache["_catalogue"] = kept
 
 
 def translate(text) -> str:

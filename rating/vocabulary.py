@@ -60,6 +60,8 @@ REVIEW_STATUSES = {
     "removed": N_("Retiré par la modération"),
 }
 LIVE_STATUSES = ("pending", "published")
+# A flag on a review that stays online, labelled, but out of the score (not a status).
+REVIEW_FLAGS = {"author_representative": N_("Auteur devenu représentant")}
 # Why a moderator rejects or removes a review (fixed list, told to the author).
 REFUSAL_REASONS = {
     "insults": N_("Propos injurieux, diffamatoires, discriminatoires ou menaçants"),
@@ -137,6 +139,7 @@ LABELS = {
     "criterion": CRITERIA,
     "aspect": ASPECTS,
     "status": REVIEW_STATUSES,
+    "flag": REVIEW_FLAGS,
     "refusal": REFUSAL_REASONS,
     "report": REPORT_REASONS,
     "phone_cost": PHONE_COSTS,

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from .. import mail
 from ..db import utcnow
 from ..models import Company, Membership, User
-from ..reviews import screening
+from ..reviews import lifecycle, screening
 from . import links, rules
 
 audit_log = logging.getLogger("rating.audit_log")
@@ -88,6 +88,8 @@ def claim_company(session: Session, user: User, company: Company, justification:
         # Two submissions raced: the UNIQUE (user, company) constraint kept one.
         session.rollback()
         raise ClaimRejected([("", rules.ALREADY_PENDING)]) from None
+    if membership.status == "active":
+        lifecycle.representation_changed(session, user.id, company.id, active=True, now=now)
     if screening.audits(session, user.id, company.id):
         audit_log.warning("claim by auditor user #%s of audited company #%s", user.id, company.id)
     audit_log.info(
@@ -146,6 +148,9 @@ def decide_claim(session: Session, membership: Membership, admin: User, decision
         session.rollback()
         raise ClaimRejected([("", rules.ALREADY_DECIDED)])
     session.refresh(membership)
+    lifecycle.representation_changed(
+        session, membership.user_id, membership.company_id, active=after == "active"
+    )
     _queue_decision_mail(session, membership, decision, reason)
     audit_log.info(
         "claim %s membership #%s user #%s company #%s by admin #%s",
@@ -171,6 +176,7 @@ def leave_company(session: Session, user: User, company: Company) -> None:
     if changed != 1:
         session.rollback()
         raise NotAllowed("not a representative")
+    lifecycle.representation_changed(session, user.id, company.id, active=False)
     audit_log.info("representative user #%s left company #%s", user.id, company.id)
     session.commit()
 
@@ -237,6 +243,7 @@ def accept_invitation(session: Session, user: User, invitation: links.Invitation
     except IntegrityError:
         session.rollback()  # the same link opened twice at once: the other request won
         return False
+    lifecycle.representation_changed(session, user.id, invitation.company_id, active=True, now=now)
     audit_log.info(
         "invitation accepted user #%s company #%s invited by user #%s",
         user.id, invitation.company_id, invitation.inviter_id,

@@ -24,6 +24,9 @@ from .checks import between, one_of
 REVIEW_CHANNELS = tuple(vocabulary.CHANNELS)
 REVIEW_STATUSES = tuple(vocabulary.REVIEW_STATUSES)
 LIVE_STATUSES = vocabulary.LIVE_STATUSES
+REVIEW_FLAGS = tuple(vocabulary.REVIEW_FLAGS)
+# A signal holds its own review, or flags a published one for a moderator (never offline).
+SIGNAL_ACTIONS = ("hold", "flag")
 SOLVED_VALUES = tuple(vocabulary.SOLVED)
 ORIGINS = tuple(vocabulary.ORIGINS)
 RECEPTION_CRITERIA = tuple(vocabulary.RECEPTION_CRITERIA)
@@ -47,6 +50,7 @@ class Review(Base):
         CheckConstraint(one_of("channel", REVIEW_CHANNELS), name="channel_known"),
         CheckConstraint(one_of("solved", SOLVED_VALUES), name="solved_known"),
         CheckConstraint(one_of("origin", ORIGINS), name="origin_known"),
+        CheckConstraint(f"flag IS NULL OR {one_of('flag', REVIEW_FLAGS)}", name="flag_known"),
         CheckConstraint("own_experience", name="own_experience_ticked"),
         CheckConstraint("length(body) >= 30", name="body_min_length"),
         CheckConstraint("hold_minutes IS NULL OR hold_minutes >= 0", name="hold_minutes_positive"),
@@ -78,6 +82,8 @@ class Review(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     status_reason: Mapped[str | None] = mapped_column(String(40))
+    # Online and labelled but out of the score while set ("auteur devenu représentant").
+    flag: Mapped[str | None] = mapped_column(String(30))
     origin: Mapped[str] = mapped_column(String(12), default="spontaneous")
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
     channel: Mapped[str] = mapped_column(String(10))
@@ -117,7 +123,14 @@ class Review(Base):
     company: Mapped["Company"] = relationship()  # noqa: F821
     author: Mapped["User"] = relationship()  # noqa: F821
     reply: Mapped["Reply | None"] = relationship(back_populates="review")
-    signals: Mapped[list["ReviewSignal"]] = relationship(back_populates="review")
+    signals: Mapped[list["ReviewSignal"]] = relationship(
+        back_populates="review", foreign_keys="ReviewSignal.review_id"
+    )
+
+    @property
+    def hold_signals(self) -> list["ReviewSignal"]:
+        """Why the review itself was held (not the flags other submissions put on it)."""
+        return [s for s in self.signals if s.action == "hold"]
 
     def criteria(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in CRITERIA}
@@ -138,17 +151,31 @@ class ReviewRevision(Base):
 
 
 class ReviewSignal(Base):
-    """A named moderation signal raised on a review (burst, same network, duplicate…)."""
+    """A named moderation signal raised on a review (burst, same network, duplicate…).
+
+    `hold`: why the review itself waits for a moderator. `flag`: a published review that a
+    later submission links to (copied text, burst, network, ring); it stays online and in
+    the score, shown to moderators with `linked_review_id` until one of them decides
+    (`cleared_at`).
+    """
 
     __tablename__ = "review_signals"
+    __table_args__ = (
+        CheckConstraint(one_of("action", SIGNAL_ACTIONS), name="action_known"),
+        # The moderation queue's open flags.
+        Index("ix_review_signals_action_cleared", "action", "cleared_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), index=True)
     code: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(8), default="hold", server_default="hold")
+    linked_review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
     detail: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    review: Mapped[Review] = relationship(back_populates="signals")
+    review: Mapped[Review] = relationship(back_populates="signals", foreign_keys=[review_id])
 
 
 class Reply(Base):

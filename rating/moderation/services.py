@@ -25,10 +25,10 @@ REVIEW_DECISIONS = {
     "remove": ("published", "removed"),
     "keep": ("published", "published"),  # reports dismissed, the review stays online
 }
+# A removal is told by rating.reviews.lifecycle (in the author's language, with the reason).
 SUBJECTS = {
     "publish": "Votre avis est publié",
     "reject": "Votre avis n'a pas été publié",
-    "remove": "Votre avis a été retiré",
 }
 
 
@@ -41,6 +41,8 @@ class QueueItem:
     signals: list[tuple[str, str]]  # (label, detail)
     reports: list[Report]
     overdue: bool
+    # Open flags of a published review: (label, id of the later submission linked to it).
+    flags: list[tuple[str, int | None]] = ()
 
     @property
     def report_labels(self) -> list[str]:
@@ -48,28 +50,35 @@ class QueueItem:
 
 
 def moderation_queue(session: Session, *, now: datetime | None = None) -> list[QueueItem]:
-    """Held reviews and published reviews with open reports, the longest-waiting first."""
+    """Held reviews and published reviews with open reports or flags, the longest-waiting first."""
     now = now or utcnow()
     open_reports: dict[int, list[Report]] = {}
     for report in session.scalars(
         select(Report).where(Report.status == "open").order_by(Report.created_at)
     ):
         open_reports.setdefault(report.review_id, []).append(report)
+    flags = lifecycle.open_flags(session, None)
     held = session.scalars(select(Review).where(Review.status == "pending")).all()
     reported = session.scalars(
-        select(Review).where(Review.id.in_(open_reports), Review.status == "published")
+        select(Review).where(Review.id.in_([*open_reports, *flags]), Review.status == "published")
     ).all()
     items = []
     for review in [*held, *reported]:
         reports = open_reports.get(review.id, [])
-        since = review.created_at if review.status == "pending" else reports[0].created_at
+        flagged = flags.get(review.id, [])
+        since = (
+            review.created_at
+            if review.status == "pending"
+            else min(x.created_at for x in [*reports, *flagged])
+        )
         items.append(
             QueueItem(
                 review=review,
                 since=since,
-                signals=[(LABELS.get(s.code, s.code), s.detail) for s in review.signals],
+                signals=[(LABELS.get(s.code, s.code), s.detail) for s in review.hold_signals],
                 reports=reports,
                 overdue=now - since > timedelta(days=MODERATION_MAX_DAYS),
+                flags=[(LABELS.get(f.code, f.code), f.linked_review_id) for f in flagged],
             )
         )
     return sorted(items, key=lambda item: (item.since, item.review.id))
@@ -143,6 +152,7 @@ def decide_review(
         session.add(record)
         _queue_author_mail(session, review, decision, reason)
     upheld = decision in ("reject", "remove")
+    lifecycle.clear_flags(session, review, now=now)
     _close_reports(
         session, review, moderator, upheld=upheld, reason=reason, comment=comment, now=now
     )

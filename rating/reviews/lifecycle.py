@@ -1,7 +1,8 @@
 """A review's life in one function: every change of a review goes through `transition`.
 
 Submitting, editing, withdrawing, saying a reply solved the problem, a company's reply, a
-moderator's decision and a linked hold all change a review the same way: the company's
+moderator's decision and the "auteur devenu représentant" flag all change a review the
+same way: the company's
 summary moves from the review's old share to its new one, the history keeps the new
 version, and the company's search entry is refreshed when what results show may have moved.
 Written once here, those steps cannot drift apart between call sites. Helpers here only add
@@ -18,12 +19,15 @@ from sqlalchemy.orm import Session
 from rating import outbox
 from rating.db import utcnow
 from rating.models import Review, ReviewRevision, ReviewSignal, User
+from rating.models.review import LIVE_STATUSES
 from rating.scores import store
 
-from . import signals
+from . import notices, signals
 
 CREATED = "created"  # the action of a new review: it was not counted anywhere before
 LINKED_PREFIX = "lié à l'avis n° "
+AUTHOR_REPRESENTATIVE = "author_representative"  # rating.vocabulary.REVIEW_FLAGS
+OFFLINE = ("pending", "removed")  # a published review that goes there leaves the page
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ def snapshot(review: Review) -> str:
         "phone_cost": review.phone_cost,
         "solved_after_reply": review.solved_after_reply,
         "status_reason": review.status_reason,
+        "flag": review.flag,
     }
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -83,7 +88,7 @@ def transition(
 ) -> Review:
     """Change `review` (its status `to`, with `reason`, and/or its fields) and follow it up.
 
-    `actor` is None for the platform's own decisions (a linked hold). A new review passes
+    `actor` is None for the platform's own decisions (a representative's flag). A new review passes
     action `CREATED`, already added and flushed: its old share of the summary is nothing.
     Adds and flushes only; the calling service commits.
     """
@@ -112,36 +117,108 @@ def transition(
 
 
 def notify(session: Session, change: Change) -> None:
-    """Where the people concerned will be told of a change (author, company, reporters).
+    """Tell the people concerned by a change (through the mail outbox).
 
-    Nothing is sent from here yet: the moderation decision's mail is still queued by
-    rating.moderation.services. Notifications (through the mail outbox) move here, so that
-    every path that changes a review tells the same people.
+    An author whose published review goes offline because of someone else (a moderator's
+    removal, the platform's re-hold) is told why, in their language. Their own edit or
+    withdrawal needs no mail: the page they are on says what happened.
     """
+    review = change.review
+    went_offline = change.status_before == "published" and review.status in OFFLINE
+    if went_offline and change.actor_id != review.author_id:
+        notices.review_offline(session, review)
 
 
-def hold_linked(
+def flag_linked(
     session: Session, review: Review, verdict: signals.Verdict, *, now: datetime
 ) -> list[tuple[int, str]]:
-    """Put back in moderation the published reviews a group signal links to `review`.
+    """Flag for a moderator the published reviews a group signal links to `review`.
 
     A burst, a shared network, a ring or a copied text shows only once the group is big
-    enough, after its first members were published. Each one held gets the signal's code
-    with a pointer to `review`. Returns the (review id, code) pairs; adds and flushes only.
+    enough, after its first members were published. Those stay online and in the score:
+    what someone else submits never takes a published review offline (the new submission
+    is the one held). Each gets one open flag per signal, naming the signal and pointing to
+    `review`, until a moderator decides. Returns the (review id, code) pairs flagged now;
+    adds and flushes only.
     """
-    wanted: dict[int, list[str]] = {}
+    wanted: dict[int, list[signals.Signal]] = {}
     for signal in verdict.signals:
         for other in signal.linked:
             if other != review.id:
-                wanted.setdefault(other, []).append(signal.code)
+                wanted.setdefault(other, []).append(signal)
     if not wanted:
         return []
-    held = []
-    published = select(Review).where(Review.id.in_(wanted), Review.status == "published")
+    already = set(
+        session.execute(
+            select(ReviewSignal.review_id, ReviewSignal.code).where(
+                ReviewSignal.review_id.in_(wanted),
+                ReviewSignal.action == "flag",
+                ReviewSignal.cleared_at.is_(None),
+            )
+        ).all()
+    )
+    flagged = []
+    published = select(Review.id).where(Review.id.in_(wanted), Review.status == "published")
     for other in session.scalars(published).all():
-        for code in wanted[other.id]:
-            detail = f"{LINKED_PREFIX}{review.id}"
-            session.add(ReviewSignal(review_id=other.id, code=code, detail=detail, created_at=now))
-            held.append((other.id, code))
-        transition(session, other, to="pending", actor=None, action="held", now=now)
-    return held
+        for signal in wanted[other]:
+            if (other, signal.code) in already:
+                continue
+            already.add((other, signal.code))
+            session.add(
+                ReviewSignal(
+                    review_id=other,
+                    code=signal.code,
+                    action="flag",
+                    linked_review_id=review.id,
+                    detail=f"{LINKED_PREFIX}{review.id}",
+                    created_at=now,
+                )
+            )
+            flagged.append((other, signal.code))
+    session.flush()
+    return flagged
+
+
+def open_flags(session: Session, review_ids) -> dict[int, list[ReviewSignal]]:
+    """The flags no moderator has decided yet, by review."""
+    found: dict[int, list[ReviewSignal]] = {}
+    stmt = select(ReviewSignal).where(
+        ReviewSignal.action == "flag", ReviewSignal.cleared_at.is_(None)
+    )
+    if review_ids is not None:
+        stmt = stmt.where(ReviewSignal.review_id.in_(list(review_ids)))
+    for flag in session.scalars(stmt.order_by(ReviewSignal.id)):
+        found.setdefault(flag.review_id, []).append(flag)
+    return found
+
+
+def clear_flags(session: Session, review: Review, *, now: datetime) -> int:
+    """A moderator decided on a flagged review (kept or removed): its flags close."""
+    flags = open_flags(session, [review.id]).get(review.id, [])
+    for flag in flags:
+        flag.cleared_at = now
+    return len(flags)
+
+
+def representation_changed(
+    session: Session, user_id: int, company_id: int, *, active: bool, now: datetime | None = None
+) -> Review | None:
+    """A membership became active (`active`) or ended: flag or unflag the user's live review.
+
+    A shopper who becomes a representative keeps no review of their company in its score:
+    the review stays online, labelled "auteur devenu représentant", out of the score; the
+    flag is lifted when the membership ends. Returns the review changed, if any. Adds and
+    flushes only.
+    """
+    flag = AUTHOR_REPRESENTATIVE if active else None
+    review = session.scalar(
+        select(Review).where(
+            Review.author_id == user_id,
+            Review.company_id == company_id,
+            Review.status.in_(LIVE_STATUSES),
+        )
+    )
+    if review is None or review.flag == flag:
+        return None
+    action = "flagged" if flag else "unflagged"
+    return transition(session, review, actor=None, action=action, now=now, flag=flag)

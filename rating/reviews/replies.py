@@ -17,8 +17,14 @@ ALREADY_REPLIED = "L'entreprise a déjà répondu à cet avis : modifiez la rép
 
 
 def can_reply(session: Session, user: User, review: Review) -> bool:
-    """Only an active representative of the review's company replies, and only to its own."""
-    return user.is_authenticated and screening.represents(session, user.id, review.company_id)
+    """Only an active representative of the review's company replies, and only to its own
+    company's reviews; never to a review they wrote themselves (a shopper who became a
+    representative)."""
+    return (
+        user.is_authenticated
+        and review.author_id != user.id
+        and screening.represents(session, user.id, review.company_id)
+    )
 
 
 def reply_to_review(

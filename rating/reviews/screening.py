@@ -1,7 +1,7 @@
 """Gather from the database the facts the moderation signals look at.
 
 rating.reviews.signals decides from those facts; rating.reviews.lifecycle acts on the
-decision (a hold, the linked holds). This module only reads.
+decision (a hold, the linked flags). This module only reads.
 """
 
 import threading
@@ -108,10 +108,18 @@ def _texts(session: Session, ids) -> dict[int, str]:
 
 
 def similar_texts(session: Session, review: Review, text: str, now: datetime):
-    """(id, text) of recent reviews whose sketch is close to `text`'s: near-duplicate suspects."""
+    """(id, text) of recent reviews whose sketch is close to `text`'s: near-duplicate suspects.
+
+    Only reviews written before `review`: of two near-identical texts the earlier is the
+    original, never the suspect (its author's later edit is not held for a copy of it).
+    """
     rows = session.execute(
         select(Review.id, SKETCH_KEY)
-        .where(Review.id != review.id, Review.created_at >= now - timedelta(RECENT_TEXTS_DAYS))
+        .where(
+            Review.id != review.id,
+            Review.created_at >= now - timedelta(RECENT_TEXTS_DAYS),
+            Review.created_at <= review.created_at,
+        )
         .order_by(Review.created_at.desc())
         .limit(RECENT_TEXTS_LIMIT)
     ).all()

@@ -26,6 +26,10 @@ ALREADY_REVIEWED = N_(
     "ou le retirer, mais pas en publier un second."
 )
 UNVERIFIED = N_("Confirmez d'abord votre adresse e-mail pour publier un avis.")
+REPRESENTATIVE_SOLVED = N_(
+    "Vous représentez désormais cette entreprise : vous ne pouvez plus dire si sa réponse "
+    "a résolu votre problème."
+)
 BAD_INVITATION = N_("Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi.")
 
 
@@ -195,9 +199,10 @@ def submit_review(
         session.rollback()
         raise ReviewRefused(verdict.refusal)
     _record_signals(session, review, verdict)
-    # A group (burst, network, ring, copies) shows once it is big enough: its earlier,
-    # already published members go back to moderation too, each naming the signal.
-    lifecycle.hold_linked(session, review, verdict, now=now)
+    # A group (burst, network, ring, copies) shows once it is big enough. This submission is
+    # the one held; the group's earlier, published members stay online and are flagged for
+    # a moderator: what someone else submits never takes a published review offline.
+    lifecycle.flag_linked(session, review, verdict, now=now)
     if verdict.decision == signals.PUBLISH:
         lifecycle.transition(
             session, review, to="published", actor=author, action=lifecycle.CREATED,
@@ -272,6 +277,8 @@ def set_solved_after_reply(session: Session, review: Review, author: User, solve
         raise NotAllowed("not the author")
     if review.status != "published" or review.reply is None:
         raise ReviewRejected([("", "Vous pourrez le dire quand l'entreprise aura répondu.")])
+    if screening.represents(session, author.id, review.company_id):
+        raise ReviewRejected([("", REPRESENTATIVE_SOLVED)])
     lifecycle.transition(
         session, review, actor=author, action="solved_after_reply", solved_after_reply=solved
     )

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from rating.msgids import N_
 from rating.scores.formula import median
 
 # Re-exported: the services fingerprint texts with it, the tests measure texts with them.
@@ -31,21 +32,21 @@ RING_MIN_ACCOUNTS = 3  # the author and at least two others
 # Jaccard decides. A pair at Jaccard 0.8 shares about 57 of 64 sketch values; 0.5 is safe.
 SKETCH_FLOOR = 0.5
 
-# Labels shown to moderators and, for holds, to the author.
+# Labels shown to moderators and, for holds, to the author (translated at display).
 LABELS = {
-    "new_account": "Compte créé il y a moins de 24 heures",
-    "duplicate_text": "Texte identique à celui d'un autre avis",
-    "near_duplicate": "Texte presque identique à celui d'un autre avis",
-    "company_burst": "Afflux inhabituel d'avis sur cette entreprise",
-    "same_network": "Plusieurs avis sur cette entreprise depuis le même réseau",
-    "same_ip_daily": "Nombreux avis depuis la même adresse en 24 heures",
-    "incentive_wording": "Mention d'une contrepartie pour l'avis",
-    "insider_domain": "Adresse e-mail au domaine de l'entreprise",
-    "insider_representative": "L'auteur représente l'entreprise",
-    "insider_auditor": "L'auteur audite l'entreprise",
-    "insider_former_representative": "L'auteur a représenté l'entreprise",
-    "review_ring": "Groupe de comptes qui notent les mêmes entreprises en même temps",
-    "report": "Avis signalé",
+    "new_account": N_("Compte créé il y a moins de 24 heures"),
+    "duplicate_text": N_("Texte identique à celui d'un autre avis"),
+    "near_duplicate": N_("Texte presque identique à celui d'un autre avis"),
+    "company_burst": N_("Afflux inhabituel d'avis sur cette entreprise"),
+    "same_network": N_("Plusieurs avis sur cette entreprise depuis le même réseau"),
+    "same_ip_daily": N_("Nombreux avis depuis la même adresse en 24 heures"),
+    "incentive_wording": N_("Mention d'une contrepartie pour l'avis"),
+    "insider_domain": N_("Adresse e-mail au domaine de l'entreprise"),
+    "insider_representative": N_("L'auteur représente l'entreprise"),
+    "insider_auditor": N_("L'auteur audite l'entreprise"),
+    "insider_former_representative": N_("L'auteur a représenté l'entreprise"),
+    "review_ring": N_("Groupe de comptes qui notent les mêmes entreprises en même temps"),
+    "report": N_("Avis signalé"),
 }
 REFUSALS = {
     "insider_representative": (
@@ -64,7 +65,8 @@ class Signal:
     code: str
     action: str  # HOLD or REFUSE
     detail: str = ""
-    # Earlier reviews of the same group (burst, network, ring, copied text): put on hold too.
+    # Earlier reviews of the same group (burst, network, ring, copied text): flagged for a
+    # moderator when published, never taken offline (rating.reviews.lifecycle.flag_linked).
     linked: tuple[int, ...] = ()
 
     @property

@@ -84,7 +84,7 @@ def company_url(company: Company) -> str:
 def review_labels() -> dict:
     """French labels of codes stored on reviews, for every template."""
     return {
-        "signal_label": lambda code: signals.LABELS.get(code, code),
+        "signal_label": lambda code: translate(signals.LABELS.get(code, code)),
     }
 
 
@@ -93,7 +93,7 @@ def _refused(company: Company, message: str):
 
 
 def _held_message(verdict) -> str:
-    labels = ", ".join(signal.label.lower() for signal in verdict.signals)
+    labels = ", ".join(translate(signal.label).lower() for signal in verdict.signals)
     return _(
         "Merci. Votre avis sera vérifié par un modérateur avant publication (%(labels)s), "
         "sous 7 jours au plus.",

@@ -70,6 +70,14 @@ class ReviewState:
     phone_cost: str | None = None
     reply_seconds: float | None = None  # reply time minus publication time, when both exist
     solved_after_reply: bool | None = None
+    # A flag ("auteur devenu représentant") keeps a published review online but out of the
+    # score: it then adds its ledger line only.
+    flag: str | None = None
+
+    @property
+    def counted(self) -> bool:
+        """Whether the review counts in the score (published and not flagged)."""
+        return self.status == "published" and self.flag is None
 
 
 @dataclass(frozen=True)
@@ -100,14 +108,14 @@ def reply_minutes(seconds: float) -> int:
 
 
 def contribution(state: ReviewState | None) -> Contribution:
-    """The review's share: its ledger line always, the rest only while published."""
+    """The review's share: its ledger line always, the rest only while counted."""
     if state is None:
         return EMPTY
     columns: dict[str, float] = {}
     bucket_counts: dict[Bucket, int] = {}
     if state.status in REFUSED_STATUSES:
         bucket_counts[(buckets.REFUSAL, buckets.refusal_code(state.status_reason))] = 1
-    if state.status != "published":
+    if not state.counted:
         if state.status in STATUS_COLUMNS:
             columns[STATUS_COLUMNS[state.status]] = 1
         return Contribution(columns=columns, buckets=bucket_counts)

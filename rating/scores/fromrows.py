@@ -83,8 +83,14 @@ def fill_growth(session: Session, first: date, last: date) -> None:
     session.execute(GROWTH.insert(), [{"day": d, "g": formula.growth(d)} for d in days])
 
 
+def counted():
+    """Reviews that count in the score: published and not flagged (a flagged one adds only
+    its ledger line, as rating.scores.contribution says)."""
+    return and_(Review.status == "published", Review.flag.is_(None))
+
+
 def _counters(session: Session, ids: list[int], start, summaries) -> None:
-    published = Review.status == "published"
+    published = counted()
     inside = and_(published, Review.experience_date >= start)
     g = GROWTH.c.g
     rec_given, rec_mean = _group_mean(RECEPTION_CRITERIA)
@@ -131,7 +137,7 @@ def window_start_sql(today: date, stored: bool):
 
 
 def _histograms(session: Session, ids: list[int], start, summaries) -> None:
-    inside = and_(Review.status == "published", Review.experience_date >= start)
+    inside = and_(counted(), Review.experience_date >= start)
     for name, metric in buckets.FACTS.items():
         column = getattr(Review, name)
         lower = bucket_sql(buckets.SCALES[metric], column).label("lower")
@@ -156,7 +162,7 @@ def _replies(session: Session, ids: list[int], summaries) -> None:
         .join(Reply, Reply.review_id == Review.id)
         .where(
             Review.company_id.in_(ids),
-            Review.status == "published",
+            counted(),
             Review.published_at.is_not(None),
         )
     )

@@ -53,6 +53,7 @@ def state(review: Review) -> ReviewState:
         **{name: getattr(review, name) for name in FACT_FIELDS},
         reply_seconds=seconds,
         solved_after_reply=review.solved_after_reply,
+        flag=review.flag,
     )
 
 
@@ -179,13 +180,14 @@ def _stats_rows(session: Session, company_ids: list[int]) -> dict[int, CompanySt
 def gap_states(
     session: Session, company_ids: list[int], low: date, high: date
 ) -> dict[int, list[ReviewState]]:
-    """Published reviews of those companies dated low <= d < high (window part only)."""
+    """Counted reviews of those companies dated low <= d < high (window part only)."""
     rows = session.execute(
         select(Review.company_id, Review.experience_date, Review.stars)
         .add_columns(*(getattr(Review, n) for n in (*CRITERIA, *FACT_FIELDS)))
         .where(
             Review.company_id.in_(company_ids),
             Review.status == "published",
+            Review.flag.is_(None),
             Review.experience_date >= low,
             Review.experience_date < high,
         )

@@ -133,7 +133,7 @@ def test_moderation_remove(session, published):
     assert outbox(session) == [published.company_id]
 
 
-def test_linked_hold(session, published):
+def test_linked_flag(session, published):
     other = "Une conseillère m'a rappelé le lendemain et le colis est reparti dans la semaine."
     newer, _ = services.submit_review(
         session, make_user(session), published.company, draft(body=other)
@@ -142,12 +142,31 @@ def test_linked_hold(session, published):
     session.execute(SearchOutbox.__table__.delete())
     burst = signals.Signal("company_burst", signals.HOLD, "", (published.id,))
     verdict = signals.Verdict(signals.HOLD, (burst,))
-    held = lifecycle.hold_linked(session, newer, verdict, now=utcnow())
+    flagged = lifecycle.flag_linked(session, newer, verdict, now=utcnow())
     session.commit()
-    assert held == [(published.id, "company_burst")]
-    assert last_revision(session, published) == ("held", None, "pending")
-    assert figures(session, published.company_id, "review_count", "pending_count") == (1, 1)
+    # Flagged for a moderator: still online, in the score, with no new state in its history.
+    assert flagged == [(published.id, "company_burst")]
+    assert last_revision(session, published) == ("created", published.author_id, "published")
+    assert figures(session, published.company_id, "review_count", "pending_count") == (2, 0)
+    assert outbox(session) == []
+    assert lifecycle.flag_linked(session, newer, verdict, now=utcnow()) == []  # once
+
+
+def test_representative_flag(session, published):
+    """Flag and lift go through the summary: out of the score, then back (ledger kept)."""
+    lifecycle.representation_changed(
+        session, published.author_id, published.company_id, active=True
+    )
+    session.commit()
+    assert last_revision(session, published) == ("flagged", None, "published")
+    assert figures(session, published.company_id, "review_count", "window_count") == (1, 0)
     assert outbox(session) == [published.company_id]
+    lifecycle.representation_changed(
+        session, published.author_id, published.company_id, active=False
+    )
+    session.commit()
+    assert last_revision(session, published) == ("unflagged", None, "published")
+    assert figures(session, published.company_id, "review_count", "window_count") == (1, 1)
 
 
 def test_transition_refuses_a_field_the_review_does_not_have(session, published):

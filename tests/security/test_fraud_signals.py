@@ -1,5 +1,5 @@
 """The signals added for the fraud benchmark: rings, rewards tied to the review,
-the sketch screen of near-duplicates, and the linked holds of a group's earlier reviews."""
+the sketch screen of near-duplicates, and the linked flags of a group's earlier reviews."""
 
 import random
 from datetime import timedelta
@@ -55,7 +55,7 @@ def test_the_sketch_screen_never_drops_a_near_duplicate():
     assert checked >= 100
 
 
-def test_a_burst_holds_the_earlier_reviews_of_its_window(app, session):
+def test_a_burst_flags_the_earlier_reviews_of_its_window(app, session):
     company = make_company(session)
     now = utcnow()
     first = []
@@ -73,22 +73,16 @@ def test_a_burst_holds_the_earlier_reviews_of_its_window(app, session):
     # The first five went online; the sixth is the burst (more than 5 in 24 h)...
     assert [status for _, status, _ in first[:5]] == ["published"] * 5
     assert first[5][2] == signals.HOLD
-    # ...and submit_review took the five back to moderation, naming the signal and the review;
-    # doing it again finds nothing more to hold.
-    assert lifecycle.hold_linked(session, review, verdict, now=when) == []
+    # ...and submit_review flagged the five for a moderator, naming the signal and the review,
+    # leaving them online and in the score; doing it again flags nothing more.
+    assert lifecycle.flag_linked(session, review, verdict, now=when) == []
     statuses = session.scalars(select(Review.status).where(Review.company_id == company.id))
-    assert set(statuses) == {"pending"}
-    detail = session.scalar(
-        select(ReviewSignal.detail).where(ReviewSignal.review_id == first[0][0])
-    )
-    assert detail == f"{lifecycle.LINKED_PREFIX}{first[5][0]}"
+    assert sorted(statuses) == ["pending"] + ["published"] * 5
+    flag = session.scalar(select(ReviewSignal).where(ReviewSignal.review_id == first[0][0]))
+    assert (flag.action, flag.linked_review_id) == ("flag", first[5][0])
+    assert flag.detail == f"{lifecycle.LINKED_PREFIX}{first[5][0]}"
     assert session.scalar(
         select(ReviewRevision.action).where(ReviewRevision.review_id == first[0][0])
         .order_by(ReviewRevision.id.desc()).limit(1)
-    ) == "held"  # fmt: skip
-    assert session.get(CompanyStats, company.id).review_count == 0  # out of the score
-    # Idempotent: a second call finds nothing left to hold.
-    review = session.get(Review, first[5][0])
-    burst = signals.Signal("company_burst", signals.HOLD, "", tuple(i for i, *_ in first[:5]))
-    verdict = signals.Verdict(signals.HOLD, (burst,))
-    assert lifecycle.hold_linked(session, review, verdict, now=now) == []
+    ) == "created"  # fmt: skip
+    assert session.get(CompanyStats, company.id).review_count == 5  # still in the score
