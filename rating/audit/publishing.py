@@ -21,6 +21,7 @@ from ..models import (
     Publication,
     User,
 )
+from ..outbox import queue_companies
 from .chain import GENESIS, Link, canonical_json, chain_hash, check_link, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
 
@@ -180,6 +181,8 @@ def freeze(
         )
         for item in grades
     )
+    # The letter facet and the grade sort of search change with each grade: same transaction.
+    queue_companies(session, [item["company_id"] for item in grades])
     return publication
 
 
