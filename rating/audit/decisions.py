@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import AuditCampaign, AuditTest, Publication, User
+from .independence import authors_of_tests, independence_problems
 from .publishing import freeze
 from .services import (
     AuditForbidden,
     AuditRejected,
-    conflict_reasons,
-    conflicts,
     is_assigned,
     require_draft_editor,
+    require_independent,
 )
 
 audit_log = logging.getLogger("rating.audit_log")
@@ -28,7 +28,9 @@ audit_log = logging.getLogger("rating.audit_log")
 
 def submit_campaign(session: Session, campaign: AuditCampaign, user: User) -> None:
     """Hand the draft to a second auditor for approval."""
-    require_draft_editor(campaign, user)
+    require_draft_editor(session, campaign, user)
+    # Whoever entered its tests must still be independent of what they graded.
+    require_independent(session, campaign, authors_of_tests(session, campaign))
     count = session.scalar(
         select(func.count()).select_from(AuditTest).where(AuditTest.campaign_id == campaign.id)
     )
@@ -61,8 +63,9 @@ def approval_problems(session: Session, campaign: AuditCampaign, user: User) -> 
         problems.append(
             "Vous avez saisi des tests de cette campagne : un autre auditeur doit la relire."
         )
-    pairs = conflicts(session, [user.id], [c.company_id for c in campaign.companies])
-    return problems + [message for _, message in conflict_reasons(pairs, "")]
+    return problems + [
+        message for _, message in independence_problems(session, campaign, [user.id])
+    ]
 
 
 def _require_reviewer(session: Session, campaign: AuditCampaign, user: User) -> None:
@@ -90,6 +93,7 @@ def reopen_campaign(session: Session, campaign: AuditCampaign, user: User) -> No
         raise AuditForbidden("Seuls les auditeurs affectés peuvent préparer une correction.")
     if campaign.status != "published":
         raise AuditRejected([("", "Seule une campagne publiée peut être corrigée.")])
+    require_independent(session, campaign, [user.id])
     campaign.status = "draft"
     session.commit()
     audit_log.info("campaign #%s reopened for a correction by auditor #%s", campaign.id, user.id)
@@ -109,6 +113,7 @@ def approve_campaign(
 ) -> Publication:
     """Publish: freeze tests and grades, hash them, chain them, and copy the grades in rows."""
     _require_reviewer(session, campaign, user)
+    require_independent(session, campaign, authors_of_tests(session, campaign))
     superseded = latest_publication_of(session, campaign.id)
     if superseded and not correction_reason.strip():
         raise AuditRejected(

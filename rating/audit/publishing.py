@@ -22,6 +22,7 @@ from ..models import (
     PublicationSignature,
     User,
 )
+from ..outbox import queue_companies
 from .chain import GENESIS, canonical_json, chain_hash, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
 from .signing import sign, signing_key
@@ -221,6 +222,8 @@ def freeze(
     )
     # The chain hash signed with the key kept outside the database (audit/signing.py).
     session.add(signature_row(publication, key))
+    # The letter facet and the grade sort of search change with each grade: same transaction.
+    queue_companies(session, [item["company_id"] for item in grades])
     return publication
 
 

@@ -4,13 +4,14 @@ auditors' workspace (campaign list, new-campaign choices, the campaign page)."""
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import bindparam, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..models import (
     AuditCampaign,
     AuditGrade,
     AuditTest,
+    CampaignAuditor,
     CampaignCompany,
     Company,
     Methodology,
@@ -219,11 +220,17 @@ def campaign_form_options(session: Session, author: User) -> CampaignFormOptions
     )
 
 
-def campaigns(session: Session) -> list[AuditCampaign]:
-    """Every campaign, newest first."""
+def campaigns(session: Session, user: User) -> list[AuditCampaign]:
+    """The campaigns `user` may see (services.can_see), newest first: every campaign once
+    submitted, and the drafts they are assigned to."""
+    assigned = exists().where(
+        CampaignAuditor.campaign_id == AuditCampaign.id, CampaignAuditor.user_id == user.id
+    )
     return list(
         session.scalars(
-            select(AuditCampaign).order_by(AuditCampaign.created_at.desc(), AuditCampaign.id.desc())
+            select(AuditCampaign)
+            .where(or_(AuditCampaign.status != "draft", assigned))
+            .order_by(AuditCampaign.created_at.desc(), AuditCampaign.id.desc())
         )
     )
 

@@ -18,13 +18,13 @@ from ..models import (
     CampaignCompany,
     CampaignSector,
     Company,
-    Membership,
     Methodology,
     Sector,
     User,
 )
 from .chain import canonical_json, sha256_hex
 from .draw import draw_record, new_seed
+from .independence import conflict_reasons, conflicts, independence_problems
 from .methodology import VERSIONS
 from .publishing import campaign_company_slugs
 from .testrows import AuditTestDraft, parse_csv, validate_draft
@@ -75,33 +75,6 @@ def ensure_methodology(session: Session, version: str) -> Methodology | None:
         session.add(row)
         session.flush()
     return row
-
-
-def conflicts(session: Session, user_ids, company_ids) -> list[tuple[User, Company]]:
-    """(auditor, company) pairs where the auditor actively represents the company."""
-    rows = session.execute(
-        select(User, Company)
-        .join(Membership, Membership.user_id == User.id)
-        .join(Company, Company.id == Membership.company_id)
-        .where(
-            Membership.status == "active",
-            Membership.user_id.in_(list(user_ids)),
-            Membership.company_id.in_(list(company_ids)),
-        )
-        .order_by(User.pseudonym, Company.name)
-    ).all()
-    return [(user, company) for user, company in rows]
-
-
-def conflict_reasons(pairs, field_name: str) -> list[tuple[str, str]]:
-    return [
-        (
-            field_name,
-            f"{user.pseudonym} représente {company.name}, couverte par cette campagne : "
-            "un auditeur ne peut pas auditer une entreprise qu'il représente.",
-        )
-        for user, company in pairs
-    ]
 
 
 def create_campaign(session: Session, author: User, draft: CampaignDraft) -> AuditCampaign:
@@ -165,11 +138,26 @@ def is_assigned(campaign: AuditCampaign, user) -> bool:
     return user.has_role("auditor") and any(a.user_id == user.id for a in campaign.auditors)
 
 
-def require_draft_editor(campaign: AuditCampaign, user) -> None:
+def can_see(campaign: AuditCampaign, user) -> bool:
+    """A draft (its tests and notes) is for its assigned auditors only; once submitted, every
+    auditor sees the campaign, as any of them may be the second pair of eyes."""
+    return user.has_role("auditor") and (campaign.status != "draft" or is_assigned(campaign, user))
+
+
+def require_independent(session: Session, campaign: AuditCampaign, user_ids) -> None:
+    """Refuse when one of these people represents a company the campaign covers, today."""
+    reasons = independence_problems(session, campaign, user_ids)
+    if reasons:
+        raise AuditRejected(reasons)
+
+
+def require_draft_editor(session: Session, campaign: AuditCampaign, user) -> None:
+    """An assigned auditor, independent of the campaign's companies, on a draft."""
     if not is_assigned(campaign, user):
         raise AuditForbidden("Seuls les auditeurs affectés à la campagne y saisissent des tests.")
     if campaign.status != "draft":
         raise AuditRejected([("", "La campagne n'est plus en brouillon : tests non modifiables.")])
+    require_independent(session, campaign, [user.id])
 
 
 def _new_test(campaign: AuditCampaign, user: User, draft: AuditTestDraft) -> AuditTest:
@@ -191,7 +179,7 @@ def _new_test(campaign: AuditCampaign, user: User, draft: AuditTestDraft) -> Aud
 
 def add_test(session: Session, campaign: AuditCampaign, user: User, draft: AuditTestDraft):
     """Store one test entered by an assigned auditor in a draft campaign."""
-    require_draft_editor(campaign, user)
+    require_draft_editor(session, campaign, user)
     reasons = validate_draft(draft, utcnow())
     if draft.company_id not in campaign_company_slugs(session, campaign).values():
         reasons.insert(0, ("company_id", "Cette entreprise n'est pas dans la campagne."))
@@ -205,7 +193,7 @@ def add_test(session: Session, campaign: AuditCampaign, user: User, draft: Audit
 
 def import_tests(session: Session, campaign: AuditCampaign, user: User, text: str) -> int:
     """Store every row of a CSV file, or none: any bad row refuses the whole file."""
-    require_draft_editor(campaign, user)
+    require_draft_editor(session, campaign, user)
     drafts, errors = parse_csv(text, campaign_company_slugs(session, campaign), utcnow())
     if errors:
         raise ImportRejected(errors)
@@ -216,7 +204,7 @@ def import_tests(session: Session, campaign: AuditCampaign, user: User, text: st
 
 def delete_test(session: Session, campaign: AuditCampaign, user: User, test_id: int) -> None:
     """Remove a mistaken test while the campaign is a draft (published tests stay frozen)."""
-    require_draft_editor(campaign, user)
+    require_draft_editor(session, campaign, user)
     test = session.get(AuditTest, test_id)
     if test is None or test.campaign_id != campaign.id:
         raise AuditRejected([("", "Test introuvable dans cette campagne.")])

@@ -55,14 +55,15 @@ def index():
                 "success",
             )
             return redirect(url_for("audit.campaign", campaign_id=campaign.id))
-    campaigns = queries.campaigns(get_session())
+    campaigns = queries.campaigns(get_session(), current_user)
     status = 400 if form.errors else 200
     return render_template("audit/index.html", form=form, campaigns=campaigns), status
 
 
 def _load(campaign_id: int) -> AuditCampaign:
+    """The campaign of every route below, 404 when unknown or a draft of other auditors."""
     campaign = get_session().get(AuditCampaign, campaign_id)
-    if campaign is None:
+    if campaign is None or not services.can_see(campaign, current_user):
         abort(404)
     return campaign
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import mail
+from ..audit.independence import representation_problem
 from ..db import utcnow
 from ..models import Company, Membership, User
 from ..reviews import lifecycle, screening
@@ -54,6 +55,15 @@ def is_active_representative(session: Session, user_id: int, company_id: int) ->
     return screening.represents(session, user_id, company_id)
 
 
+def refuse_if_auditing(session: Session, user: User, company: Company, *, admin=False) -> None:
+    """Independence of audits: an auditor of a campaign not yet published that covers the
+    company does not become its representative (claim, acceptance or invitation)."""
+    problem = representation_problem(session, user, company, deciding_admin=admin)
+    if problem:
+        audit_log.info("representation refused: user #%s audits company #%s", user.id, company.id)
+        raise ClaimRejected([("", problem)])
+
+
 def claim_company(session: Session, user: User, company: Company, justification: str):
     """Ask to represent `company`: active at once with a matching domain, else queued.
 
@@ -61,6 +71,7 @@ def claim_company(session: Session, user: User, company: Company, justification:
     """
     if not user.is_verified or user.is_deleted:
         raise NotAllowed("verified e-mail required")
+    refuse_if_auditing(session, user, company)
     existing = membership_of(session, user.id, company.id)
     message = rules.existing_claim_message(existing.status if existing else None)
     if message:
@@ -137,6 +148,8 @@ def decide_claim(session: Session, membership: Membership, admin: User, decision
     )
     if problems:
         raise ClaimRejected(problems)
+    if decision == "accept":
+        refuse_if_auditing(session, membership.user, membership.company, admin=True)
     before, after = rules.DECISIONS[decision]
     changed = session.execute(
         update(Membership)
@@ -211,6 +224,10 @@ def invite_colleague(session: Session, inviter: User, company: Company, email: s
 
 def invitation_problem(session: Session, user: User, invitation: links.Invitation) -> str | None:
     """Why this signed-in user cannot accept this (valid) invitation; None when they can."""
+    company = session.get(Company, invitation.company_id)
+    auditing = company and representation_problem(session, user, company)
+    if auditing:
+        return auditing
     membership = membership_of(session, user.id, invitation.company_id)
     inviter_active = is_active_representative(session, invitation.inviter_id, invitation.company_id)
     return rules.invitation_problem(

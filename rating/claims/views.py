@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..auth.access import verified_required
 from ..db import get_session
 from ..forms import EmptyForm, add_errors
+from ..i18n import translate
 from ..models import Company
 from ..security import client_ip, limiter
 from . import links, profile, queries, rules, services
@@ -80,7 +81,10 @@ def claim(slug: str):
             return redirect(url_for("companies.detail", slug=company.slug), 303)
     method = rules.claim_method(current_user.email, company.website_domain, status)
     context = {"company": company, "form": form, "method": method, "status": status}
-    context["blocked"] = rules.existing_claim_message(status)
+    blocked = rules.existing_claim_message(status) or services.representation_problem(
+        session, current_user, company
+    )
+    context["blocked"] = translate(blocked or "")
     return render_template("claims/claim.html", **context), 422 if form.errors else 200
 
 
@@ -135,7 +139,8 @@ def leave(slug: str):
 
 
 def _invitation_error(company: Company, message: str, code: int):
-    return render_template("claims/invitation.html", company=company, error=message), code
+    page = render_template("claims/invitation.html", company=company, error=translate(message))
+    return page, code
 
 
 @bp.route("/companies/<slug>/join/<token>", methods=["GET", "POST"])

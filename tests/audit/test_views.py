@@ -152,10 +152,15 @@ def test_unassigned_auditor_cannot_enter_tests(client, session, setup):
     camp = campaign(session, setup["author"], setup["sectors"])
     login(client, setup["second"].email)
     url = f"/audit/campaigns/{camp.id}"
+    assert client.get(url).status_code == 404  # a draft is its assigned auditors' only
+    test = _phone_test(camp.companies[0].company_id)
+    response = post_form(client, f"{url}/tests/phone", test, form_url="/audit")
+    assert response.status_code == 404
+    session.rollback()
+    camp.status = "submitted"  # every auditor sees it now, but only its own enter tests
+    session.commit()
     assert "Saisir un test" not in client.get(url).get_data(as_text=True)
-    response = post_form(
-        client, f"{url}/tests/phone", _phone_test(camp.companies[0].company_id), form_url=url
-    )
+    response = post_form(client, f"{url}/tests/phone", test, form_url=url)
     assert response.status_code == 403
     assert _count(session, AuditTest) == 0
 

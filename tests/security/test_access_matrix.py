@@ -28,6 +28,7 @@ PRINCIPALS = (
     "rep_y",
     "auditor_1",
     "auditor_2",
+    "auditor_3",
     "moderator",
     "admin",
 )
@@ -63,6 +64,7 @@ def world(app) -> World:
         "rep_y": w.user(email="rep@y.fr", pseudonym="Rep_Y"),
         "auditor_1": w.user(email="aud1@example.org", roles=("auditor",)),
         "auditor_2": w.user(email="aud2@example.org", roles=("auditor",)),
+        "auditor_3": w.user(email="aud3@example.org", roles=("auditor",)),  # on no campaign
         "moderator": w.user(email="mod@example.org", roles=("moderator",)),
         "admin": w.user(email="admin@example.org", roles=("admin",)),
     }
@@ -116,6 +118,7 @@ class Route:
 
 
 W = World
+DRAFT = only("auditor_1", "auditor_2") | {"auditor_3": "404"}  # a draft campaign's routes
 ROUTES = [
     # Public pages and the read-only API.
     Route("main.index", "GET", lambda w: "/", everyone("ok")),
@@ -204,49 +207,50 @@ ROUTES = [
     Route(
         "moderation.decide", "POST", lambda w: f"/moderation/reviews/{w.pending}", only("moderator")
     ),
-    # Audit: any auditor reads and works on a campaign they are on; approval is four-eyes.
-    Route("audit.index", "GET", lambda w: "/audit", only("auditor_1", "auditor_2")),
+    # Audit: a draft is for the auditors on it (others get 404, as for an unknown campaign);
+    # approval is four-eyes.
+    Route("audit.index", "GET", lambda w: "/audit", only("auditor_1", "auditor_2", "auditor_3")),
     Route(
         "audit.campaign",
         "GET",
         lambda w: f"/audit/campaigns/{w.campaign}",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.add_test",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/tests/phone",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.import_csv",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/import",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.delete_test",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/tests/{w.test_id}/delete",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.simple_action",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/submit",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.approve",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/approve",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     Route(
         "audit.refuse",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/refuse",
-        only("auditor_1", "auditor_2"),
+        DRAFT,
     ),
     # Companies: claims, the private dashboard, team and declared profile.
     Route(
@@ -334,7 +338,8 @@ def browser_for(app, principal: str, world: World):
         email = {
             "shopper_a": "a@example.org", "shopper_b": "b@example.org", "rep_x": "rep@x.fr",
             "rep_y": "rep@y.fr", "auditor_1": "aud1@example.org",
-            "auditor_2": "aud2@example.org", "moderator": "mod@example.org",
+            "auditor_2": "aud2@example.org", "auditor_3": "aud3@example.org",
+            "moderator": "mod@example.org",
             "admin": "admin@example.org",
         }[principal]  # fmt: skip
         response = login(client, email)
