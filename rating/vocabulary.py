@@ -90,6 +90,17 @@ CONTACT_PHONE_COSTS = {
     "standard": N_("Prix d'un appel normal"),
     "premium": N_("Numéro surtaxé"),
 }
+# When the audit grade and the community score disagree strongly (rating.audit.summary).
+DIVERGENCES = {
+    "customers_harsher": N_(
+        "Les auditeurs notent bien cette entreprise, mais les avis des clients sont nettement "
+        "plus sévères : les deux mesures sont montrées sans être mélangées."
+    ),
+    "customers_happier": N_(
+        "Les clients sont bien plus satisfaits que ne le mesurent les tests des auditeurs : "
+        "les deux mesures sont montrées sans être mélangées."
+    ),
+}
 REVIEW_SORTS = {
     "recent": N_("Plus récents"),
     "oldest": N_("Plus anciens"),
@@ -142,6 +153,7 @@ LABELS = {
     "phone_cost": PHONE_COSTS,
     "contact_phone_cost": CONTACT_PHONE_COSTS,
     "sort": REVIEW_SORTS,
+    "divergence": DIVERGENCES,
 }
 
 
