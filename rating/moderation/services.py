@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import select
@@ -16,6 +16,8 @@ from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_RE
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.reviews.signals import LABELS
 from rating.scores import store
+
+from . import delays
 
 audit_log = logging.getLogger("rating.audit_log")
 # decision → (status required before, status after)
@@ -62,14 +64,14 @@ def moderation_queue(session: Session, *, now: datetime | None = None) -> list[Q
     items = []
     for review in [*held, *reported]:
         reports = open_reports.get(review.id, [])
-        since = review.created_at if review.status == "pending" else reports[0].created_at
+        since = delays.waiting_since(review, reports, now)
         items.append(
             QueueItem(
                 review=review,
                 since=since,
                 signals=[(LABELS.get(s.code, s.code), s.detail) for s in review.signals],
                 reports=reports,
-                overdue=now - since > timedelta(days=MODERATION_MAX_DAYS),
+                overdue=delays.overdue(since, now),
             )
         )
     return sorted(items, key=lambda item: (item.since, item.review.id))
