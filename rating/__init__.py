@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         companies,
         dashboard,
         db,
+        dsa,
         errors,
         i18n,
         mail,
@@ -62,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     features = (main, auth, companies, search, reviews, moderation, audit, api)
-    for feature in (*features, claims, dashboard, palmares):
+    for feature in (*features, claims, dashboard, palmares, dsa):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

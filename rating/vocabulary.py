@@ -92,6 +92,46 @@ CONTACT_PHONE_COSTS = {
     "standard": N_("Prix d'un appel normal"),
     "premium": N_("Numéro surtaxé"),
 }
+# Digital Services Act: what kind of illegal content a notice (art. 16) points at.
+NOTICE_CATEGORIES = {
+    "defamation": N_("Diffamation ou injure"),
+    "hate": N_("Incitation à la haine, discrimination ou menace"),
+    "privacy": N_("Atteinte à la vie privée ou données personnelles"),
+    "fraud": N_("Faux avis, tromperie ou pratique commerciale déloyale"),
+    "intellectual_property": N_("Atteinte au droit d'auteur ou aux marques"),
+    "other_illegal": N_("Autre contenu illicite"),
+}
+# The ground a decision rests on (DSA art. 17): the law, or the site's terms of use.
+DECISION_GROUNDS = {
+    "law": N_("Contenu illicite au regard de la loi"),
+    "terms": N_("Contraire aux conditions d'utilisation et à la charte de modération"),
+}
+# A refusal reason's ground: only "illegal" rests on the law itself.
+REFUSAL_GROUNDS = {code: "law" if code == "illegal" else "terms" for code in REFUSAL_REASONS}
+# Its label, for the `label` filter: `review.status_reason|label("refusal_ground")`.
+REFUSAL_GROUND_LABELS = {code: DECISION_GROUNDS[g] for code, g in REFUSAL_GROUNDS.items()}
+NOTICE_OUTCOMES = {
+    "open": N_("En cours d'examen"),
+    "upheld": N_("Fondé : le contenu est retiré"),
+    "dismissed": N_("Non fondé : le contenu reste en ligne"),
+}
+APPEAL_OUTCOMES = {
+    "open": N_("Contestation en cours d'examen"),
+    "upheld": N_("Contestation acceptée : la décision est annulée"),
+    "dismissed": N_("Contestation rejetée : la décision est maintenue"),
+}
+
+# When the audit grade and the community score disagree strongly (rating.audit.summary).
+DIVERGENCES = {
+    "customers_harsher": N_(
+        "Les auditeurs notent bien cette entreprise, mais les avis des clients sont nettement "
+        "plus sévères : les deux mesures sont montrées sans être mélangées."
+    ),
+    "customers_happier": N_(
+        "Les clients sont bien plus satisfaits que ne le mesurent les tests des auditeurs : "
+        "les deux mesures sont montrées sans être mélangées."
+    ),
+}
 REVIEW_SORTS = {
     "recent": N_("Plus récents"),
     "oldest": N_("Plus anciens"),
@@ -145,6 +185,12 @@ LABELS = {
     "phone_cost": PHONE_COSTS,
     "contact_phone_cost": CONTACT_PHONE_COSTS,
     "sort": REVIEW_SORTS,
+    "divergence": DIVERGENCES,
+    "notice_category": NOTICE_CATEGORIES,
+    "ground": DECISION_GROUNDS,
+    "refusal_ground": REFUSAL_GROUND_LABELS,
+    "notice_outcome": NOTICE_OUTCOMES,
+    "appeal_outcome": APPEAL_OUTCOMES,
 }
 
 

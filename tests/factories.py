@@ -252,7 +252,7 @@ class World:
         ]
         return self._add(campaign)
 
-    def raw_publication(self, sequence=1, grades=None, period="2026-T4") -> Publication:
+    def raw_publication(self, sequence=1, grades=None, period="2026-T4", kpis="{}") -> Publication:
         """A published campaign's rows written directly, with `grades` {company: (grade20,
         letter)} as given (no tests behind them): for constraint and display tests."""
         campaign = self.raw_campaign(list(grades or ()), status="published", period=period)
@@ -271,7 +271,7 @@ class World:
                 AuditGrade(
                     publication_id=publication.id, company_id=company.id, period=period,
                     methodology_version="v1", grade20=grade20, letter=letter,
-                    channels="{}", kpis="{}",
+                    channels="{}", kpis=kpis,
                 )
             )  # fmt: skip
         self.session.flush()

@@ -15,6 +15,7 @@ from rating.audit.queries import (
     publication_chain,
     publication_tests,
 )
+from rating.audit.summary import divergent_grades
 from rating.db import get_session
 from rating.models import Publication
 from rating.security import limiter
@@ -63,11 +64,12 @@ def grades():
     """Published grades of a period (latest when none is given)."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
+    divergent = divergent_grades(get_session(), items)
     return {
         "period": period,
         "periods": periods(get_session()),
         "total": len(items),
-        "items": [g.as_api() for g in items],
+        "items": [{**g.as_api(), "divergence": g.company_id in divergent} for g in items],
     }
 
 

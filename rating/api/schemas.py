@@ -118,6 +118,29 @@ PUBLICATION_FIELDS = {
     "previous_hash": HEX64,
     "chain_hash": HEX64,
 }
+GRADE = {
+    "company_slug": text(),
+    "company_name": text(),
+    "sector": text(),
+    "period": text("Par exemple 2026-T4."),
+    "grade20": nullable(number(0, 20, "Note sur 20 ; null : données insuffisantes.")),
+    "letter": nullable({"type": "string", "enum": list(LETTERS)}),
+    "status": {"type": "string", "enum": ["published", "insufficient"]},
+    "methodology": text("Version de la méthodologie, par exemple v1."),
+    "publication_id": integer(1),
+    "chain_hash": HEX64,
+    "channels": {
+        "type": "object",
+        "propertyNames": {"enum": list(AUDIT_CHANNELS)},
+        "additionalProperties": ref("ChannelResult"),
+    },
+    "kpis": ref("Kpis"),
+}
+DIVERGENCE = {
+    "type": "boolean",
+    "description": "Lettre A ou B avec une note des clients (non arrondie) sous 2,5, ou D ou E "
+    "au-dessus de 4,0, sur au moins 10 avis des 36 derniers mois.",
+}
 
 SCHEMAS = {
     "Error": obj(
@@ -180,26 +203,10 @@ SCHEMAS = {
         }
     ),
     "Kpis": obj({name: nullable(number(0)) for name in KPI_NAMES}),
-    "Grade": obj(
-        {
-            "company_slug": text(),
-            "company_name": text(),
-            "sector": text(),
-            "period": text("Par exemple 2026-T4."),
-            "grade20": nullable(number(0, 20, "Note sur 20 ; null : données insuffisantes.")),
-            "letter": nullable({"type": "string", "enum": list(LETTERS)}),
-            "status": {"type": "string", "enum": ["published", "insufficient"]},
-            "methodology": text("Version de la méthodologie, par exemple v1."),
-            "publication_id": integer(1),
-            "chain_hash": HEX64,
-            "channels": {
-                "type": "object",
-                "propertyNames": {"enum": list(AUDIT_CHANNELS)},
-                "additionalProperties": ref("ChannelResult"),
-            },
-            "kpis": ref("Kpis"),
-        },
-        "Note d'audit publiée d'une entreprise pour une période.",
+    "Grade": obj(GRADE, "Note d'audit publiée d'une entreprise pour une période."),
+    "GradeItem": obj(
+        {**GRADE, "divergence": DIVERGENCE},
+        "Note d'audit publiée, et si elle diverge fortement de la note des clients.",
     ),
     "CompanyDetail": obj(
         {
@@ -217,6 +224,7 @@ SCHEMAS = {
                 {
                     "latest": nullable(ref("Grade")),
                     "history": array(ref("Grade")),
+                    "divergence": DIVERGENCE,
                 },
                 "Dernière note et historique, de la plus ancienne à la plus récente.",
             ),
@@ -251,7 +259,7 @@ SCHEMAS = {
             "period": nullable(text("Période affichée ; null si rien n'est publié.")),
             "periods": array(text()),
             "total": integer(0),
-            "items": array(ref("Grade")),
+            "items": array(ref("GradeItem")),
         }
     ),
     "Publication": obj(

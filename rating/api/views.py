@@ -98,6 +98,7 @@ def company(slug: str):
         audit_json = {
             "latest": audit["latest"].as_api() if audit else None,
             "history": [grade.as_api() for grade in audit["history"]] if audit else [],
+            "divergence": bool(audit and audit["divergence"]),
         }
         return serialize.company_detail(found, community.public_community(summary), audit_json)
 

@@ -10,6 +10,7 @@ from ..models import Publication
 from ..vocabulary import AUDIT_CHANNELS
 from .methodology import V1
 from .queries import PROFESSION_REFERENCES, latest_grades, superseded_by
+from .summary import divergent_grades
 from .testrows import CSV_COLUMNS
 from .views import bp
 
@@ -32,6 +33,7 @@ def grades():
         abort(400)
     sector = request.args.get("sector", "")
     items = latest_grades(get_session())
+    divergent = divergent_grades(get_session(), items)
     sectors = sorted({(g.sector_slug, g.sector_name) for g in items}, key=lambda s: s[1])
     if sector:
         items = [g for g in items if g.sector_slug == sector]
@@ -45,6 +47,7 @@ def grades():
         sort=sort,
         order=order,
         sector=sector,
+        divergent=divergent,
     )
 
 

@@ -1,29 +1,47 @@
 """The audit section of a company page: latest grade, channels, KPIs, history chart, notices."""
 
+from collections.abc import Iterable
+from datetime import date
+
 from sqlalchemy.orm import Session
 
+from rating.scores import read
 from rating.scores.formula import CommunityScore
 
 from .queries import PROFESSION_REFERENCES, company_history
 
+DIVERGENCE_MIN_REVIEWS = 10  # reviews in the window before a divergence is worth saying
 CHART = {"width": 600, "height": 220, "left": 40, "right": 20, "top": 20, "bottom": 40}
 
 
-def divergence(letter: str | None, community_score: float | None) -> str | None:
-    """DESIGN.md: A or B with a community score under 2.5, or D or E above 4.0."""
-    if letter is None or community_score is None:
+def divergence(letter: str | None, community: CommunityScore | None) -> str | None:
+    """The one rule of the divergence notice (DESIGN, "Scores"), as a code of
+    rating.vocabulary.DIVERGENCES, or None: letter A or B with an unrounded community score
+    under 2.5, or D or E above 4.0, with at least 10 reviews in the score's window.
+
+    The unrounded score decides: 2.475 shows "2,5" on the page but is under 2.5."""
+    if letter is None or community is None or community.count < DIVERGENCE_MIN_REVIEWS:
         return None
-    if letter in ("A", "B") and community_score < 2.5:
-        return (
-            "Les auditeurs notent bien cette entreprise, mais les avis des clients sont nettement "
-            "plus sévères : les deux mesures sont montrées sans être mélangées."
-        )
-    if letter in ("D", "E") and community_score > 4.0:
-        return (
-            "Les clients sont bien plus satisfaits que ne le mesurent les tests des auditeurs : "
-            "les deux mesures sont montrées sans être mélangées."
-        )
+    if letter in ("A", "B") and community.raw < 2.5:
+        return "customers_harsher"
+    if letter in ("D", "E") and community.raw > 4.0:
+        return "customers_happier"
     return None
+
+
+def divergent_grades(
+    session: Session, grades: Iterable, today: date | None = None
+) -> dict[int, str]:
+    """{company id: divergence code} of the grades (items with `company_id` and `letter`)
+    that disagree strongly with the company's community score of today (one read)."""
+    grades = list(grades)
+    scores = read.company_scores(session, {g.company_id for g in grades}, today or date.today())
+    found = {}
+    for grade in grades:
+        code = divergence(grade.letter, scores.get(grade.company_id))
+        if code:
+            found[grade.company_id] = code
+    return found
 
 
 def history_chart(points: list[tuple[str, float | None]]) -> dict:
@@ -103,7 +121,6 @@ def company_audit_summary(
 
     `community` is the company's community score (rating.scores.read), for the divergence
     notice; None when it has none."""
-    community_score = community.score if community else None
     history = company_history(session, company_id)
     if not history:
         return None
@@ -114,6 +131,6 @@ def company_audit_summary(
         "kpis": kpi_rows(latest.kpis),
         "history": history,
         "chart": history_chart([(g.period, g.grade20) for g in history]),
-        "divergence": divergence(latest.letter, community_score),
-        "community_score": community_score,
+        "divergence": divergence(latest.letter, community),
+        "community_score": community.score if community else None,
     }

@@ -8,11 +8,14 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from rating.moderation.delays import MAX_WAIT
+
 from . import phrases
 from .companies import CompanyPlan
 from .people import Account
 
 PUBLISHED = 3000
+MAX_WAIT_HOURS = MAX_WAIT.total_seconds() / 3600  # the charter's maximum, 7 days
 # Shares of the other states, relative to the published count.
 PENDING, REJECTED, WITHDRAWN, REMOVED = 0.03, 0.035, 0.01, 0.005
 CHANNEL_WEIGHTS = {"phone": 40, "email": 25, "chat": 12, "social": 8, "shop": 10, "letter": 5}
@@ -128,8 +131,8 @@ def build_reviews(rng, now: datetime, plans, accounts: list[Account], scale: flo
     for status in states:
         company = rng.choices(range(len(plans)), popularity)[0]
         plan = plans[company]
-        if status == "pending":  # held ones are recent; a few are past the 7-day maximum
-            created = now - timedelta(hours=rng.uniform(1, 24 * (9 if rng.random() < 0.1 else 6)))
+        if status == "pending":  # held ones are recent: moderators decide within 7 days
+            created = now - timedelta(hours=rng.uniform(1, MAX_WAIT_HOURS * 0.8))
         else:  # activity grows over time: recent days are busier
             created = now - timedelta(days=730 * rng.random() ** 1.3, minutes=rng.randint(0, 1439))
         author = _pick_author(rng, accounts, shoppers, created, company, taken)
@@ -172,10 +175,35 @@ def build_reviews(rng, now: datetime, plans, accounts: list[Account], scale: flo
     return reviews
 
 
+def _decided(rng, now: datetime, since: datetime) -> datetime | None:
+    """When a moderator decided an item that started waiting at `since`: within the charter's
+    maximum, or None when that moment has not come yet (the item is still in the queue)."""
+    decided = since + timedelta(hours=rng.uniform(2, MAX_WAIT_HOURS * 0.8))
+    return decided if decided < now else None
+
+
+def _report(rng, now, review: ReviewPlan, reporter: int, reason: str, at, **fields) -> None:
+    """A report as rating.reviews.reports leaves it, closed by a moderator as
+    rating.moderation.services does (dismissed: the review stays online)."""
+    at = min(at, now - timedelta(minutes=5))
+    decided = _decided(rng, now, at)
+    review.reports.append(
+        {
+            "reporter": reporter,
+            "kind": "authenticity" if reason == "fake" else "user",
+            "reason": reason,
+            "status": "open" if decided is None else "dismissed",
+            "created_at": at,
+            "decided_at": decided,
+            **fields,
+        }
+    )
+
+
 def _moderate(rng, now, review: ReviewPlan, moderator: int, shoppers: list[int]) -> None:
     """Decisions, signals and reports that explain each review's state."""
     row, created = review.row, review.row["created_at"]
-    later = min(now, created + timedelta(hours=rng.uniform(2, 90)))
+    later = min(now, created + timedelta(hours=rng.uniform(2, MAX_WAIT_HOURS * 0.8)))
     if row["status"] == "pending":
         code = rng.choice(phrases.HOLD_SIGNALS)
         review.signal = {
@@ -195,35 +223,31 @@ def _moderate(rng, now, review: ReviewPlan, moderator: int, shoppers: list[int])
     elif row["status"] == "withdrawn":
         row["closed_at"] = min(now, created + timedelta(days=rng.uniform(1, 60)))
     elif row["status"] == "removed":
-        reason = rng.choice(phrases.REPORT_REASONS)
-        row.update(status_reason=reason, closed_at=later)
+        report_reason = rng.choice(list(phrases.REPORT_REASONS))
+        reason = phrases.REPORT_REASONS[report_reason]
+        reported = created + timedelta(hours=rng.uniform(1, 72))
+        decided = min(now, reported + timedelta(hours=rng.uniform(2, MAX_WAIT_HOURS * 0.8)))
+        row.update(status_reason=reason, closed_at=decided)
         review.reports.append(
             {
                 "reporter": rng.choice(shoppers),
                 "kind": "user",
-                "reason": reason,
+                "reason": report_reason,
                 "status": "upheld",
-                "created_at": created + timedelta(hours=1),
-                "decided_at": later,
+                "created_at": min(reported, decided),
+                "decided_at": decided,
             }
         )
         review.decision = {
             "decision": "remove",
             "reason": reason,
-            "created_at": later,
+            "created_at": decided,
             "moderator": moderator,
         }
     elif rng.random() < 0.02:  # an ordinary published review that someone reported
-        status = rng.choice(("open", "dismissed"))
-        review.reports.append(
-            {
-                "reporter": rng.choice(shoppers),
-                "kind": "user",
-                "reason": rng.choice(phrases.REPORT_REASONS),
-                "status": status,
-                "created_at": later,
-                "decided_at": None if status == "open" else now,
-            }
+        at = created + timedelta(hours=rng.uniform(1, 24 * 60))
+        _report(
+            rng, now, review, rng.choice(shoppers), rng.choice(list(phrases.REPORT_REASONS)), at
         )
 
 
@@ -251,16 +275,6 @@ def _company_side(rng, now, review: ReviewPlan, team: int, reply_rate: float, wh
             review.reply = {"author": team, "body": body, "created_at": replied}
             if row["solved"] != "yes" and rng.random() < 0.5:
                 row["solved_after_reply"] = rng.random() < 0.45
-    if row["stars"] == 1 and rng.random() < 0.05:
-        status = rng.choice(("open", "dismissed"))
-        review.reports.append(
-            {
-                "reporter": team,
-                "kind": "authenticity",
-                "reason": "not_own_experience",
-                "status": status,
-                "created_at": row["published_at"],
-                "decided_at": None if status == "open" else now,
-                "company": review.company,
-            }
-        )
+    if row["stars"] == 1 and not review.reports and rng.random() < 0.05:
+        at = row["published_at"] + timedelta(hours=rng.uniform(1, 24 * 14))
+        _report(rng, now, review, team, "fake", at, company=review.company)

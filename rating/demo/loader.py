@@ -209,7 +209,7 @@ def _load_reviews(session: Session, world: DemoWorld) -> None:
         for r in world.reviews
     ]
     review_ids = _insert(session, Review, rows)
-    revisions, replies, decisions, signals, reports = [], [], [], [], []
+    revisions, replies, decisions, signals, reports, refusals = [], [], [], [], [], []
     for review, review_id in zip(world.reviews, review_ids, strict=True):
         row = review.row
         first = "pending" if row["status"] in ("pending", "rejected") else "published"
@@ -249,6 +249,7 @@ def _load_reviews(session: Session, world: DemoWorld) -> None:
             decisions.append(
                 {
                     "review_id": review_id,
+                    "report_id": None,  # executemany takes its columns from the first row
                     "moderator_id": users[d["moderator"]],
                     "decision": d["decision"],
                     "reason": d["reason"],
@@ -258,6 +259,7 @@ def _load_reviews(session: Session, world: DemoWorld) -> None:
         if review.signal:
             signals.append({"review_id": review_id, **review.signal})
         for report in review.reports:
+            refusals.append(row["status_reason"])
             company = report.get("company")
             reports.append(
                 {
@@ -270,14 +272,33 @@ def _load_reviews(session: Session, world: DemoWorld) -> None:
                     },
                 }
             )
+    report_ids = _insert(session, Report, reports)
+    moderator = world.ids_with_role("moderator")[0]
+    decisions += [
+        _report_decision(report, report_id, moderator, refusal)
+        for report, report_id, refusal in zip(reports, report_ids, refusals, strict=True)
+        if report["status"] != "open"
+    ]
     for model, batch in (
         (ReviewRevision, revisions),
         (Reply, replies),
         (ModerationDecision, decisions),
         (ReviewSignal, signals),
-        (Report, reports),
     ):
         _insert_many(session, model, batch)
+
+
+def _report_decision(report: dict, report_id: int, moderator_id: int, refusal) -> dict:
+    """The decision row rating.moderation.services writes when it closes a report."""
+    upheld = report["status"] == "upheld"
+    return {
+        "review_id": report["review_id"],
+        "report_id": report_id,
+        "moderator_id": moderator_id,
+        "decision": "uphold_report" if upheld else "dismiss_report",
+        "reason": refusal if upheld else None,
+        "created_at": report["decided_at"],
+    }
 
 
 def load(session: Session, world: DemoWorld) -> DemoWorld:

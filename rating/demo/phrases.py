@@ -241,7 +241,21 @@ REPLIES_GOOD = (
     "Merci pour votre confiance et pour ce retour détaillé.",
 )
 
-# Reasons of the moderation charter's fixed list (shared with the reviews feature).
-REJECT_REASONS = ("insults", "not_own_experience", "off_topic", "personal_data", "advertising")
-HOLD_SIGNALS = ("new_account", "near_duplicate", "company_burst", "same_network", "incentive")
-REPORT_REASONS = ("insults", "false_information", "not_own_experience", "personal_data")
+# Codes of the application's own fixed lists (rating.vocabulary, rating.reviews.signals):
+# the demo writes nothing the site itself could not have written.
+REJECT_REASONS = ("insults", "not_experience", "unintelligible", "personal_data", "spam")
+HOLD_SIGNALS = (
+    "new_account",
+    "near_duplicate",
+    "company_burst",
+    "same_network",
+    "incentive_wording",
+)
+# A shopper's report reason, and the refusal reason a moderator gives when upholding it.
+REPORT_REASONS = {
+    "insults": "insults",
+    "not_experience": "not_experience",
+    "personal_data": "personal_data",
+    "conflict_of_interest": "conflict_of_interest",
+    "spam": "spam",
+}

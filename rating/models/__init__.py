@@ -21,6 +21,7 @@ from .company import (
     Membership,
     Sector,
 )
+from .dsa import Appeal, IllegalNotice
 from .outbox import OutboundMail, SearchOutbox
 from .review import (
     Invitation,
@@ -35,6 +36,8 @@ from .review import (
 from .user import LoginAttempt, User, UserRole, UserSession
 
 __all__ = [
+    "Appeal",
+    "IllegalNotice",
     "AuditCampaign",
     "AuditGrade",
     "AuditTest",

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from rating.db import utcnow
 from rating.models import ModerationDecision, Report, Review
-from rating.reviews.rules import MODERATION_MAX_DAYS
 from rating.scores import formula
+
+from . import delays
+from .services import moderation_queue
 
 PERIOD_DAYS = 365
 
@@ -25,27 +27,26 @@ def charter_figures(session: Session, *, now: datetime | None = None) -> dict:
             ModerationDecision.created_at >= since,
         )
     ).all()
-    delays = []
-    for decided, created, updated in held:
-        # A review edited back into moderation waits from its edit, not from its creation.
-        start = updated if updated and created < updated <= decided else created
-        delays.append((decided - start).total_seconds() / 3600)
+    held_hours = [
+        delays.hours(delays.held_since(created, updated, decided), decided)
+        for decided, created, updated in held
+    ]
     reports = session.execute(
         select(Report.decided_at, Report.created_at).where(
             Report.decided_at.is_not(None), Report.decided_at >= since
         )
     ).all()
-    report_delays = [(d - c).total_seconds() / 3600 for d, c in reports]
-    limit = MODERATION_MAX_DAYS * 24
-    pending = session.scalars(select(Review.created_at).where(Review.status == "pending")).all()
+    report_hours = [delays.hours(created, decided) for decided, created in reports]
+    limit = delays.MAX_WAIT.total_seconds() / 3600
+    queue = moderation_queue(session, now=now)  # what moderators see, counted the same way
     published = session.scalar(select(func.count()).where(Review.status == "published")) or 0
     return {
-        "median_hours": formula.median(delays),
-        "decided": len(delays),
-        "within_limit_rate": formula.rate(sum(d <= limit for d in delays), len(delays)),
-        "median_report_hours": formula.median(report_delays),
-        "reports_decided": len(report_delays),
-        "pending": len(pending),
-        "overdue": sum(now - c > timedelta(days=MODERATION_MAX_DAYS) for c in pending),
+        "median_hours": formula.median(held_hours),
+        "decided": len(held_hours),
+        "within_limit_rate": formula.rate(sum(h <= limit for h in held_hours), len(held_hours)),
+        "median_report_hours": formula.median(report_hours),
+        "reports_decided": len(report_hours),
+        "pending": len(queue),
+        "overdue": sum(item.overdue for item in queue),
         "published": published,
     }

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import render_template
 from sqlalchemy import select
@@ -16,6 +16,8 @@ from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_RE
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.reviews.signals import LABELS
 from rating.scores import store
+
+from . import delays
 
 audit_log = logging.getLogger("rating.audit_log")
 # decision → (status required before, status after)
@@ -66,18 +68,14 @@ def moderation_queue(session: Session, *, now: datetime | None = None) -> list[Q
     for review in [*held, *reported]:
         reports = open_reports.get(review.id, [])
         flagged = flags.get(review.id, [])
-        since = (
-            review.created_at
-            if review.status == "pending"
-            else min(x.created_at for x in [*reports, *flagged])
-        )
+        since = delays.waiting_since(review, [*reports, *flagged], now)
         items.append(
             QueueItem(
                 review=review,
                 since=since,
                 signals=[(LABELS.get(s.code, s.code), s.detail) for s in review.hold_signals],
                 reports=reports,
-                overdue=now - since > timedelta(days=MODERATION_MAX_DAYS),
+                overdue=delays.overdue(since, now),
                 flags=[(LABELS.get(f.code, f.code), f.linked_review_id) for f in flagged],
             )
         )

@@ -6,6 +6,8 @@ from flask_login import current_user
 
 from rating.auth.access import role_required
 from rating.db import get_session
+from rating.dsa import services as dsa_services
+from rating.dsa.forms import StatementForm
 from rating.i18n import translate
 from rating.models import Review
 from rating.reviews import rules
@@ -29,6 +31,8 @@ def queue():
         form=DecisionForm(),
         max_days=rules.MODERATION_MAX_DAYS,
         decisions=DECISION_LABELS,
+        dsa=dsa_services.open_items(get_session()),
+        statement_form=StatementForm(),
     )
 
 

@@ -30,6 +30,7 @@ class Entry:
     methodology: str | None = None
     score: float | None = None  # community score, one decimal; None: no review in the window
     reviews: int = 0  # published reviews inside the score's window
+    divergent: bool = False  # letter and community score disagree strongly (audit.summary)
 
     @property
     def audited(self) -> bool:

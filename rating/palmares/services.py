@@ -66,6 +66,7 @@ def _entries(session: Session, today: date, grades: list, *where) -> list[rankin
                 methodology=grade.methodology if grade else None,
                 score=item.value,
                 reviews=item.count,
+                divergent=bool(divergence(grade.letter if grade else None, item.score)),
             )
         )
     return entries
@@ -84,7 +85,7 @@ def _palmares(sector: Sector, companies: int, entries: list[ranking.Entry]) -> S
         companies=companies,
         audit=ranking.audit_ranking(entries, companies),
         community=ranking.community_ranking(entries, companies),
-        divergent=frozenset(e.company_id for e in entries if divergence(e.letter, e.score)),
+        divergent=frozenset(e.company_id for e in entries if e.divergent),
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from rating.auth.access import verified_required
 from rating.db import get_session, utcnow
+from rating.dsa import services as dsa_services
 from rating.forms import EmptyForm, add_errors
 from rating.i18n import translate
 from rating.models import Company, Review
@@ -305,10 +306,19 @@ def invitations_page(slug: str):
 @login_required
 def mine():
     """The signed-in user's reviews, with their state and, when refused, the reason."""
-    rows = get_session().scalars(
-        select(Review).where(Review.author_id == current_user.id).order_by(Review.created_at.desc())
+    rows = (
+        get_session()
+        .scalars(
+            select(Review)
+            .where(Review.author_id == current_user.id)
+            .order_by(Review.created_at.desc())
+        )
+        .all()
     )
-    return render_template("reviews/mine.html", cards=[community.card(r) for r in rows])
+    grounds = dsa_services.decision_grounds(get_session(), [r.id for r in rows])
+    return render_template(
+        "reviews/mine.html", cards=[community.card(r) for r in rows], grounds=grounds
+    )
 
 
 @bp.route("/companies/<slug>/avis")

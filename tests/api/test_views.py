@@ -48,7 +48,7 @@ def test_company_detail_carries_the_community_score(client, world):
     w_old, w_new = 0.5 ** (400 / 365), 0.5 ** (10 / 365)
     expected = (5 * 3.0 + w_old * 2 + w_new * 5) / (5 + w_old + w_new)
     assert community["score"] == formula.one_decimal(expected)
-    assert body["audit"] == {"latest": None, "history": []}
+    assert body["audit"] == {"latest": None, "history": [], "divergence": False}
 
 
 def test_reviews_newest_first_with_their_reply(client, world):

@@ -11,7 +11,7 @@ from flask import render_template
 from rating.audit import decisions
 from rating.audit.grading import MysteryTest, grade
 from rating.audit.methodology import V1
-from rating.audit.summary import company_audit_summary, divergence
+from rating.audit.summary import company_audit_summary
 from rating.scores.formula import CommunityScore
 from tests.audit.builders import auditor, campaign, full_rows, publish, row, sector_with
 
@@ -211,21 +211,6 @@ def test_atom_feed(client, published):
     entries = root.findall("a:entry", ns)
     assert len(entries) == 3
     assert "(correction)" in entries[0].find("a:title", ns).text
-
-
-@pytest.mark.parametrize(
-    ("letter", "community", "notice"),
-    [
-        ("A", 2.4, True),
-        ("B", 2.5, False),
-        ("D", 4.1, True),
-        ("E", 4.0, False),
-        ("C", 1.0, False),
-        ("A", None, False),
-    ],
-)
-def test_divergence_notice(letter, community, notice):
-    assert (divergence(letter, community) is not None) is notice
 
 
 def test_company_section(app, session, published):

@@ -207,6 +207,27 @@ ROUTES = [
     Route(
         "moderation.decide", "POST", lambda w: f"/moderation/reviews/{w.pending}", only("moderator")
     ),
+    # Digital Services Act: anyone notifies; the author contests; moderators decide.
+    Route("dsa.notice", "GET", lambda w: f"/reviews/{w.review_a}/illicite", everyone("ok")),
+    Route(
+        "dsa.author_appeal",
+        "GET",
+        lambda w: f"/reviews/{w.review_a}/contester",
+        signed("403", shopper_a="ok"),
+    ),
+    Route("dsa.notifier_appeal", "GET", lambda w: "/signalements/x/contester", everyone("404")),
+    Route(
+        "dsa.decide_notice",
+        "POST",
+        lambda w: "/moderation/notices/999",
+        signed("403", moderator="404"),
+    ),
+    Route(
+        "dsa.decide_appeal",
+        "POST",
+        lambda w: "/moderation/appeals/999",
+        signed("403", moderator="404"),
+    ),
     # Audit: a draft is for the auditors on it (others get 404, as for an unknown campaign);
     # approval is four-eyes.
     Route("audit.index", "GET", lambda w: "/audit", only("auditor_1", "auditor_2", "auditor_3")),
