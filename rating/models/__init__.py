@@ -31,6 +31,7 @@ from .review import (
     ReviewRevision,
     ReviewSignal,
 )
+from .sirene import SireneImport
 from .user import LoginAttempt, User, UserRole, UserSession
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "ReviewSignal",
     "SearchOutbox",
     "Sector",
+    "SireneImport",
     "User",
     "UserRole",
     "UserSession",
