@@ -1,7 +1,8 @@
 """`import_stock`: upsert the companies of a StockUniteLegale file, one batch per transaction.
 
-Each batch of BATCH candidate units (rows that pass the cheap checks) is looked up by SIREN in
-one query, then created, updated or closed, queued for the search index (rating.outbox) and
+Most rows stop at cheap checks (natural persons, non-diffusible units, ceased or out-of-scope
+units the site does not know: KnownSirens answers without a query). The remaining units go in
+batches of BATCH: created, updated or closed, queued for the search index (rating.outbox) and
 committed together with the run's counts. A malformed row rolls back its batch only: the
 batches before it stay, and running the import again (idempotent) finishes the work.
 """
@@ -13,13 +14,16 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import Company, CompanyDeclaration, Sector, SireneImport
+from ..models.checks import luhn_valid
 from ..outbox import queue_companies
 from ..slugs import slugify
 from .changes import OWNED_FIELDS, Known, changes_for
+from .known import KnownSirens
 from .layout import Classifier, LayoutError, SectorMap, Unit, column_positions
 from .reader import MalformedFile, StockReader
 
@@ -57,6 +61,22 @@ def load_sector_map(all_codes: bool, path: Path = SECTOR_FILE) -> SectorMap:
         return SectorMap(list(csv.DictReader(handle)), all_codes=all_codes)
 
 
+@dataclass
+class _Plan:
+    """What one batch will do: rows to insert, updates by primary key, and their counts."""
+
+    creates: list[Unit] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+    def add_to(self, counts: Counts) -> None:
+        counts.created += self.counts.created
+        counts.updated += self.counts.updated
+        counts.closed += self.counts.closed
+        counts.unchanged += self.counts.unchanged
+        counts.skipped.update(self.counts.skipped)
+
+
 class _Batch:
     """Applies one batch of units in the caller's transaction (flushes, never commits)."""
 
@@ -76,52 +96,77 @@ class _Batch:
             self.sector_ids[slug] = found
         return self.sector_ids[slug]
 
-    def apply(self, units: list[Unit], counts: Counts) -> None:
-        session = self.session
-        known = {
-            row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
-            for row in session.execute(
-                select(
-                    Company.id,
-                    Company.siren,
-                    Company.name,
-                    Company.legal_name,
-                    Company.aliases,
-                    Company.closed_at,
-                ).where(Company.siren.in_([u.siren for u in units]))
-            )
-        }
-        declared = self._declared([k.id for k in known.values()])
-        creates, updates = [], []
+    def apply(self, units: list[Unit], counts: Counts, known: KnownSirens) -> None:
+        """Create, update or close `units`; add what happened to `counts`.
+
+        Only units whose SIREN was stored when the run began are looked up; the others are
+        inserted in a savepoint. A SIREN stored since (met twice in the file, or created by
+        someone meanwhile) breaks the unique constraint: the batch is then planned again
+        with every unit looked up.
+        """
+        lookup = [u.siren for u in units if u.siren in known]
+        plan = self._plan(units, lookup)
+        if self.dry_run:
+            plan.add_to(counts)
+            return
+        try:
+            with self.session.begin_nested():
+                self._write(plan)
+        except IntegrityError:
+            plan = self._plan(units, [u.siren for u in units])
+            self._write(plan)
+        plan.add_to(counts)
+
+    def _plan(self, units: list[Unit], lookup: list[str]) -> "_Plan":
+        session, plan = self.session, _Plan()
+        stored = {}
+        if lookup:
+            stmt = select(
+                Company.id,
+                Company.siren,
+                Company.name,
+                Company.legal_name,
+                Company.aliases,
+                Company.closed_at,
+            ).where(Company.siren.in_(lookup))
+            stored = {
+                row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
+                for row in session.execute(stmt)
+            }
+        declared = self._declared([k.id for k in stored.values()])
         for unit in units:
-            company = known.get(unit.siren)
+            company = stored.get(unit.siren)
             if company is None:
                 if not unit.active:
-                    counts.skipped["ceased_unknown"] += 1
+                    plan.counts.skipped["ceased_unknown"] += 1
                 elif unit.sector is None:
-                    counts.skipped["unmapped"] += 1
+                    plan.counts.skipped["unmapped"] += 1
                 else:
-                    creates.append(unit)
+                    plan.creates.append(unit)
                 continue
             new = changes_for(company, unit, declared.get(company.id, set()), self.now)
             if not new:
-                counts.unchanged += 1
+                plan.counts.unchanged += 1
                 continue
             if new.get("closed_at") is not None:
-                counts.closed += 1
+                plan.counts.closed += 1
             else:
-                counts.updated += 1
+                plan.counts.updated += 1
             values = {n: getattr(company, n) for n in (*OWNED_FIELDS, "closed_at")}
-            updates.append({"id": company.id, **values, **new, "updated_at": self.now})
-        counts.created += len(creates)
-        if self.dry_run:
-            return
-        ids = [u["id"] for u in updates]
-        if updates:
-            session.execute(update(Company), updates)
-        if creates:
+            plan.updates.append({"id": company.id, **values, **new, "updated_at": self.now})
+        plan.counts.created = len(plan.creates)
+        return plan
+
+    def _write(self, plan: "_Plan") -> None:
+        session = self.session
+        ids = [u["id"] for u in plan.updates]
+        if plan.updates:
+            session.execute(update(Company), plan.updates)
+        if plan.creates:
+            # Core, with RETURNING: the ORM's bulk path costs several times more per row.
+            table = Company.__table__
             ids += session.scalars(
-                insert(Company).returning(Company.id), self._new_rows(creates)
+                insert(table).returning(table.c.id), self._new_rows(plan.creates)
             ).all()
         queue_companies(session, ids)
 
@@ -218,25 +263,40 @@ def import_stock(
         with StockReader(path) as stock:
             counts.layout = committed.layout = len(stock.header)
             classify = Classifier(column_positions(stock.header), sectors)
+            known = KnownSirens(session)
+            session.rollback()  # no transaction (nor SQLite write lock) while reading rows
             skipped = counts.skipped
             pending: dict[str, Unit] = {}
+            read = 0
             for row in stock:
-                counts.read += 1
-                verdict = classify(row)
-                if verdict.__class__ is str:
-                    skipped[verdict] += 1
+                read += 1
+                unit = classify(row)
+                if unit.__class__ is str:
+                    skipped[unit] += 1
                     continue
-                pending[verdict.siren] = verdict  # a SIREN twice in a batch: the last row wins
+                if unit.siren not in known:
+                    if not unit.active:
+                        skipped["ceased_unknown"] += 1
+                        continue
+                    if unit.sector is None:
+                        skipped["unmapped"] += 1
+                        continue
+                    if not luhn_valid(unit.siren):
+                        skipped["bad_siren"] += 1
+                        continue
+                pending[unit.siren] = unit  # a SIREN twice in a batch: the last row wins
                 if len(pending) >= batch_size:
-                    batch.apply(list(pending.values()), counts)
+                    counts.read = read
+                    batch.apply(list(pending.values()), counts, known)
                     _record(session, record_id, counts)
                     _finish_batch(session, dry_run)
                     pending = {}
                     committed, committed_line = _copy(counts), stock.line
                     if progress:
                         progress(counts)
+            counts.read = read
             if pending:
-                batch.apply(list(pending.values()), counts)
+                batch.apply(list(pending.values()), counts, known)
             _record(session, record_id, counts, status="done", finished_at=utcnow())
             _finish_batch(session, dry_run)
     except (MalformedFile, LayoutError) as exc:

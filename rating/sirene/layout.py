@@ -6,9 +6,7 @@ one header row, columns found by name. Two layouts exist in the wild: 33 columns
 in NEEDED are read, so either works, and so would a future one that keeps those names.
 """
 
-from dataclasses import dataclass
-
-from ..models.checks import luhn_valid
+from typing import NamedTuple
 
 HEADER_33 = (
     "siren",
@@ -70,7 +68,7 @@ NAME_MAX = 200
 SKIP_REASONS = {
     "not_diffusible": "non diffusibles (statutDiffusionUniteLegale ≠ O)",
     "natural_person": "personnes physiques (catégorie juridique 1000)",
-    "bad_siren": "SIREN invalide (clé de Luhn)",
+    "bad_siren": "SIREN invalide (clé de Luhn) parmi celles à créer",
     "bad_state": "état administratif inconnu",
     "no_name": "sans dénomination",
     "unmapped": "code NAF hors du champ (rating/data/naf_sectors.csv)",
@@ -82,9 +80,11 @@ class LayoutError(ValueError):
     """The header lacks a column we need."""
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A row worth looking up: an active unit (name, sigle, sector) or a ceased one."""
+class Unit(NamedTuple):
+    """A row worth a second look: an active unit (name, sigle, sector) or a ceased one.
+
+    A tuple, not a dataclass: one is built for every legal person of the file.
+    """
 
     siren: str
     active: bool
@@ -140,7 +140,11 @@ class SectorMap:
 
 
 class Classifier:
-    """Turns one CSV row into a skip reason (str) or a Unit, with the columns' positions."""
+    """Turns one CSV row into a skip reason (str) or a Unit, with the columns' positions.
+
+    The SIREN's Luhn key is checked later, only for units about to be created: a company
+    already stored has a valid one (a CHECK constraint), and most other rows are dropped.
+    """
 
     def __init__(self, positions: dict[str, int], sectors: SectorMap):
         p = positions
@@ -166,11 +170,9 @@ class Classifier:
         if legal_form == NATURAL_PERSON:
             return "natural_person"
         siren = row[self.siren]
-        if not luhn_valid(siren):
-            return "bad_siren"
         state = row[self.state]
         if state == "C":
-            return Unit(siren, active=False)
+            return Unit(siren, False)
         if state != "A":
             return "bad_state"
         name = (row[self.name].strip() or row[self.usual].strip())[:NAME_MAX]

@@ -255,3 +255,13 @@ def test_imports_command_lists_past_runs(runner, tmp_path):
     run(runner, path)
     listing = runner.invoke(args=["companies", "imports"]).output
     assert "StockUniteLegale_utf8.csv" in listing and "terminé" in listing and "créées 1" in listing
+
+
+def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_path):
+    rows = [unit(BANK, denominationUniteLegale="PREMIER"), unit(SHOP), unit(TELCO)]
+    rows.append(unit(BANK, denominationUniteLegale="SECOND"))
+    result = run(runner, write_stock(tmp_path / "stock.csv", rows), "--batch", "2")
+    assert result.exit_code == 0, result.output
+    assert (figure(result.output, "Créées"), figure(result.output, "Mises à jour")) == (3, 1)
+    assert companies(db)[BANK].name == "SECOND"
+    assert count(db, Company) == 3
