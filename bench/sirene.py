@@ -106,16 +106,32 @@ def report(results: list[dict]) -> str:
             f"{imp['peak_mb']:.0f} MB | "
             f"{imp['created']:,} | {imp['closed']:,} | {imp['skipped']:,} |"
         )
+    first, last = results[0], results[-1]
+    ratio = (last["import"]["rows"] / last["import"]["seconds"]) / (
+        last["read"]["rows"] / last["read"]["seconds"]
+    )
+    lines.append(
+        f"\nAt {last['size']:,} rows the ratio is **{ratio:.2f}** (target ≥ 0.5: "
+        f"{'met' if ratio >= 0.5 else 'NOT met'}); import peak memory "
+        f"{first['import']['peak_mb']:.0f} MB at {first['size']:,} rows, "
+        f"{last['import']['peak_mb']:.0f} MB at {last['size']:,}."
+    )
     return "\n".join(lines)
 
 
 NOTES = (
     "The import reads every row with the same csv module (through a UTF-8 text stream that "
-    "also watches the file's last byte), classifies it with cheap checks first (diffusion, "
-    "legal form, Luhn, state, NAF map), looks the remaining units up by SIREN 1,000 at a "
-    "time, and writes each batch (companies, search outbox rows, the run's counts) in one "
-    "transaction. Peak memory is the child process's ru_maxrss: interpreter, app and one "
-    "batch; it does not grow with the file."
+    "also watches the file's last byte) and drops most rows on cheap checks (diffusion, "
+    "legal form, state, NAF map, and a sorted array of the SIRENs the site holds, so an "
+    "unknown ceased or out-of-scope unit costs no query). The rest (here the 5 % of rows "
+    "that create a company) go in batches of 1,000: Luhn check, one lookup, one INSERT … "
+    "RETURNING, one INSERT of search-outbox rows and the run's counts, one commit. Where "
+    "the time goes: reading and classifying alone run at about 0.6–0.7 of the csv module "
+    "(measured apart, noisy on this shared 2-CPU machine); each created company then costs "
+    "about 0.3 ms of SQLAlchemy and SQLite work, which is what keeps the ratio under "
+    "target on this mix (one active legal unit in six mapped: more than the real stock, "
+    "where consumer-facing codes are rarer). Peak memory is the child process's ru_maxrss: "
+    "interpreter, app and one batch; it does not grow with the file."
 )
 
 
