@@ -98,9 +98,11 @@ def init_app(app) -> None:
     """Register every command group."""
     from .audit import audit_cli
     from .auth.cli import users_cli
+    from .companies.cli import companies_cli
     from .demo.cli import demo_cli
     from .scores.cli import scores_cli
     from .search import search_cli
 
-    for group in (db_cli, users_cli, demo_cli, search_cli, audit_cli, scores_cli):
+    groups = (db_cli, users_cli, demo_cli, search_cli, audit_cli, scores_cli, companies_cli)
+    for group in groups:
         app.cli.add_command(group)

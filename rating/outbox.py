@@ -8,6 +8,7 @@ search package so that the score store and the services below it need not import
 """
 
 from flask import g, has_app_context
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from .models import SearchOutbox
@@ -28,6 +29,16 @@ def queue_company(session: Session, company_id: int, op: str = "upsert") -> None
 
 
 def queue_companies(session: Session, company_ids, op: str = "upsert") -> None:
-    """`queue_company` for many companies (an audit publication, a sector rename)."""
-    for company_id in sorted(set(company_ids)):
-        queue_company(session, company_id, op)
+    """`queue_company` for many companies (an audit publication, a sector rename, an import).
+
+    One multi-row INSERT rather than one ORM object per company: a SIRENE batch queues
+    hundreds at a time.
+    """
+    if op not in OPS:
+        raise ValueError(f"unknown outbox op {op!r}")
+    ids = sorted(set(company_ids))
+    if not ids:
+        return
+    session.execute(insert(SearchOutbox.__table__), [{"company_id": i, "op": op} for i in ids])
+    if has_app_context():
+        g.search_queued = True

@@ -4,7 +4,7 @@ Every name is invented from syllables so that no demo company is mistaken for a 
 web and e-mail domains end in `.example` (RFC 2606), so no demo link leads to a real site.
 """
 
-import unicodedata
+from ..slugs import slugify  # noqa: F401 - the demo names its slugs with it
 
 # slug, name, number of companies (at scale 1), activity, mediator stem
 SECTORS = (
@@ -277,13 +277,6 @@ FIRST_NAMES = (
     "Noah",
     "Adam",
 )
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower-case, hyphenated: 'Énergies Vélmont' -> 'energies-velmont'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = "".join(c.lower() if c.isalnum() else " " for c in ascii_text).split()
-    return "-".join(words)
 
 
 def luhn_siren(rng) -> str:

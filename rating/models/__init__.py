@@ -33,6 +33,7 @@ from .review import (
     ReviewRevision,
     ReviewSignal,
 )
+from .sirene import SireneImport
 from .user import LoginAttempt, User, UserRole, UserSession
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "ReviewSignal",
     "SearchOutbox",
     "Sector",
+    "SireneImport",
     "User",
     "UserRole",
     "UserSession",

@@ -30,11 +30,13 @@ def siren_check(column: str = "siren") -> str:
     return f"{column} IS NULL OR (length({column}) = 9 AND COALESCE({terms}, 1) % 10 = 0)"
 
 
+_DOUBLE_DIGIT = str.maketrans("0123456789", "0246813579")  # 2d, less 9 above 9
+
+
 def luhn_valid(siren: str) -> bool:
-    """The same rule in Python, for forms and demo data."""
-    if len(siren) != 9 or not siren.isdigit():
+    """The same rule in Python, for forms, demo data and the SIRENE import (fast: C loops)."""
+    if len(siren) != 9 or not siren.isdigit() or not siren.isascii():
         return False
-    total = sum(
-        (_DOUBLED if pos % 2 == 0 else _PLAIN)[char] for pos, char in enumerate(siren, start=1)
-    )
-    return total % 10 == 0
+    plain = sum(map(int, siren[0::2]))
+    doubled = sum(map(int, siren[1::2].translate(_DOUBLE_DIGIT)))
+    return (plain + doubled) % 10 == 0

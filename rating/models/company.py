@@ -62,6 +62,8 @@ class Company(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last company edit
+    # Ceased (SIRENE "C"): kept with its reviews and grades, shown "cessée", takes no new review.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     sector: Mapped[Sector] = relationship(back_populates="companies")
     contact_points: Mapped[list["ContactPoint"]] = relationship(

@@ -30,6 +30,10 @@ REPRESENTATIVE_SOLVED = N_(
     "Vous représentez désormais cette entreprise : vous ne pouvez plus dire si sa réponse "
     "a résolu votre problème."
 )
+CLOSED = N_(
+    "Cette entreprise a cessé son activité (répertoire SIRENE) : elle ne reçoit plus de "
+    "nouveaux avis. Les avis déjà publiés restent consultables."
+)
 BAD_INVITATION = N_("Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi.")
 
 
@@ -134,6 +138,8 @@ def eligibility(session: Session, user: User, company: Company) -> Ineligible | 
     The review page asks it to show or refuse the form, and `submit_review` asks it again
     before storing anything: the one place where this is decided.
     """
+    if company.closed_at is not None:
+        return Ineligible(CLOSED)
     if not user.is_verified:
         return Ineligible(UNVERIFIED)
     verdict = signals.evaluate(

@@ -153,6 +153,9 @@ def make_schema() -> fields.Schema:
         grade20=fields.STORED(),
         sort_grade=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
         sort_score=fields.COLUMN(columns.NumericColumn("f", default=-1.0)),
+        # 1 for a ceased company (SIRENE "C"): results list open companies first.
+        sort_closed=fields.COLUMN(columns.NumericColumn("B", default=0)),
+        closed=fields.ID(),  # "1" on ceased companies: tells whether any result needs the sort
     )
 
 

@@ -116,6 +116,8 @@ def company_document(company, stats, score, grade, points, centres) -> dict:
         "grade20": grade.grade20 if grade else None,
         "sort_grade": grade.grade20 if grade and grade.grade20 is not None else -1.0,
         "sort_score": score.score if score is not None else -1.0,
+        "sort_closed": 1 if company.closed_at is not None else 0,
+        "closed": "1" if company.closed_at is not None else None,
     }
     return {k: v for k, v in doc.items() if v is not None}
 

@@ -73,9 +73,13 @@ def drain_outbox(app=None, *, batch: int = BATCH, max_rounds: int | None = None)
             company_ids = sorted({row.company_id for row in rows})
             with read() as session:
                 docs = documents_for(session, company_ids)
+            schema = writer.schema
             for company_id in company_ids:
                 if company_id in docs:
-                    writer.update_document(**docs[company_id])
+                    # An index built before a field existed takes the others until a rebuild.
+                    writer.update_document(
+                        **{k: v for k, v in docs[company_id].items() if k in schema}
+                    )
                 else:
                     writer.delete_by_term("id", str(company_id))
             writer.commit()

@@ -160,6 +160,17 @@ def _filters(sector, region, letter) -> list:
     return [Term(name, value, boost=0.0) for name, value in values.items() if value]
 
 
+def _sort_facets(reader, sort: str | None):
+    """Ceased companies last (only when the index holds any: a plain relevance ranking is
+    cheaper), then the chosen sort, then relevance."""
+    keys = []
+    if "closed" in reader.schema and reader.doc_frequency("closed", "1"):
+        keys.append(sorting.FieldFacet("sort_closed"))
+    if sort in SORTS:
+        keys.append(sorting.FieldFacet(SORTS[sort], reverse=True))
+    return sorting.MultiFacet([*keys, sorting.ScoreFacet()]) if keys else None
+
+
 def run_search(
     searcher,
     q: str,
@@ -182,11 +193,7 @@ def run_search(
         return result
     parts = ([plan.query] if plan.query is not NullQuery else []) + filters
     query = And(parts) if len(parts) > 1 else parts[0]
-    sortedby = None
-    if sort in SORTS:
-        sortedby = sorting.MultiFacet(
-            [sorting.FieldFacet(SORTS[sort], reverse=True), sorting.ScoreFacet()]
-        )
+    sortedby = _sort_facets(reader, sort)
     groupedby = {
         name: sorting.FieldFacet(column, maptype=sorting.Count) for name, column in FACETS.items()
     }

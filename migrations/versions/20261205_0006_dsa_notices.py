@@ -1,7 +1,7 @@
 """dsa notices and appeals
 
 Revision ID: 20261205_dsa_notices
-Revises: 0003
+Revises: promise_flags
 Create Date: 2026-12-05 07:56:17.244211
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import rating.db
 
 revision = '20261205_dsa_notices'
-down_revision = '0003'
+down_revision = 'promise_flags'
 branch_labels = None
 depends_on = None
 

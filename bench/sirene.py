@@ -1,0 +1,174 @@
+"""Benchmark of the SIRENE import: rows per second and peak memory, against csv reading.
+
+Run by hand (not part of the test suite):
+
+    .venv/bin/python -m bench.sirene                       # 100k and 1M rows, writes BENCHMARKS.md
+    .venv/bin/python -m bench.sirene --rows 100000 300000 --no-write
+
+For each size it generates a StockUniteLegale file in INSEE's 35-column layout (the mix of
+bench.sirene_rows.random_units), then, each in a fresh child process so that peak memory is
+that run's own: Python's csv module merely reading the file (the baseline), and
+`flask companies import-sirene` into an empty SQLite database. The ratio is import speed
+over reading speed (target ≥ 0.5); peak memory (ru_maxrss) should stay flat with size.
+"""
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import report as report_module
+from bench.sirene_rows import random_units, write_stock
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_read(path: str) -> dict:
+    """Only read the file with the csv module, as the import's own reader opens it."""
+    import csv
+
+    started = time.perf_counter()
+    rows = 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for _row in csv.reader(handle):
+            rows += 1
+    return {"seconds": time.perf_counter() - started, "rows": rows - 1}
+
+
+def child_import(path: str, database: str) -> dict:
+    """Import the file into a fresh database, as the command does."""
+    from rating import create_app
+    from rating.db import Base, get_session
+    from rating.sirene import import_stock
+
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "bench-" * 8, "DATABASE_URL": f"sqlite:///{database}",
+         "SEARCH_INDEX_DIR": None}
+    )  # fmt: skip
+    with app.app_context():
+        Base.metadata.create_all(get_session().get_bind())
+        started = time.perf_counter()
+        counts = import_stock(get_session(), path)
+        seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "rows": counts.read,
+        "created": counts.created,
+        "closed": counts.closed,
+        "skipped": sum(counts.skipped.values()),
+    }
+
+
+def measure(mode: str, *args: str) -> dict:
+    """Run one measurement in a child process; add its peak resident memory (MB)."""
+    out = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-m", "bench.sirene", "--child", mode, *args],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: list[int], workdir: Path) -> list[dict]:
+    results = []
+    for size in sizes:
+        path = workdir / f"stock-{size}.csv"
+        started = time.perf_counter()
+        write_stock(path, random_units(size))
+        generated = time.perf_counter() - started
+        read = measure("read", str(path))
+        imported = measure("import", str(path), str(workdir / f"db-{size}.sqlite"))
+        results.append(
+            {"size": size, "mb": path.stat().st_size / 1e6, "generated": generated,
+             "read": read, "import": imported}
+        )  # fmt: skip
+        print(report(results[-1:]), flush=True)
+        path.unlink()
+    return results
+
+
+def report(results: list[dict]) -> str:
+    lines = [
+        "| rows | file | csv read | import | ratio | read peak | import peak | created | "
+        "closed | skipped |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        read, imp = r["read"], r["import"]
+        read_speed, import_speed = read["rows"] / read["seconds"], imp["rows"] / imp["seconds"]
+        lines.append(
+            f"| {r['size']:,} | {r['mb']:.0f} MB | {read_speed:,.0f} rows/s "
+            f"({read['seconds']:.1f} s) | {import_speed:,.0f} rows/s ({imp['seconds']:.1f} s) | "
+            f"{import_speed / read_speed:.2f} | {read['peak_mb']:.0f} MB | "
+            f"{imp['peak_mb']:.0f} MB | "
+            f"{imp['created']:,} | {imp['closed']:,} | {imp['skipped']:,} |"
+        )
+    first, last = results[0], results[-1]
+    ratio = (last["import"]["rows"] / last["import"]["seconds"]) / (
+        last["read"]["rows"] / last["read"]["seconds"]
+    )
+    lines.append(
+        f"\nAt {last['size']:,} rows the ratio is **{ratio:.2f}** (target ≥ 0.5: "
+        f"{'met' if ratio >= 0.5 else 'NOT met'}); import peak memory "
+        f"{first['import']['peak_mb']:.0f} MB at {first['size']:,} rows, "
+        f"{last['import']['peak_mb']:.0f} MB at {last['size']:,}."
+    )
+    return "\n".join(lines)
+
+
+NOTES = (
+    "The import reads every row with the same csv module (through a UTF-8 text stream that "
+    "also watches the file's last byte) and drops most rows on cheap checks (diffusion, "
+    "legal form, state, NAF map, and a sorted array of the SIRENs the site holds, so an "
+    "unknown ceased or out-of-scope unit costs no query). The rest (here the 5 % of rows "
+    "that create a company) go in batches of 1,000: Luhn check, one lookup, one INSERT … "
+    "RETURNING, one INSERT of search-outbox rows and the run's counts, one commit. Where "
+    "the time goes: reading and classifying alone run at about 0.6–0.7 of the csv module "
+    "(measured apart, noisy on this shared 2-CPU machine); each created company then costs "
+    "about 0.3 ms of SQLAlchemy and SQLite work, which is what keeps the ratio under "
+    "target on this mix (one active legal unit in six mapped: more than the real stock, "
+    "where consumer-facing codes are rarer). Peak memory is the child process's ru_maxrss: "
+    "interpreter, app and one batch; it does not grow with the file."
+)
+
+
+def write_section(body: str, sizes: list[int]) -> None:
+    report_module.write_section(
+        "SIRENE import",
+        "<!-- Written by bench/sirene.py; owned by the SIRENE import. -->\n"
+        f"{report_module.machine()}\n"
+        f"Command: `.venv/bin/python -m bench.sirene --rows {' '.join(map(str, sizes))}`. "
+        "Generated 35-column files: about half natural persons, 3 % non-diffusible, a third "
+        "of the legal persons ceased, one active unit in six in a consumer-facing NAF code. "
+        "Import into an empty SQLite database (WAL). "
+        "Targets: ratio import/read ≥ 0.5; peak memory flat from the smallest to the largest "
+        f"file.\n\n{body}\n\n{NOTES}",
+    )
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, *rest = args.child
+        result = child_read(*rest) if mode == "read" else child_import(*rest)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-sirene-") as workdir:
+        results = run(sorted(args.rows), Path(workdir))
+    body = report(results)
+    print(body)
+    if not args.no_write:
+        write_section(body, sorted(args.rows))
+        print("BENCHMARKS.md: section ## SIRENE import updated.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+"""`import_stock`: upsert the companies of a StockUniteLegale file, one batch per transaction.
+
+Most rows stop at cheap checks (natural persons, non-diffusible units, ceased or out-of-scope
+units the site does not know: KnownSirens answers without a query). The remaining units go in
+batches of BATCH: created, updated or closed, queued for the search index (rating.outbox) and
+committed together with the run's counts. A malformed row rolls back its batch only: the
+batches before it stay, and running the import again (idempotent) finishes the work.
+"""
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..models import Company, CompanyDeclaration, Sector, SireneImport
+from ..models.checks import luhn_valid
+from ..outbox import queue_companies
+from ..slugs import slugify
+from .changes import OWNED_FIELDS, Known, changes_for
+from .known import KnownSirens
+from .layout import Classifier, LayoutError, SectorMap, Unit, column_positions
+from .reader import MalformedFile, StockReader
+
+BATCH = 1000
+SECTOR_FILE = Path(__file__).resolve().parent.parent / "data" / "naf_sectors.csv"
+SLUG_BASE_MAX = 100  # leaves room for "-<siren>" within the 120 of the column
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported (or not past a line); `message` says what was kept."""
+
+    def __init__(self, message: str, counts: "Counts | None" = None):
+        super().__init__(message)
+        self.message = message
+        self.counts = counts
+
+
+@dataclass
+class Counts:
+    """What a run did; `skipped` by reason (rating.sirene.layout.SKIP_REASONS)."""
+
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    closed: int = 0
+    unchanged: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    layout: int = 0  # columns in the header
+    record_id: int | None = None
+
+
+def load_sector_map(all_codes: bool, path: Path = SECTOR_FILE) -> SectorMap:
+    """The NAF → sector map of rating/data/naf_sectors.csv."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return SectorMap(list(csv.DictReader(handle)), all_codes=all_codes)
+
+
+@dataclass
+class _Plan:
+    """What one batch will do: rows to insert, updates by primary key, and their counts."""
+
+    creates: list[Unit] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+    def add_to(self, counts: Counts) -> None:
+        counts.created += self.counts.created
+        counts.updated += self.counts.updated
+        counts.closed += self.counts.closed
+        counts.unchanged += self.counts.unchanged
+        counts.skipped.update(self.counts.skipped)
+
+
+class _Batch:
+    """Applies one batch of units in the caller's transaction (flushes, never commits)."""
+
+    def __init__(self, session: Session, sectors: SectorMap, dry_run: bool, now: datetime):
+        self.session, self.sectors, self.dry_run, self.now = session, sectors, dry_run, now
+        self.sector_ids: dict[str, int] = {}
+
+    def sector_id(self, slug: str) -> int | None:
+        """The id of sector `slug`, created from the map's name when missing."""
+        if slug not in self.sector_ids:
+            found = self.session.scalar(select(Sector.id).where(Sector.slug == slug))
+            if found is None and not self.dry_run:
+                sector = Sector(slug=slug, name=self.sectors.names[slug])
+                self.session.add(sector)
+                self.session.flush()
+                found = sector.id
+            self.sector_ids[slug] = found
+        return self.sector_ids[slug]
+
+    def apply(self, units: list[Unit], counts: Counts, known: KnownSirens) -> None:
+        """Create, update or close `units`; add what happened to `counts`.
+
+        Only units whose SIREN was stored when the run began are looked up; the others are
+        inserted in a savepoint. A SIREN stored since (met twice in the file, or created by
+        someone meanwhile) breaks the unique constraint: the batch is then planned again
+        with every unit looked up.
+        """
+        lookup = [u.siren for u in units if u.siren in known]
+        plan = self._plan(units, lookup)
+        if self.dry_run:
+            plan.add_to(counts)
+            return
+        try:
+            with self.session.begin_nested():
+                self._write(plan)
+        except IntegrityError:
+            plan = self._plan(units, [u.siren for u in units])
+            self._write(plan)
+        plan.add_to(counts)
+
+    def _plan(self, units: list[Unit], lookup: list[str]) -> "_Plan":
+        session, plan = self.session, _Plan()
+        stored = {}
+        if lookup:
+            stmt = select(
+                Company.id,
+                Company.siren,
+                Company.name,
+                Company.legal_name,
+                Company.aliases,
+                Company.closed_at,
+            ).where(Company.siren.in_(lookup))
+            stored = {
+                row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
+                for row in session.execute(stmt)
+            }
+        declared = self._declared([k.id for k in stored.values()])
+        for unit in units:
+            company = stored.get(unit.siren)
+            if company is None:
+                if not unit.active:
+                    plan.counts.skipped["ceased_unknown"] += 1
+                elif unit.sector is None:
+                    plan.counts.skipped["unmapped"] += 1
+                else:
+                    plan.creates.append(unit)
+                continue
+            new = changes_for(company, unit, declared.get(company.id, set()), self.now)
+            if not new:
+                plan.counts.unchanged += 1
+                continue
+            if new.get("closed_at") is not None:
+                plan.counts.closed += 1
+            else:
+                plan.counts.updated += 1
+            values = {n: getattr(company, n) for n in (*OWNED_FIELDS, "closed_at")}
+            plan.updates.append({"id": company.id, **values, **new, "updated_at": self.now})
+        plan.counts.created = len(plan.creates)
+        return plan
+
+    def _write(self, plan: "_Plan") -> None:
+        session = self.session
+        ids = [u["id"] for u in plan.updates]
+        if plan.updates:
+            session.execute(update(Company), plan.updates)
+        if plan.creates:
+            # Core, with RETURNING: the ORM's bulk path costs several times more per row.
+            table = Company.__table__
+            ids += session.scalars(
+                insert(table).returning(table.c.id), self._new_rows(plan.creates)
+            ).all()
+        queue_companies(session, ids)
+
+    def _declared(self, company_ids: list[int]) -> dict[int, set[str]]:
+        """{company id: fields a person declared} among those an import may write."""
+        if not company_ids:
+            return {}
+        found: dict[int, set[str]] = {}
+        for company_id, name in self.session.execute(
+            select(CompanyDeclaration.company_id, CompanyDeclaration.field).where(
+                CompanyDeclaration.company_id.in_(company_ids),
+                CompanyDeclaration.field.in_(OWNED_FIELDS),
+            )
+        ):
+            found.setdefault(company_id, set()).add(name)
+        return found
+
+    def _new_rows(self, units: list[Unit]) -> list[dict]:
+        """Column values of new companies, each with a unique slug (name, else name-siren)."""
+        wanted = {u.siren: slugify(u.name)[:SLUG_BASE_MAX].strip("-") or u.siren for u in units}
+        candidates = set(wanted.values()) | {f"{s}-{u}" for u, s in wanted.items()}
+        taken = set(self.session.scalars(select(Company.slug).where(Company.slug.in_(candidates))))
+        rows = []
+        for unit in units:
+            slug = wanted[unit.siren]
+            if slug in taken:
+                slug = f"{slug}-{unit.siren}"
+            suffix = 2
+            while slug in taken:  # only if someone chose "<name>-<siren>" by hand
+                slug, suffix = f"{wanted[unit.siren]}-{unit.siren}-{suffix}", suffix + 1
+            taken.add(slug)
+            rows.append(
+                {
+                    "slug": slug,
+                    "name": unit.name,
+                    "legal_name": unit.name,
+                    "aliases": unit.sigle if unit.sigle.casefold() != unit.name.casefold() else "",
+                    "siren": unit.siren,
+                    "sector_id": self.sector_id(unit.sector),
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            )
+        return rows
+
+
+def _record(session: Session, record_id: int | None, counts: Counts, **values) -> None:
+    """Write the run's counts (and `values`) in the current transaction."""
+    if record_id is None:
+        return
+    session.execute(
+        update(SireneImport)
+        .where(SireneImport.id == record_id)
+        .values(
+            rows_read=counts.read,
+            created=counts.created,
+            updated=counts.updated,
+            closed=counts.closed,
+            unchanged=counts.unchanged,
+            skipped=dict(sorted(counts.skipped.items())),
+            **values,
+        )
+    )
+
+
+def import_stock(
+    session: Session,
+    path: str | Path,
+    *,
+    dry_run: bool = False,
+    all_codes: bool = False,
+    batch_size: int = BATCH,
+    progress=None,
+) -> Counts:
+    """Import the StockUniteLegale file at `path`; see the module's docstring.
+
+    `progress(counts)` is called after each committed batch. Raises ImportFailed (with the
+    counts of what was committed) on a file that cannot be read or a malformed line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed(f"Fichier introuvable : {path}")
+    sectors = load_sector_map(all_codes)
+    counts = Counts()
+    if not dry_run:
+        record = SireneImport(file_name=path.name[:255], all_codes=all_codes, skipped={})
+        session.add(record)
+        session.commit()
+        counts.record_id = record.id
+    record_id = counts.record_id
+    batch = _Batch(session, sectors, dry_run, utcnow())
+    committed, committed_line = Counts(record_id=counts.record_id), 1
+    try:
+        with StockReader(path) as stock:
+            counts.layout = committed.layout = len(stock.header)
+            classify = Classifier(column_positions(stock.header), sectors)
+            known = KnownSirens(session)
+            session.rollback()  # no transaction (nor SQLite write lock) while reading rows
+            skipped = counts.skipped
+            pending: dict[str, Unit] = {}
+            read = 0
+            for row in stock:
+                read += 1
+                unit = classify(row)
+                if unit.__class__ is str:
+                    skipped[unit] += 1
+                    continue
+                if unit.siren not in known:
+                    if not unit.active:
+                        skipped["ceased_unknown"] += 1
+                        continue
+                    if unit.sector is None:
+                        skipped["unmapped"] += 1
+                        continue
+                    if not luhn_valid(unit.siren):
+                        skipped["bad_siren"] += 1
+                        continue
+                pending[unit.siren] = unit  # a SIREN twice in a batch: the last row wins
+                if len(pending) >= batch_size:
+                    counts.read = read
+                    batch.apply(list(pending.values()), counts, known)
+                    _record(session, record_id, counts)
+                    _finish_batch(session, dry_run)
+                    pending = {}
+                    committed, committed_line = _copy(counts), stock.line
+                    if progress:
+                        progress(counts)
+            counts.read = read
+            if pending:
+                batch.apply(list(pending.values()), counts, known)
+            _record(session, record_id, counts, status="done", finished_at=utcnow())
+            _finish_batch(session, dry_run)
+    except (MalformedFile, LayoutError) as exc:
+        session.rollback()
+        message = _failure(exc, committed_line, dry_run)
+        _fail(session, record_id, message)
+        raise ImportFailed(message, committed) from None
+    except BaseException:
+        session.rollback()
+        _fail(session, record_id, "Import interrompu.")
+        raise
+    return counts
+
+
+def _finish_batch(session: Session, dry_run: bool) -> None:
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    session.expunge_all()  # nothing from past batches stays in memory
+
+
+def _copy(counts: Counts) -> Counts:
+    return Counts(
+        counts.read, counts.created, counts.updated, counts.closed, counts.unchanged,
+        Counter(counts.skipped), counts.layout, counts.record_id,
+    )  # fmt: skip
+
+
+def _failure(exc: Exception, committed_line: int, dry_run: bool) -> str:
+    """The French message of a failed run, saying what is kept and what is not."""
+    if isinstance(exc, LayoutError):
+        return f"{exc} Rien n'a été importé."
+    where = f"Fichier mal formé, {exc}."
+    if dry_run:
+        return f"{where} (Essai à blanc : rien n'a été écrit.)"
+    if committed_line <= 1:
+        return f"{where} Rien n'a été écrit : le lot en cours a été annulé."
+    return (
+        f"{where} Le lot en cours (lignes {committed_line + 1} à {exc.line}) a été annulé ; "
+        f"les lignes 2 à {committed_line} sont importées et le restent. Corrigez le fichier "
+        "et relancez l'import : ce qui est déjà à jour ne sera pas modifié."
+    )
+
+
+def _fail(session: Session, record_id: int | None, message: str) -> None:
+    """Mark the run failed, in its own transaction (the batch was rolled back)."""
+    if record_id is None:
+        return
+    session.execute(
+        update(SireneImport)
+        .where(SireneImport.id == record_id)
+        .values(status="failed", finished_at=utcnow(), error=message)
+    )
+    session.commit()

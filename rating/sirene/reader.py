@@ -1,0 +1,110 @@
+"""Reading a StockUniteLegale file, plain or zipped, as a stream of rows in constant memory.
+
+Every problem of shape (a line cut short, an unclosed quote, bytes that are not UTF-8) is a
+`MalformedFile` naming the line, raised before the row reaches the importer.
+"""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+
+CHUNK = 1 << 16  # bytes read at a time from the file or the archive
+
+
+class MalformedFile(ValueError):
+    """The file is not a well-formed CSV at `line` (1 = the header)."""
+
+    def __init__(self, line: int, detail: str):
+        super().__init__(f"ligne {line} : {detail}")
+        self.line = line
+        self.detail = detail
+
+
+class _Tail(io.RawIOBase):
+    """A byte stream that remembers its last byte: a file cut mid-line does not end in \\n."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.last = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.raw.read(len(buffer))
+        size = len(data)
+        buffer[:size] = data
+        if size:
+            self.last = data[-1:]
+        return size
+
+
+def _member(archive: zipfile.ZipFile) -> str:
+    """The CSV inside an INSEE archive (StockUniteLegale_utf8.csv); refuses ambiguity."""
+    names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+    if len(names) != 1:
+        raise MalformedFile(
+            0, f"l'archive doit contenir un seul fichier .csv ({len(names)} trouvés)"
+        )
+    return names[0]
+
+
+class StockReader:
+    """Iterate the data rows of `path`; `header` and `line` (of the last row) as it goes."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.header: list[str] = []
+        self.line = 0
+        self._stack = ExitStack()
+
+    def __enter__(self) -> "StockReader":
+        if zipfile.is_zipfile(self.path):
+            archive = self._stack.enter_context(zipfile.ZipFile(self.path))
+            raw = self._stack.enter_context(archive.open(_member(archive)))
+        else:
+            raw = self._stack.enter_context(open(self.path, "rb"))
+        self._tail = _Tail(raw)
+        # utf-8-sig drops the byte-order mark some tools add; newline="" as csv requires.
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._tail, CHUNK), encoding="utf-8-sig", newline=""
+        )
+        self._csv = csv.reader(self._text, strict=True)
+        try:
+            self.header = next(self._csv)
+        except StopIteration:
+            raise MalformedFile(1, "fichier vide, sans ligne d'en-tête") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise MalformedFile(1, f"en-tête illisible ({exc})") from None
+        self.line = 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+
+    def __iter__(self) -> Iterator[list[str]]:
+        reader, width = self._csv, len(self.header)
+        try:
+            for row in reader:
+                if len(row) != width:
+                    self.line = reader.line_num
+                    if not row:
+                        raise MalformedFile(self.line, "ligne vide")
+                    raise MalformedFile(
+                        self.line,
+                        f"{len(row)} champ(s) au lieu de {width} (ligne tronquée ou mal formée)",
+                    )
+                self.line = reader.line_num
+                yield row
+        except csv.Error as exc:
+            raise MalformedFile(reader.line_num, f"CSV mal formé ({exc})") from None
+        except UnicodeDecodeError:
+            raise MalformedFile(reader.line_num + 1, "octets qui ne sont pas de l'UTF-8") from None
+        if self.line > 1 and self._tail.last not in (b"\n", b"\r"):
+            raise MalformedFile(
+                self.line,
+                "la dernière ligne ne se termine pas par un saut de ligne (fichier tronqué ?)",
+            )
