@@ -11,6 +11,7 @@ from sqlalchemy import text
 from rating import create_app
 from rating.db import Base, get_session, make_engine
 from rating.models import user as user_module
+from tests import factories
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -78,6 +79,7 @@ def app(database_url, tmp_path):
             "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit-signing.key"),
         }
     )
+    factories.use_app(app)
     yield app
     app.extensions["rating.engine"].dispose()
 

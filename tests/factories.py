@@ -9,7 +9,10 @@ people sign in with `PASSWORD` (hashed once per distinct password: argon2 is slo
 
 import hashlib
 import itertools
+from contextlib import nullcontext
 from datetime import date, timedelta
+
+from flask import has_app_context
 
 from rating.audit import decisions, services
 from rating.db import utcnow
@@ -44,6 +47,21 @@ AUDIT_HEADER = (
     "company_slug,channel,performed_at,scenario,reached,wait_seconds,response_hours,"
     "courtesy,understanding,accuracy,notes"
 )
+
+
+_apps: list = []  # the test's app (tests/conftest.py `app`), for steps that need its config
+
+
+def use_app(app) -> None:
+    """Remember the test's app for builder steps that read its configuration."""
+    _apps[:] = [app]
+
+
+def app_context():
+    """The test app's context when none is active (a fixture building data outside one)."""
+    if has_app_context() or not _apps:
+        return nullcontext()
+    return _apps[0].app_context()
 
 
 class World:
@@ -237,7 +255,9 @@ class World:
             rows = [r for slug in self.drawn(campaign) for r in full_rows(slug)]
         services.import_tests(self.session, campaign, author, csv_file(rows))
         decisions.submit_campaign(self.session, campaign, author)
-        return decisions.approve_campaign(self.session, campaign, reviewer, reason)
+        # Approval signs with the app's key file (rating.audit.signing): the test's app.
+        with app_context():
+            return decisions.approve_campaign(self.session, campaign, reviewer, reason)
 
     def raw_campaign(self, companies=None, **fields) -> AuditCampaign:
         """Campaign rows written directly (no draw, no service): for constraint tests."""

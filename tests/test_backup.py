@@ -133,6 +133,8 @@ def restored_app(url: str, tmp_path):
             "SEARCH_INDEX_DIR": str(tmp_path / "index-restored"),
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox-restored"),
             "SITE_URL": "http://localhost",
+            # The signing key lives outside the database: the restored site keeps the same.
+            "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit-signing.key"),
         }
     )
 

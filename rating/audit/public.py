@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from flask import abort, render_template, request, send_file
+from flask import Response, abort, render_template, request
 
 from ..db import get_session
 from ..models import Publication
@@ -78,4 +78,9 @@ def publication(publication_id: int):
 @bp.route("/methodology/verify_publications.py")
 def verifier_script():
     """The standalone script that recomputes every hash, signature, grade and draw."""
-    return send_file(VERIFIER, mimetype="text/plain", download_name=VERIFIER.name)
+    # Read whole (a few kB): an open file left to the response outlives unread responses.
+    return Response(
+        VERIFIER.read_bytes(),
+        mimetype="text/plain",
+        headers={"Content-Disposition": f"inline; filename={VERIFIER.name}"},
+    )

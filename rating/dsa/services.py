@@ -120,7 +120,7 @@ def _remove_review(session, review, moderator, statement: Statement, now) -> Non
     reason = "illegal" if statement.ground == "law" else None
     lifecycle.transition(
         session, review, to="removed", actor=moderator, action="remove", reason=reason,
-        now=now, closed_at=now,
+        now=now, closed_at=now, told_by_caller=True,
     )  # fmt: skip
     session.add(
         ModerationDecision(

@@ -84,9 +84,14 @@ def transition(
     action: str,
     reason: str | None = None,
     now: datetime | None = None,
+    told_by_caller: bool = False,
     **changes,
 ) -> Review:
     """Change `review` (its status `to`, with `reason`, and/or its fields) and follow it up.
+
+    `told_by_caller`: the caller sends the author a fuller statement of its own (a decision
+    on an illegal-content notice states its ground and how to contest), so the author gets
+    one mail, not two.
 
     `actor` is None for the platform's own decisions (a representative's flag). A new review passes
     action `CREATED`, already added and flushed: its old share of the summary is nothing.
@@ -112,7 +117,8 @@ def transition(
     # published can move them.
     if "published" in (status_before, review.status):
         outbox.queue_company(session, review.company_id)
-    notify(session, Change(review, action, status_before, actor_id))
+    if not told_by_caller:
+        notify(session, Change(review, action, status_before, actor_id))
     return review
 
 

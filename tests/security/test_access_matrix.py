@@ -144,6 +144,37 @@ ROUTES = [
     Route("api.docs", "GET", lambda w: "/api", everyone("ok")),
     Route("api.openapi", "GET", lambda w: "/api/v1/openapi.json", everyone("ok")),
     Route("api.grades", "GET", lambda w: "/api/v1/grades", everyone("ok")),
+    Route("api.publication_head", "GET", lambda w: "/api/v1/publications/head", everyone("ok")),
+    Route(
+        "api.publication_public_key",
+        "GET",
+        lambda w: "/api/v1/publications/public-key",
+        everyone("ok"),
+    ),
+    Route(
+        "api.publication",
+        "GET",
+        lambda w: f"/api/v1/publications/{w.publication}",
+        everyone("ok"),
+    ),
+    Route(
+        "api.publication_grades_json",
+        "GET",
+        lambda w: f"/api/v1/publications/{w.publication}/grades.json",
+        everyone("ok"),
+    ),
+    Route(
+        "api.publication_tests_json",
+        "GET",
+        lambda w: f"/api/v1/publications/{w.publication}/tests.json",
+        everyone("ok"),
+    ),
+    Route(
+        "audit.verifier_script",
+        "GET",
+        lambda w: "/methodology/verify_publications.py",
+        everyone("ok"),
+    ),
     Route("api.grades_csv", "GET", lambda w: "/api/v1/grades.csv", everyone("ok")),
     Route("api.publications", "GET", lambda w: "/api/v1/publications", everyone("ok")),
     Route(
