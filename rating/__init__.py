@@ -3,8 +3,9 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import check_secret, load_or_create_secret, settings_from_environment
+from .config import check_secret, check_site_url, load_or_create_secret, settings_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = load_or_create_secret(app.instance_path)
     check_secret(app.config)
+    check_site_url(app.config)
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops:
+        # The client's address (limits, fraud signals) and scheme from N proxies; never the
+        # Host (x_host=0): absolute links come from SITE_URL.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     if not app.config.get("DATABASE_URL"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'observatoire.sqlite'}"

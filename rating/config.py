@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # Keys that must never protect a production deployment.
 KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "test", "development", "password"}
@@ -24,6 +25,7 @@ ENV_SETTINGS = (
     "SESSION_COOKIE_SECURE",
     "APP_ENV",
     "SITE_URL",
+    "TRUSTED_PROXIES",  # reverse proxies in front of the app whose X-Forwarded-* are believed
     "CACHE_TYPE",  # NullCache: pages without the page cache (bench/load.py --no-cache)
     "AUDIT_SIGNING_KEY_FILE",
 )
@@ -36,7 +38,8 @@ class Config:
     SECRET_KEY = None
     DATABASE_URL = None  # default: SQLite file in the instance folder
     SEARCH_INDEX_DIR = ""  # "" = instance/search; None = in memory (tests)
-    SITE_URL = "http://127.0.0.1:8000"
+    SITE_URL = None  # every absolute link; required in production (check_site_url)
+    TRUSTED_PROXIES = 0  # 0: X-Forwarded-For/-Proto are ignored (nobody in front of us)
     # Ed25519 key signing the publication chain, outside the database ("" = instance/).
     AUDIT_SIGNING_KEY_FILE = ""
 
@@ -50,9 +53,13 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
-    # Login failures are counted in the database (shared by every worker).
+    # Login failures are counted in the database (shared by every worker), from browsers
+    # that never signed in to the account (rating.auth.throttle): per account and address
+    # a minute; then growing delays (30 s doubling, 15 min at most) per account and address.
     LOGIN_FAILURES_PER_MINUTE = 5
-    LOGIN_FAILURES_PER_HOUR = 20
+    LOGIN_FAILURES_PER_HOUR = 5
+    LOGIN_FAILURES_PER_IP_PER_HOUR = 30
+    LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 20
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -61,6 +68,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+    # The largest form is the audit CSV import (2 MiB, rating.audit.forms.MAX_CSV_BYTES) with
+    # its multipart envelope: anything larger is refused (413) before a byte of it is parsed.
+    MAX_CONTENT_LENGTH = 3 * 1024 * 1024
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BABEL_DEFAULT_LOCALE = "fr"
@@ -78,7 +89,7 @@ def settings_from_environment(environ=os.environ) -> dict:
         value = environ.get(name)
         if value is None or value == "":
             continue
-        if name == "MAIL_PORT":
+        if name in ("MAIL_PORT", "TRUSTED_PROXIES"):
             value = int(value)
         elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
             value = value.lower() in ("1", "true", "yes", "on")
@@ -101,6 +112,23 @@ def load_or_create_secret(instance_path: str) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key)
     return key
+
+
+DEVELOPMENT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def check_site_url(config) -> None:
+    """Absolute links come from SITE_URL, never from the request's Host header: production
+    refuses to start without it; elsewhere it defaults to the development server."""
+    url = config.get("SITE_URL")
+    if not url:
+        if config.get("APP_ENV") == "production":
+            raise RuntimeError("SITE_URL must be set in production (e.g. https://avis.example.fr).")
+        config["SITE_URL"] = url = DEVELOPMENT_SITE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise RuntimeError(f"SITE_URL must be an http(s) address like https://host, not {url!r}.")
+    config["SITE_URL"] = url.rstrip("/")
 
 
 def check_secret(config) -> None:

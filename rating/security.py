@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import ipaddress
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -35,6 +35,7 @@ def init_app(app) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(add_security_headers)
+    app.add_template_global(site_url_for)
 
 
 def refuse_nul_bytes():
@@ -81,6 +82,13 @@ def keyed_hash(value: str) -> str:
     """HMAC-SHA256 of `value` under the app's secret: linkable, not reversible."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def site_url_for(endpoint: str, **values) -> str:
+    """An absolute link built from SITE_URL, never from the request's Host header (which a
+    client chooses): links in mails, feeds, CSV files, API answers and embeds."""
+    values.pop("_external", None)
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def client_ip() -> str:

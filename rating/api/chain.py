@@ -1,12 +1,12 @@
 """The publication chain as a stranger checks it: each publication with every hashed field
 and its draw, the exact hashed bytes of its grades and tests, the signed head, the keys."""
 
-from flask import Response, abort, url_for
+from flask import Response, abort
 
 from rating.audit import disclosure
 from rating.db import get_session
 from rating.models import Publication
-from rating.security import limiter
+from rating.security import limiter, site_url_for
 
 from .grades import API_LIMIT, MAX_ID
 from .views import bp
@@ -24,7 +24,7 @@ def publication(publication_id: int):
     """Every field that enters the chain hash, the methodology, the draw and the signature."""
     item = _publication(publication_id)
     links = {
-        name: url_for(endpoint, publication_id=item.id, _external=True)
+        name: site_url_for(endpoint, publication_id=item.id)
         for name, endpoint in (
             ("grades_json", "api.publication_grades_json"),
             ("tests_json", "api.publication_tests_json"),

@@ -1,11 +1,9 @@
 """The audit's open data under /api/v1: published grades (JSON, CSV), the publication chain,
 the anonymised tests of each publication and its Atom feed."""
 
-import csv
-import io
 import re
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, render_template, request
 
 from rating.audit.disclosure import head, signature_of
 from rating.audit.queries import (
@@ -16,9 +14,10 @@ from rating.audit.queries import (
     publication_tests,
 )
 from rating.audit.summary import divergent_grades
+from rating.csvfile import csv_text
 from rating.db import get_session
 from rating.models import Publication
-from rating.security import limiter
+from rating.security import limiter, site_url_for
 from rating.vocabulary import AUDIT_CHANNELS, GRADE_COLUMNS, GRADE_KPIS, TEST_COLUMNS
 
 from .views import bp
@@ -40,11 +39,8 @@ def _period() -> str | None:
 
 
 def _csv_response(rows: list[list], filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerows(rows)
     return Response(
-        out.getvalue(),
+        csv_text(rows, lineterminator="\n"),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
@@ -127,10 +123,8 @@ def publications():
                 "tests_sha256": p.tests_sha256,
                 "previous_hash": p.previous_hash,
                 "chain_hash": p.chain_hash,
-                "url": url_for("api.publication", publication_id=p.id, _external=True),
-                "tests_csv": url_for(
-                    "api.publication_tests_csv", publication_id=p.id, _external=True
-                ),
+                "url": site_url_for("api.publication", publication_id=p.id),
+                "tests_csv": site_url_for("api.publication_tests_csv", publication_id=p.id),
             }
             for p in chain
         ]

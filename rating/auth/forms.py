@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length
 
-from .rules import PASSWORD_MAX, PSEUDONYM_MAX
+from .rules import PASSWORD_MAX, PSEUDONYM_MAX, normalise_email
 
 REQUIRED = _l("Ce champ est obligatoire.")
 EMAIL_FORMAT = _l("Saisissez une adresse e-mail valide, par exemple nom@exemple.fr.")
@@ -20,11 +20,16 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def canonical_email(value):
+    """The address as it is stored (look-alike letters folded), before it is validated."""
+    return normalise_email(value) if isinstance(value, str) else value
+
+
 def email_field(label=_l("Adresse e-mail")) -> EmailField:
     return EmailField(
         label,
         validators=[DataRequired(REQUIRED), Length(max=254), Email(message=EMAIL_FORMAT)],
-        filters=[strip],
+        filters=[canonical_email],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
@@ -52,11 +57,17 @@ class LoginForm(FlaskForm):
     email = StringField(
         _l("Adresse e-mail"),
         validators=[DataRequired(REQUIRED), Length(max=254)],
-        filters=[strip],
+        filters=[canonical_email],
         render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
     )
     password = password_field(_l("Mot de passe"), "current-password")
-    remember = BooleanField(_l("Rester connecté sur cet appareil (30 jours)"))
+    remember = BooleanField(
+        _l("Rester connecté sur cet appareil (30 jours)"),
+        description=_l(
+            "Sauf pour les comptes d'entreprise, d'audit et de modération, qui se "
+            "reconnectent à chaque session du navigateur."
+        ),
+    )
 
 
 class RegisterForm(FlaskForm):

@@ -2,17 +2,21 @@
 
 import logging
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
 
+from .. import mail
 from ..db import utcnow
-from ..models import User
-from . import throttle
+from ..models import OutboundMail, User
+from ..security import site_url_for
+from . import devices, throttle
 from .rules import normalise_email
-from .sessions import end_session, start_session
+from .sessions import end_session, may_remember, start_session
 
 security_log = logging.getLogger("rating.security")
+ALERT_SUBJECT = "Tentatives de connexion à votre compte"
 
 
 class LoginRejected(Exception):
@@ -35,18 +39,42 @@ def _decoy() -> User:
     return decoy
 
 
-def authenticate(session, *, email: str, password: str, ip: str, remember: bool) -> User:
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: the user, whether to set the remember-me cookie, and the device
+    cookie to send back (rating.auth.devices)."""
+
+    user: User
+    remember: bool
+    device_cookie: str
+
+
+def authenticate(
+    session,
+    *,
+    email: str,
+    password: str,
+    ip: str,
+    remember: bool,
+    device_cookie: str | None = None,
+) -> SignedIn:
     """Check the credentials and open a session; the caller passes the user to login_user.
 
     Three short transactions instead of one, on purpose: argon2 takes ~140 ms and must not
     run while this request holds the database's write lock (SQLite BEGIN IMMEDIATE).
     """
-    keys = throttle.Keys.of(email, ip)
+    account = throttle.account_key(email)
+    keys = throttle.Keys.of(email, ip, devices.device_key(device_cookie, account))
     now = utcnow()
     attempt = throttle.open_attempt(session, keys, now)
+    if keys.device and not throttle.device_trusted(session, keys, now, exclude_id=attempt.id):
+        # This browser failed too often: from now on it counts like any other.
+        keys = throttle.Keys(account=keys.account, ip=keys.ip)
+        attempt.device_key = None
+        session.commit()
     blocked = throttle.check(session, keys, now, exclude_id=attempt.id)
     if blocked:
-        # A refused attempt is not counted, so hammering does not extend the lock for ever.
+        # A refused attempt is not counted, so hammering does not extend the delay for ever.
         session.delete(attempt)
         session.commit()
         security_log.warning(
@@ -63,6 +91,8 @@ def authenticate(session, *, email: str, password: str, ip: str, remember: bool)
         raise LoginRejected
     if not user.check_password(password):
         security_log.info("login failed (wrong password) user #%s %s", user.id, keys)
+        if not keys.device:
+            _tell_owner_once(session, user, keys, now)
         raise LoginRejected
     if user.password_needs_rehash():
         changed_at = user.password_changed_at
@@ -70,11 +100,39 @@ def authenticate(session, *, email: str, password: str, ip: str, remember: bool)
         user.password_changed_at = changed_at
     attempt.succeeded = True
     user.last_login_at = now
+    remember = remember and may_remember(user)
     start_session(session, user, remember=remember, now=now)
     throttle.maybe_prune(session, now)
     session.commit()
     security_log.info("login succeeded user #%s", user.id)
-    return user
+    return SignedIn(user, remember, devices.issue(device_cookie, account))
+
+
+def _tell_owner_once(session, user: User, keys: throttle.Keys, now) -> None:
+    """Mail the owner when failures from unknown browsers delay their account: once for each
+    episode (failures with no pause of an hour), whatever its length."""
+    since = throttle.under_attack_since(session, keys, now)
+    if since is None:
+        return
+    told = select(OutboundMail.id).where(
+        OutboundMail.user_id == user.id,
+        OutboundMail.subject == ALERT_SUBJECT,
+        OutboundMail.created_at >= since,
+    )
+    if session.scalar(told.limit(1)) is not None:
+        return
+    mail.queue_mail(
+        session,
+        to=user.email,
+        subject=ALERT_SUBJECT,
+        template="login_alert",
+        user_id=user.id,
+        user=user,
+        reset=site_url_for("auth.reset_request"),
+    )
+    session.commit()
+    security_log.warning("owner of user #%s told of repeated login failures", user.id)
+    mail.deliver_soon(session)
 
 
 def sign_out(session, user) -> None:

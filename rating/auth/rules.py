@@ -1,11 +1,15 @@
 """Account rules with no Flask or database: passwords, pseudonyms, safe `next`, login limits."""
 
+import math
 import re
 import unicodedata
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+import idna
+from zxcvbn import zxcvbn
 
 from rating.msgids import N_
 
@@ -23,16 +27,47 @@ RESERVED_PSEUDONYM_PREFIXES = (
     "observatoire",
 )
 DELETED_PSEUDONYM = "compte-supprime-{id}"
+# zxcvbn's 0..4: 3 is "safely unguessable" (about 10^8 guesses), what a leaked hash needs.
+PASSWORD_MIN_SCORE = 3
+# The site's own words: a password made of them is among an attacker's first guesses here.
+SITE_WORDS = (
+    "observatoire",
+    "observatoire du service client",
+    "service client",
+    "servicesclients",
+    "avis",
+    "accueil",
+    "sav",
+    "note",
+    "audit",
+)
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
 
-SOFT_LOCK = timedelta(minutes=15)
+DELAY_BASE = timedelta(seconds=30)
+DELAY_CAP = timedelta(minutes=15)
 MINUTE = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
 
 
-def normalise_email(email: str) -> str:
-    """The form under which an address is stored and compared: trimmed, lower case."""
-    return (email or "").strip().lower()
+# Full stops a browser or a keyboard may put in a domain (IDNA maps them to ".").
+DOT_LIKES = str.maketrans({"\u3002": ".", "\uff0e": ".", "\uff61": "."})
+
+
+def normalise_email(email: str | None) -> str:
+    """The form under which an address is stored and compared, so that a look-alike
+    (full-width letters, an ideographic full stop, another case) is the same address:
+    NFKC, trimmed, lower case, and the domain through IDNA (UTS 46) in its Unicode form.
+    """
+    text = unicodedata.normalize("NFKC", email or "").strip().lower()
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return text
+    domain = domain.translate(DOT_LIKES)
+    try:
+        domain = idna.decode(idna.encode(domain, uts46=True))
+    except (idna.IDNAError, UnicodeError):
+        pass  # not a valid domain: kept as typed (folded); the form's validator refuses it
+    return f"{local}@{domain}"
 
 
 @cache
@@ -61,7 +96,9 @@ def password_problems(password: str, *, email: str = "", pseudonym: str = "") ->
             )
         ]
     folded = password.strip().lower()
-    personal = {normalise_email(email), normalise_email(email).split("@")[0], pseudonym.lower()}
+    address = normalise_email(email)
+    local, _, domain = address.partition("@")
+    personal = {address, local, pseudonym.lower()}
     if folded in personal - {""}:
         return [
             N_("Le mot de passe ne doit pas reprendre votre adresse e-mail ou votre pseudonyme.")
@@ -71,6 +108,17 @@ def password_problems(password: str, *, email: str = "", pseudonym: str = "") ->
             N_(
                 "Ce mot de passe est trop courant : choisissez-en un autre, "
                 "plus long ou moins connu."
+            )
+        ]
+    letters = "".join(c for c in fold(password) if c.isalnum())
+    site = {"".join(c for c in word if c.isalnum()) for word in SITE_WORDS}
+    inputs = [*SITE_WORDS, *personal - {""}, domain, *domain.split(".")]
+    if letters in site or zxcvbn(password[:72], user_inputs=inputs)["score"] < PASSWORD_MIN_SCORE:
+        return [
+            N_(
+                "Ce mot de passe est trop facile à deviner (suite ou répétition de caractères, "
+                "mot courant, nom du site, date, pseudonyme ou adresse) : choisissez par "
+                "exemple une phrase de quatre mots ou plus."
             )
         ]
     return []
@@ -147,14 +195,32 @@ def retry_after(
     return max(1, int((oldest_counted + window - now).total_seconds()) + 1)
 
 
-def lock_retry_after(
-    failures: list[datetime], *, limit: int, now: datetime, lock: timedelta = SOFT_LOCK
+def growing_delay(
+    failures: list[datetime], *, free: int, now: datetime, window: timedelta = HOUR
 ) -> int | None:
-    """Soft lock: `limit` failures in the last hour lock the account `lock` after the latest."""
-    recent = [t for t in failures if t > now - HOUR]
-    if len(recent) < limit:
+    """Seconds to wait after `free` failures in `window`: DELAY_BASE, doubled by each further
+    failure, at most DELAY_CAP, counted from the latest one; None when nothing to wait.
+
+    A delay and never a lock: whoever hammers an account only slows it down, and the owner's
+    browser that signed in before (its device cookie) is not subject to it at all.
+    """
+    recent = [t for t in failures if t > now - window]
+    if len(recent) < free:
         return None
-    unlocks_at = max(recent) + lock
-    if unlocks_at <= now:
+    doublings = min(len(recent) - free, 16)
+    delay = min(DELAY_BASE * 2**doublings, DELAY_CAP)
+    waits_until = max(recent) + delay
+    if waits_until <= now:
         return None
-    return max(1, int((unlocks_at - now).total_seconds()) + 1)
+    return max(1, math.ceil((waits_until - now).total_seconds()))
+
+
+def episode_start(failures: list[datetime], *, gap: timedelta = HOUR) -> datetime | None:
+    """The first of the latest run of failures (newest first) with no pause of `gap` or more:
+    one "attack episode", so that its owner is told once, not at every failure."""
+    start = None
+    for moment in failures:
+        if start is not None and start - moment >= gap:
+            break
+        start = moment
+    return start

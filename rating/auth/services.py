@@ -3,7 +3,7 @@
 import logging
 import secrets
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +13,7 @@ from .. import mail
 from ..db import utcnow
 from ..models import Membership, OutboundMail, Review, User, UserRole
 from ..scores.store import touch as touch_companies
+from ..security import site_url_for
 from . import throttle
 from .rules import (
     DELETED_PSEUDONYM,
@@ -44,11 +45,6 @@ class AccountRejected(Exception):
         self.reasons = reasons
 
 
-def _link(endpoint: str, **values) -> str:
-    # Built from SITE_URL, never from the request's Host header (no poisoned reset links).
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 def _send(session, user: User, template: str, **context) -> None:
     mail.queue_mail(
         session,
@@ -64,7 +60,7 @@ def _send(session, user: User, template: str, **context) -> None:
 def _queue_verification(session, user: User) -> None:
     token = make_token("verify", user.id, user.email)
     hours = current_app.config["VERIFY_TOKEN_MAX_AGE"] // 3600
-    _send(session, user, "verify", link=_link("auth.verify", token=token), hours=hours)
+    _send(session, user, "verify", link=site_url_for("auth.verify", token=token), hours=hours)
 
 
 def register(session, *, pseudonym: str, email: str, password: str) -> None:
@@ -93,8 +89,8 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
                 session,
                 owner,
                 "already_registered",
-                login=_link("auth.login"),
-                reset=_link("auth.reset_request"),
+                login=site_url_for("auth.login"),
+                reset=site_url_for("auth.reset_request"),
             )
             security_log.info("registration with the address of user #%s: owner notified", owner.id)
         else:
@@ -161,7 +157,8 @@ def request_reset(session, email: str) -> None:
         return
     token = make_token("reset", user.id, user.password_hash)
     minutes = current_app.config["RESET_TOKEN_MAX_AGE"] // 60
-    _send(session, user, "reset", link=_link("auth.reset_password", token=token), minutes=minutes)
+    link = site_url_for("auth.reset_password", token=token)
+    _send(session, user, "reset", link=link, minutes=minutes)
     session.commit()
     security_log.info("password reset requested user #%s", user.id)
     mail.deliver_soon(session)
@@ -188,7 +185,7 @@ def reset_password(session, token: str, password: str) -> User:
         user.email_verified_at = utcnow()  # the link reached the mailbox: the address works
     revoke_sessions(session, user.id)
     throttle.forget_account(session, throttle.Keys.of(user.email, "").account)
-    _send(session, user, "password_changed", reset=_link("auth.reset_request"))
+    _send(session, user, "password_changed", reset=site_url_for("auth.reset_request"))
     session.commit()
     security_log.info("password reset user #%s; every session ended", user.id)
     mail.deliver_soon(session)
@@ -205,7 +202,7 @@ def change_password(session, user: User, *, current: str, new: str, ip: str) -> 
         raise AccountRejected([("new_password", m) for m in problems])
     user.set_password(new)
     revoke_sessions(session, user.id, keep_token=user.session_token)
-    _send(session, user, "password_changed", reset=_link("auth.reset_request"))
+    _send(session, user, "password_changed", reset=site_url_for("auth.reset_request"))
     session.commit()
     security_log.info("password changed user #%s; other sessions ended", user.id)
     mail.deliver_soon(session)

@@ -40,21 +40,39 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def may_remember(user: User) -> bool:
+    """Remember-me (a 30-day cookie that works from any browser) is for shoppers only: staff
+    and representatives sign in for each browser session, so that a copied cookie never
+    opens a dashboard, its export, moderation or audits for a month."""
+    return not user.roles and not user.represented_company_ids()
+
+
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
     """The user of a live session row, or None (anonymous) when ended, expired or deleted."""
     if not token or len(token) > 100:
         return None
     found = get_session().execute(
-        select(User)
+        select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == hash_token(token))
         .where(UserSession.expires_at > utcnow(), User.deleted_at.is_(None))
     )
-    user = found.scalar_one_or_none()
-    if user is not None:
-        user.session_token = token
+    row = found.one_or_none()
+    if row is None:
+        return None
+    user, user_session = row
+    if _remembered(user_session) and not may_remember(user):
+        # A shopper who became staff or a representative since: the long session ends.
+        get_session().delete(user_session)
+        get_session().commit()
+        return None
+    user.session_token = token
     return user
+
+
+def _remembered(user_session: UserSession) -> bool:
+    return user_session.expires_at - user_session.created_at > session_lifetime(remember=False)
 
 
 def session_lifetime(remember: bool) -> timedelta:

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from ..db import get_session
 from ..forms import EmptyForm, add_errors
 from ..security import client_ip, limiter
-from . import services
+from . import devices, services
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from .login import LoginRejected, LoginThrottled, authenticate, sign_out
 from .rules import safe_next
@@ -31,20 +31,23 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(
+            signed_in = authenticate(
                 get_session(),
                 email=form.email.data,
                 password=form.password.data,
                 ip=client_ip(),
                 remember=form.remember.data,
+                device_cookie=request.cookies.get(devices.COOKIE_NAME),
             )
         except LoginThrottled as exc:
             return _throttled(form, target, exc.retry_after)
         except LoginRejected:
             add_errors(form, [("password", _(LOGIN_FAILED))])
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(target or url_for("main.index"))
+            login_user(signed_in.user, remember=signed_in.remember)
+            response = redirect(target or url_for("main.index"))
+            devices.set_cookie(response, signed_in.device_cookie)
+            return response
     return form_page("auth/login.html", form, next=target)
 
 

@@ -6,6 +6,9 @@ The rules for what a company declares (its profile) are in `declared.py`, pure a
 import re
 from datetime import datetime, timedelta
 
+import idna
+
+from rating.auth.rules import normalise_email
 from rating.msgids import N_
 
 JUSTIFICATION_MIN = 30
@@ -74,11 +77,6 @@ STATUS_LABELS = {
 }
 
 
-def normalise_email(email: str | None) -> str:
-    """Trimmed, lower case: the form under which addresses are stored and compared."""
-    return (email or "").strip().lower()
-
-
 def _host(text: str) -> str | None:
     text = text.strip().lower().rstrip(".")
     labels = text.split(".")
@@ -94,6 +92,10 @@ def email_domain(email: str | None) -> str | None:
     """
     local, at, domain = normalise_email(email).rpartition("@")
     if not at or not local:
+        return None
+    try:  # the stored form of an IDN domain is Unicode; its DNS labels are ASCII
+        domain = idna.encode(domain, uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         return None
     return _host(domain)
 

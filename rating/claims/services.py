@@ -6,7 +6,6 @@ kept on the Membership row (decided_at, decided_by_id, decision_reason).
 
 import logging
 
-from flask import current_app, url_for
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -16,6 +15,7 @@ from ..audit.independence import representation_problem
 from ..db import utcnow
 from ..models import Company, Membership, User
 from ..reviews import lifecycle, screening
+from ..security import site_url_for
 from . import links, rules
 
 audit_log = logging.getLogger("rating.audit_log")
@@ -37,11 +37,6 @@ class ClaimRejected(Exception):
 
 class NotAllowed(Exception):
     """The user may not do this at all (the view answers 403)."""
-
-
-def _link(endpoint: str, **values) -> str:
-    # From SITE_URL, never from the request's Host header (no poisoned links in mails).
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def membership_of(session: Session, user_id: int, company_id: int) -> Membership | None:
@@ -125,9 +120,9 @@ def _queue_decision_mail(session: Session, membership: Membership, decision: str
         company=membership.company,
         decision=decision,
         reason=reason,
-        company_url=_link("companies.detail", slug=membership.company.slug),
-        dashboard_url=_link("claims.team", slug=membership.company.slug),
-        claim_url=_link("claims.claim", slug=membership.company.slug),
+        company_url=site_url_for("companies.detail", slug=membership.company.slug),
+        dashboard_url=site_url_for("claims.team", slug=membership.company.slug),
+        claim_url=site_url_for("claims.claim", slug=membership.company.slug),
     )
 
 
@@ -214,7 +209,7 @@ def invite_colleague(session: Session, inviter: User, company: Company, email: s
         inviter=inviter,
         company=company,
         email=email,
-        link=_link("claims.accept_invitation", slug=company.slug, token=token),
+        link=site_url_for("claims.accept_invitation", slug=company.slug, token=token),
         days=rules.INVITATION_DAYS,
     )
     audit_log.info("invitation to company #%s sent by user #%s", company.id, inviter.id)

@@ -7,17 +7,15 @@ Format, chosen for French Excel, the tool most representatives use:
   times in UTC ("2026-11-23 14:05");
 - two sections: the reviews table, an empty line, then "indicateur;valeur" rows holding the
   very figures of the dashboard page.
-Formula injection (CSV injection): a cell starting with = + - @, a tab or a carriage return
-is prefixed with an apostrophe, so a spreadsheet shows it as text instead of running it.
+Formula injection (CSV injection) is neutralised by `rating.csvfile`, like every CSV the
+site produces.
 """
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 
-BOM = "\ufeff"
+from rating.csvfile import csv_text
+
 DELIMITER = ";"
-DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 
 REVIEW_COLUMNS = (
     ("id", "id"),
@@ -43,24 +41,9 @@ REVIEW_COLUMNS = (
 )
 
 
-def neutralise(value: object) -> str:
-    """The cell as text; one that a spreadsheet would read as a formula gets a leading '."""
-    text = "" if value is None else str(value)
-    if text.startswith(DANGEROUS_FIRST):
-        return "'" + text
-    return text
-
-
 def build_csv(reviews: Iterable[dict], figures: Sequence[tuple[str, str]]) -> str:
     """The whole file: BOM, the reviews (dicts keyed as REVIEW_COLUMNS' 2nd item), the figures."""
-    out = io.StringIO()
-    out.write(BOM)
-    writer = csv.writer(out, delimiter=DELIMITER, lineterminator="\r\n")
-    writer.writerow([name for name, _ in REVIEW_COLUMNS])
-    for review in reviews:
-        writer.writerow([neutralise(review.get(key)) for _, key in REVIEW_COLUMNS])
-    writer.writerow([])
-    writer.writerow(["indicateur", "valeur"])
-    for label, value in figures:
-        writer.writerow([neutralise(label), neutralise(value)])
-    return out.getvalue()
+    rows = [[name for name, _ in REVIEW_COLUMNS]]
+    rows += [[review.get(key) for _, key in REVIEW_COLUMNS] for review in reviews]
+    rows += [[], ["indicateur", "valeur"], *figures]
+    return csv_text(rows, delimiter=DELIMITER, bom=True)

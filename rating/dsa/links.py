@@ -1,7 +1,9 @@
 """Absolute links of the DSA mails, from SITE_URL (never the request's Host header)."""
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
+
+from rating.security import site_url_for
 
 
 def _serializer() -> URLSafeSerializer:
@@ -23,4 +25,4 @@ def notice_id_of(token: str) -> int | None:
 
 
 def absolute(endpoint: str, **values) -> str:
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return site_url_for(endpoint, **values)

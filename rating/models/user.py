@@ -126,10 +126,14 @@ class LoginAttempt(Base):
     __table_args__ = (
         Index("ix_login_attempts_account_time", "account_key", "created_at"),
         Index("ix_login_attempts_ip_time", "ip_key", "created_at"),
+        Index("ix_login_attempts_device_time", "device_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_key: Mapped[str] = mapped_column(String(64))  # HMAC of the normalised e-mail
     ip_key: Mapped[str] = mapped_column(String(64))  # HMAC of the client address
+    # HMAC of the device cookie's nonce when a browser that signed in to this account before
+    # tried it: such attempts count against that browser only, never lock the account.
+    device_key: Mapped[str | None] = mapped_column(String(64))
     succeeded: Mapped[bool]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,8 +6,7 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from rating.models import Company
-
-from .views import site_url
+from rating.security import site_url_for
 
 
 @dataclass(frozen=True)
@@ -20,8 +19,8 @@ class BadgeEmbed:
 
 def badge_embed(company: Company) -> BadgeEmbed:
     """Absolute links (from SITE_URL) to the badge and the page, and the snippet (no query)."""
-    badge_url = site_url("palmares.badge", slug=company.slug)
-    company_url = site_url("companies.detail", slug=company.slug)
+    badge_url = site_url_for("palmares.badge", slug=company.slug)
+    company_url = site_url_for("companies.detail", slug=company.slug)
     alt = gettext("Avis clients et note d'audit de %(name)s sur Observatoire", name=company.name)
     snippet = (
         f'<a href="{escape(company_url)}"><img src="{escape(badge_url)}" '

@@ -1,18 +1,14 @@
 """The national palmarès (/palmares) and the embeddable badge (/companies/<slug>/badge.svg)."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from ..db import get_session
+from ..security import site_url_for
 from . import ranking, services
 from .badge import SITE_NAME, badge_text
 
 bp = Blueprint("palmares", __name__)
 BADGE_CACHE = "public, max-age=3600"
-
-
-def site_url(endpoint: str, **values) -> str:
-    """Absolute URL built from SITE_URL, never from the request's Host header."""
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 @bp.route("/palmares")
@@ -29,7 +25,7 @@ def badge(slug: str):
     An unknown company gets the site's French 404 page (an <img> then shows nothing).
     """
     data = services.company_badge(get_session(), slug) or abort(404)
-    company_url = site_url("companies.detail", slug=data.slug)
+    company_url = site_url_for("companies.detail", slug=data.slug)
     etag = data.etag(company_url)
     headers = {
         "Cache-Control": BADGE_CACHE,

@@ -20,6 +20,8 @@ def report_review(
     """Record the report for the moderators; the review stays online while it is examined."""
     if review.author_id == reporter.id:
         raise NotAllowed("own review")
+    if not reporter.is_verified:  # a throwaway address must not feed the moderators' queue
+        raise NotAllowed("unverified address")
     if review.status != "published":
         raise ReviewRejected([("", "Cet avis n'est pas en ligne.")])
     errors = check_report(reason, comment)

@@ -23,7 +23,7 @@ from rating.forms import EmptyForm, add_errors
 from rating.i18n import translate
 from rating.models import Company, Review
 from rating.models.review import LIVE_STATUSES
-from rating.security import client_ip, keyed_hash, limiter, network_prefix
+from rating.security import client_ip, keyed_hash, limiter, network_prefix, site_url_for
 
 from . import community, invitations, replies, reports, rules, services, signals
 from .forms import (
@@ -250,7 +250,7 @@ def reply(review_id: int):
 
 
 @bp.route("/reviews/<int:review_id>/report", methods=["GET", "POST"])
-@login_required
+@verified_required
 @posting_limit("20/day")
 def report(review_id: int):
     """Report a review to the moderators (a representative may state a doubt on authenticity)."""
@@ -273,6 +273,7 @@ def report(review_id: int):
 
 @bp.route("/companies/<slug>/invitations", methods=["GET", "POST"])
 @login_required
+@limiter.limit("30/hour", key_func=user_key, methods=["POST"])
 def invitations_page(slug: str):
     """A representative creates single-use invitation links (one, or a CSV batch)."""
     session, company = get_session(), company_or_404(slug)
@@ -283,12 +284,17 @@ def invitations_page(slug: str):
         return render_template("reviews/invitations.html", form=form, company=company, link=None)
     lines = [line.strip() for line in (form.references.data or "").splitlines() if line.strip()]
     batch = utcnow().strftime("%Y%m%d-%H%M%S") if len(lines) > 1 else None
-    created = invitations.create_invitations(
-        session, company, current_user, lines or [""], batch=batch
-    )
+    try:
+        created = invitations.create_invitations(
+            session, company, current_user, lines or [""], batch=batch
+        )
+    except ReviewRejected as exc:
+        add_errors(form, exc.reasons)
+        page = render_template("reviews/invitations.html", form=form, company=company, link=None)
+        return page, 422
 
     def link(token: str) -> str:
-        return url_for("reviews.new", slug=company.slug, invitation=token, _external=True)
+        return site_url_for("reviews.new", slug=company.slug, invitation=token)
 
     if len(created) == 1:
         return render_template(

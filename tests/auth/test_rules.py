@@ -7,7 +7,7 @@ import pytest
 from rating.auth.rules import (
     PASSWORD_MAX,
     common_passwords,
-    lock_retry_after,
+    normalise_email,
     password_problems,
     pseudonym_from_email,
     pseudonym_problems,
@@ -109,11 +109,42 @@ def test_weak_passwords_are_refused_with_a_reason(password, fragment):
     assert problems and fragment in problems[0]
 
 
-@pytest.mark.parametrize(
-    "password", ["une phrase assez longue", "x" * PASSWORD_MAX, "Tr0ub4dour&3!x"]
-)
+LONG_PASSPHRASE = ("le guichet de la gare ferme a midi le samedi " * 3)[:PASSWORD_MAX]
+
+
+@pytest.mark.parametrize("password", ["une phrase assez longue", LONG_PASSPHRASE, "Tr0ub4dour&3!x"])
 def test_good_passwords_pass(password):
     assert password_problems(password, email="camille@example.org", pseudonym="camille") == []
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "aaaaaaaa",
+        "abcdefgh",
+        "x" * PASSWORD_MAX,  # a repetition, however long
+        "observatoire",
+        "Observatoire2026",
+        "Observatoire du service client",
+        "observatoire-avis",
+        "camille1990",  # the pseudonym and a year
+        "exemple.fr2024",  # the address's domain
+    ],
+)
+def test_guessable_passwords_are_refused_with_a_french_reason(password):
+    """zxcvbn, with the site's words and the account's own as user inputs."""
+    problems = password_problems(password, email="camille@exemple.fr", pseudonym="camille")
+    assert problems and "trop facile à deviner" in problems[0]
+
+
+def test_look_alike_addresses_are_one_address():
+    """NFKC, IDNA (UTS 46) for the domain, lower case: full-width letters and the
+    ideographic full stop are the very same address."""
+    assert normalise_email(" ｍｅ@ｅｘａｍｐｌｅ．ｏｒｇ ") == "me@example.org"
+    assert normalise_email("ME@example。org") == "me@example.org"
+    assert normalise_email("Me@EXÄMPLE.fr") == normalise_email("me@xn--exmple-cua.fr")
+    assert normalise_email("pas une adresse") == "pas une adresse"
+    assert normalise_email("x@-mal-.org") == "x@-mal-.org"  # kept as typed, never a crash
 
 
 def test_common_password_list_is_shipped_and_large():
@@ -156,11 +187,3 @@ def test_retry_after_waits_until_the_oldest_counted_failure_leaves_the_window():
     assert retry_after(times, limit=5, window=timedelta(minutes=1), now=NOW) == 11
     assert retry_after(times[:4], limit=5, window=timedelta(minutes=1), now=NOW) is None
     assert retry_after([*times[:4], ago(61)], limit=5, window=timedelta(minutes=1), now=NOW) is None
-
-
-def test_soft_lock_lasts_fifteen_minutes_after_the_latest_failure():
-    failures = [ago(60 * n) for n in range(1, 21)]  # 20 failures, the latest a minute ago
-    assert lock_retry_after(failures, limit=20, now=NOW) == 14 * 60 + 1
-    assert lock_retry_after(failures[1:], limit=20, now=NOW) is None
-    later = NOW + timedelta(minutes=15)
-    assert lock_retry_after(failures, limit=20, now=later) is None

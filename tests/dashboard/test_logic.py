@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from rating.csvfile import neutralise
 from rating.dashboard import charts, export, figures, monthly
 from rating.scores import formula
 
@@ -171,7 +172,7 @@ def test_rank_label(app, rank, ranked, text):
     ],
 )
 def test_neutralise_formula_cells(cell, safe):
-    assert export.neutralise(cell) == safe
+    assert neutralise(cell) == safe
 
 
 def test_csv_file_is_excel_ready_and_round_trips():

@@ -87,6 +87,7 @@ def world(app, database_url, tmp_path_factory):
     app.config.update(
         LOGIN_FAILURES_PER_MINUTE=10**6,
         LOGIN_FAILURES_PER_HOUR=10**6,
+        LOGIN_FAILURES_PER_IP_PER_HOUR=10**6,
         LOGIN_ATTEMPTS_PER_IP_PER_MINUTE=10**6,
     )
     if ON_POSTGRES:

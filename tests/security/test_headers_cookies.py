@@ -6,7 +6,10 @@ import pytest
 from rating import create_app
 from rating.config import settings_from_environment
 from tests.conftest import CSRF_RE, TEST_SECRET, csrf_token
+from tests.factories import PASSWORD
 from tests.security.conftest import SECRET
+
+SHOPPER = "nouveau@example.org"  # of the security world
 
 PUBLIC = ("/", "/search?q=banque", "/companies", "/grades", "/methodology", "/charte", "/login",
           "/register", "/palmares", "/api/v1/companies", "/api/v1/openapi.json")  # fmt: skip
@@ -72,12 +75,16 @@ def _https_token(client) -> str:
 def test_development_cookies_are_httponly_and_samesite(app, world):
     client = app.test_client()
     token = csrf_token(client, "/login")
-    data = {"email": world.boss_email, "password": SECRET, "remember": "y", "csrf_token": token}
+    # A shopper: staff and representatives get no remember-me cookie at all.
+    data = {"email": SHOPPER, "password": PASSWORD, "remember": "y", "csrf_token": token}
     response = client.post("/login", data=data)
     for name in ("session", "remember_token"):
         flags = cookie_attributes(response, name)
         assert "httponly" in flags and flags.get("samesite") == "Lax", name
         assert flags.get("path") == "/" and "domain" not in flags, name
+    device = cookie_attributes(response, "appareil")  # only the login form reads it
+    assert "httponly" in device and device.get("samesite") == "Lax"
+    assert device.get("path") == "/login" and "secure" not in device
 
 
 def test_production_cookies_are_secure_host_prefixed(database_url, tmp_path, world):
@@ -90,13 +97,15 @@ def test_production_cookies_are_secure_host_prefixed(database_url, tmp_path, wor
     app = create_app(config)
     client = app.test_client()
     token = _https_token(client)
-    data = {"email": world.boss_email, "password": SECRET, "remember": "y", "csrf_token": token}
+    # A shopper: staff and representatives get no remember-me cookie at all.
+    data = {"email": SHOPPER, "password": PASSWORD, "remember": "y", "csrf_token": token}
     response = client.post("/login", data=data, base_url="https://localhost",
                            headers={"Referer": "https://localhost/login"})  # fmt: skip
     assert response.status_code == 302
     session = cookie_attributes(response, "__Host-session")
     remember = cookie_attributes(response, "remember_token")
-    for flags in (session, remember):
+    device = cookie_attributes(response, "appareil")
+    for flags in (session, remember, device):
         assert "secure" in flags and "httponly" in flags and flags.get("samesite") == "Lax"
     # __Host-: Secure, Path=/ and no Domain, so no sibling subdomain can set or read it.
     assert session.get("path") == "/" and "domain" not in session
