@@ -16,6 +16,7 @@ from ..db import utcnow
 from ..models import Company, Membership, User
 from ..reviews import screening
 from . import links, rules
+from .declared import clean_text
 
 audit_log = logging.getLogger("rating.audit_log")
 SUBJECTS = {
@@ -68,7 +69,7 @@ def claim_company(session: Session, user: User, company: Company, justification:
     method = rules.claim_method(
         user.email, company.website_domain, existing.status if existing else None
     )
-    text = justification.strip()
+    text = clean_text(justification)
     problem = rules.justification_problem(text, method)
     if problem:
         raise ClaimRejected([("justification", problem)])

@@ -21,6 +21,7 @@ from rating import vocabulary
 from rating.forms import choices
 from rating.i18n import lazy
 from rating.msgids import N_
+from rating.plaintext import visible
 
 from . import rules
 from .community import SORTS
@@ -88,11 +89,14 @@ class ReviewForm(FlaskForm):
     stars = _radio(_l("Note globale"), STAR_CHOICES)
     solved = _radio(_l("Votre problème a-t-il été résolu ?"), list(rules.SOLVED.items()))
     title = StringField(
-        _l("Titre de votre avis"), validators=[Mandatory(), Length(max=rules.MAX_TITLE)]
+        _l("Titre de votre avis"),
+        validators=[Mandatory(), Length(max=rules.MAX_TITLE)],
+        filters=[visible],
     )
     body = TextAreaField(
         _l("Votre avis"),
         validators=[Mandatory(), Length(max=rules.MAX_BODY)],
+        filters=[visible],
         description=_l(
             "Au moins %(min)d caractères. Les numéros de téléphone et adresses "
             "e-mail seront masqués.",
@@ -178,6 +182,7 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(
         _l("Réponse de l'entreprise"),
         validators=[Length(max=rules.MAX_REPLY)],
+        filters=[visible],
         description=_l("Publiée immédiatement, sous l'avis. Vous pourrez la modifier ensuite."),
     )
 
@@ -187,6 +192,7 @@ class ReportForm(FlaskForm):
     comment = TextAreaField(
         _l("Précisions"),
         validators=[Length(max=2000)],
+        filters=[visible],
         description=_l("Obligatoire si vous doutez de l'authenticité : dites pourquoi."),
     )
 
