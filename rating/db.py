@@ -144,8 +144,20 @@ def close_session(exc=None) -> None:
         session.close()
 
 
+MAX_PAGE = 10_000  # past it a listing of 20 a page would hold 200,000 rows: none does
+
+
+def clamp_page(page: int | None) -> int:
+    """A page number from a visitor, between 1 and MAX_PAGE (an offset the databases take:
+    PostgreSQL refuses one past 2**63, SQLite's driver one past its 64-bit integers)."""
+    return min(max(page or 1, 1), MAX_PAGE)
+
+
 def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, int]:
-    """Return one page of `stmt`'s scalars and the total count."""
+    """Return one page of `stmt`'s scalars and the total count (none past the last page)."""
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.scalars(stmt.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    offset = (max(page, 1) - 1) * per_page
+    if offset >= (total or 0):
+        return [], total or 0
+    rows = session.scalars(stmt.limit(per_page).offset(offset)).all()
     return list(rows), total or 0

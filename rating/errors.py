@@ -17,10 +17,17 @@ MESSAGES = {
 }
 
 
-def _render(code: int, message: str):
+def _render(code: int, message: str, headers=()):
     if request.path.startswith("/api/"):
-        return {"error": {"status": code, "message": message}}, code
-    return render_template("errors/error.html", code=code, message=message), code
+        return {"error": {"status": code, "message": message}}, code, list(headers)
+    try:
+        page = render_template("errors/error.html", code=code, message=message)
+    except Exception:  # noqa: BLE001 - the error page must answer, whatever broke
+        # The layout reads the database (a signed-in member's menu); when that is what
+        # failed, a page that needs nothing but the message, still in our words and headers.
+        current_app.logger.exception("error page %s could not be rendered", code)
+        page = render_template("errors/bare.html", code=code, message=message)
+    return page, code, list(headers)
 
 
 def handle_http_error(exc: HTTPException):
@@ -30,7 +37,10 @@ def handle_http_error(exc: HTTPException):
     # The API names the parameter it refused (abort(400, description="page")).
     if code == 400 and request.path.startswith("/api/") and len(exc.description or "") < 40:
         message = f"Paramètre invalide : {exc.description}"
-    return _render(code, message)
+    # What the exception says about the answer (`Allow` on a 405, `Retry-After` on a 429),
+    # but not its own Content-Type: ours is HTML or JSON.
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    return _render(code, message, headers)
 
 
 def handle_csrf_error(exc: CSRFError):
@@ -38,11 +48,16 @@ def handle_csrf_error(exc: CSRFError):
 
 
 def handle_unexpected(exc: Exception):
-    """A bug: roll back what the request started, log it, answer 500 without a trace."""
-    session = g.pop("db_session", None)
+    """A bug: roll back what the request started, log it, answer 500 without a trace.
+
+    The session stays open (rolled back): the page's layout may still read the signed-in
+    member's memberships through it; teardown closes it as for any request."""
+    session = g.get("db_session")
     if session is not None:
-        session.rollback()
-        session.close()
+        try:
+            session.rollback()
+        except Exception:  # noqa: BLE001 - a dead connection: the bare page needs no database
+            current_app.logger.exception("rollback failed after an error")
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return _render(500, MESSAGES[500])
 

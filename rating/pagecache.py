@@ -5,8 +5,12 @@ as long as its data has not changed. Its view names a *stamp*: a few values, rea
 small query, that change whenever the page would (the company's summary version, which
 every review, reply and moderation change bumps in the same transaction; the company row's
 `updated_at`, which every declaration bumps; the latest audit publication). The cache key
-adds the path and query string, the language, the day (scores decay daily, dates read
-"il y a …") and a fingerprint of the templates and catalogues deployed.
+adds the endpoint and its view arguments, the query parameters the view whitelisted (and
+renders from: nothing else of the request reaches the page), the language, the day (scores
+decay daily, dates read "il y a …") and a fingerprint of the templates and catalogues
+deployed. Nothing else a visitor sends enters the key: not the Host header, not the order of
+the query or a key the page does not know (`_external`, `utm_source`…), so no visitor can
+make an entry another visitor will get, nor fill the cache with copies of one page.
 
 - Anonymous visitors without a flashed message get the cached body; the first of them
   renders it. A render that touched the session (a CSRF token, a flash) is not kept.
@@ -22,7 +26,7 @@ renamed by an administrator on the command line).
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -83,12 +87,15 @@ def cacheable() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def page_key(name: str, stamp: Iterable) -> str:
+def page_key(name: str, stamp: Iterable, params: Mapping[str, object]) -> str:
+    """The entry of this page: what the view renders from, never the raw request."""
+    view_args = sorted((request.view_args or {}).items())
     parts = (
         name,
         *(str(value) for value in stamp),
-        request.path,
-        request.query_string.decode("latin-1"),
+        str(request.endpoint),
+        repr(view_args),
+        repr(sorted((key, str(value)) for key, value in params.items())),
         select_locale(),  # what get_locale() would parse into a Babel Locale, as a string
         date.today().isoformat(),
         current_app.config["PAGE_CACHE_SALT"],
@@ -96,15 +103,21 @@ def page_key(name: str, stamp: Iterable) -> str:
     return "page:" + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=20).hexdigest()
 
 
-def serve(name: str, stamp: Iterable, render: Callable[[], ResponseReturnValue]) -> Response:
+def serve(
+    name: str,
+    stamp: Iterable,
+    render: Callable[[], ResponseReturnValue],
+    params: Mapping[str, object] | None = None,
+) -> Response:
     """The response `render()` makes, from the cache while `stamp` is unchanged.
 
-    `name` tells pages apart in the key; `stamp` must change whenever the page would. Only
-    a 200 is kept (with its body and media type: HTML or JSON).
+    `name` tells pages apart in the key; `stamp` must change whenever the page would;
+    `params` are the cleaned query parameters `render` reads (and the only ones). Only a 200
+    is kept (with its body and media type: HTML or JSON).
     """
     if not cacheable():
         return make_response(render())
-    key = page_key(name, stamp)
+    key = page_key(name, stamp, params or {})
     etag = key.removeprefix("page:")
     if request.if_none_match.contains(etag):
         response = Response(status=304)

@@ -31,11 +31,14 @@ KPIS_CSV = GRADE_KPIS
 
 
 def _period() -> str | None:
-    """?period= when well-formed (400 otherwise), else the latest published period."""
-    period = request.args.get("period", "").strip()
-    if period and not PERIOD_RE.fullmatch(period):
+    """?period= when well-formed (400 otherwise, empty or padded too: the document's
+    pattern), else the latest published period."""
+    period = request.args.get("period")
+    if period is None:
+        return latest_period(get_session())
+    if not PERIOD_RE.fullmatch(period):
         abort(400, description="period")
-    return period or latest_period(get_session())
+    return period
 
 
 def _csv_response(rows: list[list], filename: str) -> Response:

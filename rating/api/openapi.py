@@ -7,12 +7,13 @@ openapi-spec-validator and every real response against it.
 
 import copy
 
+from rating.db import MAX_PAGE
 from rating.vocabulary import GRADE_COLUMNS, TEST_COLUMNS
 
 from .schemas import SCHEMAS, ref
 
-MAX_PAGE = 10_000
 MAX_ID = 2**31 - 1  # PostgreSQL integer
+MAX_SLUG = 120  # Company.slug and Sector.slug are String(120)
 GRADES_CSV_COLUMNS = list(GRADE_COLUMNS)
 TESTS_CSV_COLUMNS = list(TEST_COLUMNS)
 
@@ -48,7 +49,8 @@ PARAMETERS = {
         "period",
         "query",
         {"type": "string", "pattern": "^[0-9]{4}-T[1-4]$"},
-        "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée : 400.",
+        "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée (ou vide) : "
+        "400.",
     ),
     "publication_id": _param(
         "publication_id",
@@ -76,7 +78,7 @@ PATHS = {
     "/api/v1/companies": _get(
         "listCompanies",
         "Entreprises, de A à Z ou par pertinence quand `q` est donné.",
-        {"200": _json(ref("CompanyList")), **BAD, **LIMITED},
+        {"200": _json(ref("CompanyList")), **BAD, **MISSING, **LIMITED},
         [
             _param(
                 "q",
@@ -85,7 +87,12 @@ PATHS = {
                 "Recherche plein texte (nom, marque, SIREN, fautes de frappe tolérées). "
                 "Aucune syntaxe de requête n'est interprétée.",
             ),
-            _param("sector", "query", {"type": "string"}, "Slug d'un secteur. Inconnu : 400."),
+            _param(
+                "sector",
+                "query",
+                {"type": "string", "maxLength": MAX_SLUG},
+                "Slug d'un secteur ; vide : tous. Aucun secteur de ce nom : 404.",
+            ),
             PARAM["page"],
         ],
     ),

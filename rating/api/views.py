@@ -21,7 +21,7 @@ from . import openapi, serialize
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PER_PAGE = 20
 MAX_PAGE = openapi.MAX_PAGE
-MAX_TEXT_ARG = 120  # slugs are at most 120 characters (Company.slug, Sector.slug)
+MAX_TEXT_ARG = openapi.MAX_SLUG
 
 
 def page_arg() -> int:
@@ -53,11 +53,11 @@ def companies():
     """Companies, by relevance when `q` is given (same engine as /search), else A–Z."""
     session, page = get_session(), page_arg()
     q, sector = request.args.get("q", "").strip(), request.args.get("sector") or None
-    if sector and (
-        not storable(sector)
-        or session.scalar(select(Sector.id).where(Sector.slug == sector)) is None
-    ):
+    if sector and not storable(sector):
         abort(400, description="sector")
+    # A well-formed slug that names no sector: nothing there, as for an unknown company.
+    if sector and session.scalar(select(Sector.id).where(Sector.slug == sector)) is None:
+        abort(404)
     if q:
         found = search_companies(q, page=page, per_page=PER_PAGE, sector=sector)
         # The engine stops at its last page and answers that one instead: past it, nothing.

@@ -60,6 +60,10 @@ class FrenchDecimalField(DecimalField):
             except InvalidOperation as exc:
                 self.data = None
                 raise ValueError(_l("Nombre attendu, par exemple 3,5.")) from exc
+            # NaN, sNaN, Infinity: Decimal reads them, nobody means them (float() fails on sNaN).
+            if not self.data.is_finite():
+                self.data = None
+                raise ValueError(_l("Nombre attendu, par exemple 3,5."))
         else:
             self.data = None
 

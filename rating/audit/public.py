@@ -31,10 +31,12 @@ def grades():
     order = request.args.get("order", "asc")
     if sort not in SORTS or order not in ("asc", "desc"):
         abort(400)
-    sector = request.args.get("sector", "")
     items = latest_grades(get_session())
     divergent = divergent_grades(get_session(), items)
     sectors = sorted({(g.sector_slug, g.sector_name) for g in items}, key=lambda s: s[1])
+    # Only a sector the page lists is kept (in its links too); anything else shows them all.
+    sector = request.args.get("sector", "")
+    sector = sector if sector in {slug for slug, _ in sectors} else ""
     if sector:
         items = [g for g in items if g.sector_slug == sector]
     by_sector: dict[str, list] = {}

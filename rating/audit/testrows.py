@@ -23,6 +23,7 @@ PARIS = ZoneInfo("Europe/Paris")
 CSV_COLUMNS = ("company_slug", "channel", "performed_at", "scenario", *TEST_MEASURES, "notes")
 REQUIRED_COLUMNS = CSV_COLUMNS[:-1]
 MAX_ROWS = 5000
+FIRST_YEAR = 2000  # no mystery-shopping test of this site's methodology is older
 MEASURE = {"phone": "wait_seconds", "chat": "wait_seconds"}
 SCALES = {"courtesy": 4, "understanding": 4, "accuracy": 2}
 TRUE, FALSE = {"oui", "1", "true", "vrai", "o", "yes"}, {"non", "0", "false", "faux", "n", "no"}
@@ -56,7 +57,14 @@ def validate_draft(draft: AuditTestDraft, now: datetime) -> list[tuple[str, str]
     if draft.channel not in CHANNELS:
         return [("channel", N_("Canal inconnu : phone, email, chat ou social."))]
     label = AUDIT_CHANNELS[draft.channel].lower()
-    if draft.performed_at > now + timedelta(minutes=5):
+    # Checked first: comparing a date of the year 1 (or 9999 with an offset) with now
+    # overflows on the way to UTC, and no database stores it.
+    if not FIRST_YEAR <= draft.performed_at.year <= now.year:
+        errors.append(
+            ("performed_at", N_("La date du test doit être entre %(first)d et aujourd'hui.",
+                                first=FIRST_YEAR))
+        )  # fmt: skip
+    elif draft.performed_at > now + timedelta(minutes=5):
         errors.append(("performed_at", N_("La date du test ne peut pas être dans le futur.")))
     if not draft.scenario.strip():
         errors.append(("scenario", N_("Décrivez le scénario du test.")))
@@ -71,6 +79,7 @@ def validate_draft(draft: AuditTestDraft, now: datetime) -> list[tuple[str, str]
             (other, N_("Ce champ ne s'applique pas au canal %(channel)s.", channel=label))
         )
     value = getattr(draft, measure)
+    # `not 0 <= value` also refuses NaN, which compares false with everything.
     if value is not None and not 0 <= value <= (86400 if measure == "wait_seconds" else 2000):
         errors.append((measure, N_("Valeur hors limites.")))
     if draft.reached:
@@ -158,6 +167,9 @@ def parse_row(raw: dict, companies: dict[str, int], now: datetime):
 def parse_csv(text: str, companies: dict[str, int], now: datetime):
     """All drafts of a file, or every bad row as (line number, reason); never a partial list."""
     text = text.lstrip("\ufeff")
+    if "\x00" in text:  # a binary file, or a text no database stores (PostgreSQL refuses NUL)
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return [], [(line, N_("caractère nul (\\0) : ce fichier n'est pas un CSV texte"))]
     first = text.split("\n", 1)[0]
     if not first.strip():
         return [], [(1, "fichier vide ou sans en-tête")]

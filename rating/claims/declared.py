@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
+from rating.plaintext import visible
 from rating.vocabulary import CHANNELS, CONTACT_PHONE_COSTS
 
 DESCRIPTION_MAX = 2000
@@ -36,8 +37,9 @@ _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f\u200b-\u200f\u2028-\u202f\ufeff]+")
 
 
 def clean_text(value: str | None) -> str:
-    """Trimmed, with the browser's CRLF line ends turned to LF (so a re-save changes nothing)."""
-    return (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """Visible characters only (rating.plaintext), trimmed, with the browser's CRLF line ends
+    turned to LF (so a re-save changes nothing)."""
+    return visible(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def url_problem(url: str) -> str | None:

@@ -17,6 +17,7 @@ from ..models import Company, Membership, User
 from ..reviews import lifecycle, screening
 from ..security import site_url_for
 from . import links, rules
+from .declared import clean_text
 
 audit_log = logging.getLogger("rating.audit_log")
 SUBJECTS = {
@@ -74,7 +75,7 @@ def claim_company(session: Session, user: User, company: Company, justification:
     method = rules.claim_method(
         user.email, company.website_domain, existing.status if existing else None
     )
-    text = justification.strip()
+    text = clean_text(justification)
     problem = rules.justification_problem(text, method)
     if problem:
         raise ClaimRejected([("justification", problem)])

@@ -4,9 +4,10 @@ import string
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from .. import pagecache
-from ..db import get_session
+from ..db import clamp_page, get_session
 from ..palmares.services import sector_palmares
 from ..reviews.forms import FilterForm
 from . import formatting, page, services
@@ -31,8 +32,9 @@ def company_helpers() -> dict:
 
 
 def _page_number() -> int:
-    # A non-numeric ?page= falls back to the first page rather than failing.
-    return max(request.args.get("page", 1, type=int), 1)
+    # A non-numeric ?page= falls back to the first page rather than failing; a huge one
+    # stops at the last page a listing can have (past it: 404, never an integer overflow).
+    return clamp_page(request.args.get("page", 1, type=int))
 
 
 def _page_or_404(session, stmt):
@@ -79,11 +81,12 @@ def detail(slug: str):
     """A company's profile, customer service, scores, grades and reviews (rating.companies.page);
     rendered once per version of its data for anonymous visitors (rating.pagecache)."""
     stamp = services.company_stamp(slug) or abort(404)
+    params = {**FilterForm(request.args).params(), "page": _page_number()}
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
-        form = FilterForm(request.args)
-        found = page.company_page(session, slug, form.filters(), _page_number())
+        form = FilterForm(MultiDict(params))  # the cleaned parameters, nothing else
+        found = page.company_page(session, slug, form.filters(), params["page"])
         if found is None:
             abort(404)  # deleted between the stamp and the render
         user = current_user if current_user.is_authenticated else None
@@ -103,4 +106,4 @@ def detail(slug: str):
             is_admin=viewer.is_admin,
         )
 
-    return pagecache.serve("company", stamp, render)
+    return pagecache.serve("company", stamp, render, params)

@@ -21,6 +21,7 @@ from rating import vocabulary
 from rating.forms import choices
 from rating.i18n import lazy
 from rating.msgids import N_
+from rating.plaintext import visible
 
 from . import rules
 from .community import SORTS
@@ -88,11 +89,14 @@ class ReviewForm(FlaskForm):
     stars = _radio(_l("Note globale"), STAR_CHOICES)
     solved = _radio(_l("Votre problème a-t-il été résolu ?"), list(rules.SOLVED.items()))
     title = StringField(
-        _l("Titre de votre avis"), validators=[Mandatory(), Length(max=rules.MAX_TITLE)]
+        _l("Titre de votre avis"),
+        validators=[Mandatory(), Length(max=rules.MAX_TITLE)],
+        filters=[visible],
     )
     body = TextAreaField(
         _l("Votre avis"),
         validators=[Mandatory(), Length(max=rules.MAX_BODY)],
+        filters=[visible],
         description=_l(
             "Au moins %(min)d caractères. Les numéros de téléphone et adresses "
             "e-mail seront masqués.",
@@ -178,6 +182,7 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(
         _l("Réponse de l'entreprise"),
         validators=[Length(max=rules.MAX_REPLY)],
+        filters=[visible],
         description=_l("Publiée immédiatement, sous l'avis. Vous pourrez la modifier ensuite."),
     )
 
@@ -187,6 +192,7 @@ class ReportForm(FlaskForm):
     comment = TextAreaField(
         _l("Précisions"),
         validators=[Length(max=2000)],
+        filters=[visible],
         description=_l("Obligatoire si vous doutez de l'authenticité : dites pourquoi."),
     )
 
@@ -240,19 +246,28 @@ class FilterForm(FlaskForm):
     solved = BooleanField(_l("Problème résolu"))
 
     def params(self) -> dict[str, str]:
-        """The filters to keep in pagination links: this form's own keys only, so nothing
-        else the visitor put in the query string reaches url_for (`_external`, `_method`,
-        `slug`…)."""
-        return {name: str(field.raw_data[0]) for name, field in self._fields.items()
-                if field.raw_data and field.raw_data[0]}  # fmt: skip
+        """The filters to keep in links and in the page cache's key: this form's own keys
+        with a value it knows, so nothing else the visitor put in the query string reaches
+        url_for (`_external`, `_method`, `slug`…) or makes a new cache entry."""
+        filters = self.filters()
+        kept = {
+            "sort": filters["sort"] if filters["sort"] != "recent" else None,
+            "channel": filters["channel"],
+            "stars": filters["stars"],
+            "aspect": filters["aspect"],
+            "with_reply": "y" if filters["with_reply"] else None,
+            "solved": "y" if filters["solved"] else None,
+        }
+        return {name: str(value) for name, value in kept.items() if value}
 
     def filters(self) -> dict:
-        stars = self.stars.data
+        """The chosen filters; a value the form does not know is no filter."""
+        stars, sort = self.stars.data, self.sort.data
         return {
-            "sort": self.sort.data or "recent",
-            "channel": self.channel.data or None,
+            "sort": sort if sort in SORTS else "recent",
+            "channel": self.channel.data if self.channel.data in rules.CHANNELS else None,
             "stars": int(stars) if stars in ("1", "2", "3", "4", "5") else None,
-            "aspect": self.aspect.data or None,
+            "aspect": self.aspect.data if self.aspect.data in vocabulary.ASPECTS else None,
             "with_reply": bool(self.with_reply.data),
             "solved": bool(self.solved.data),
         }

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from rating.db import utcnow
 from rating.models import Reply, ReplyRevision, Review, User
+from rating.plaintext import visible
 from rating.scores import store
 
 from . import lifecycle, screening
@@ -37,6 +38,7 @@ def reply_to_review(
         raise ReviewRejected([("", "On ne peut répondre qu'à un avis publié.")])
     if review.reply is not None:
         raise ReviewRejected([("", ALREADY_REPLIED)])
+    body = visible(body)
     errors = check_reply(body)
     if errors:
         raise ReviewRejected(errors)
@@ -61,6 +63,7 @@ def edit_reply(session: Session, reply: Reply, rep: User, body: str, *, now=None
     review = session.get(Review, reply.review_id)
     if not can_reply(session, rep, review):
         raise NotAllowed("not a representative of this company")
+    body = visible(body)
     errors = check_reply(body)
     if errors:
         raise ReviewRejected(errors)

@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rating.models import Report, Review, User
+from rating.plaintext import visible
 from rating.scores import store
 
 from . import screening
@@ -24,6 +25,7 @@ def report_review(
         raise NotAllowed("unverified address")
     if review.status != "published":
         raise ReviewRejected([("", "Cet avis n'est pas en ligne.")])
+    comment = visible(comment)
     errors = check_report(reason, comment)
     if errors:
         raise ReviewRejected(errors)

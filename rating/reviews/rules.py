@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rating.msgids import N_
+from rating.plaintext import visible
 from rating.scores.formula import months_before
 from rating.vocabulary import (
     AFTER_SALES_CRITERIA,
@@ -78,14 +79,15 @@ def check_draft(draft: ReviewDraft, today: date) -> list[tuple[str, str]]:
         errors.append(
             ("solved", N_("Dites si votre problème a été résolu (oui, non ou en cours)."))
         )
-    title = draft.title.strip()
+    # Letters and digits are what count: invisible characters are no part of the length.
+    title = visible(draft.title).strip()
     if not title:
         errors.append(("title", N_("Donnez un titre à votre avis.")))
     elif len(title) > MAX_TITLE:
         errors.append(
             ("title", N_("Le titre ne doit pas dépasser %(max)d caractères.", max=MAX_TITLE))
         )
-    body = draft.body.strip()
+    body = visible(draft.body).strip()
     if len(body) < MIN_BODY:
         errors.append(
             (

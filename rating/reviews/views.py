@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from rating.auth.access import verified_required
-from rating.db import get_session, utcnow
+from rating.db import clamp_page, get_session, utcnow
 from rating.dsa import services as dsa_services
 from rating.forms import EmptyForm, add_errors
 from rating.i18n import translate
@@ -333,7 +333,7 @@ def company_reviews(slug: str):
     session, company = get_session(), company_or_404(slug)
     form = FilterForm(request.args)
     summary = community.community_summary(session, company.id)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = clamp_page(request.args.get("page", 1, type=int))
     return render_template(
         "reviews/company.html",
         company=company,

@@ -3,6 +3,7 @@
 import time
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 
 from .. import pagecache
 from ..companies.services import latest_change
@@ -26,11 +27,12 @@ def results():
     """Results page; works without JavaScript (facets and pages are plain links). Kept in
     the page cache while neither the index nor any company's figures change."""
     stamp = (*get_store().generation(), *latest_change())
+    params = SearchForm(request.args).params(request.args.get("page"))
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
-        form = SearchForm(request.args)
-        params = form.params(request.args.get("page"))
+        # The cleaned parameters, nothing else of the request (they are the cache's key).
+        form = SearchForm(MultiDict({k: v for k, v in params.items() if v}))
         searched = bool(params["q"] or params["sector"] or params["region"] or params["letter"])
         result = search_companies(**params, per_page=PER_PAGE) if searched else None
         return render_template(
@@ -42,9 +44,10 @@ def results():
             labels=facet_labels(session, result) if result else {},
             link=_link(params),
             pages=-(-result.total // PER_PAGE) if result else 0,
+            header_query=params["q"],
         )
 
-    return pagecache.serve("search", stamp, render)
+    return pagecache.serve("search", stamp, render, params)
 
 
 def _link(params: dict):

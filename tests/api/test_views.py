@@ -70,7 +70,11 @@ def test_reviews_newest_first_with_their_reply(client, world):
         ("/api/v1/companies/inconnue/reviews", 404),
         ("/api/v1/companies?page=0", 400),
         ("/api/v1/companies?page=abc", 400),
-        ("/api/v1/companies?sector=nulle-part", 400),
+        ("/api/v1/companies?sector=nulle-part", 404),
+        ("/api/v1/companies?sector=%5C", 404),
+        ("/api/v1/grades?period=", 400),
+        ("/api/v1/grades.csv?period=", 400),
+        ("/api/v1/grades?period=%202026-T4", 400),
         ("/api/v1/companies/lumiere-energie/reviews?page=-1", 400),
     ],
 )

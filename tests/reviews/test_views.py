@@ -360,3 +360,29 @@ def test_partials_render_inside_the_company_page_context(app, world):
         )
     assert "Note de la communauté" in html and "Long mais efficace" in html
     assert 'selected value="worst"' in html
+
+
+def test_invisible_characters_count_for_nothing_through_the_form(app, world):
+    """Letters and digits are what count: 30 zero-width spaces are no review; a bidi override
+    is dropped; a spaced or spelled-out number and a disguised address are masked."""
+    shopper = new_client(app, world["shopper"])
+    response = post_review(shopper, world["slug"], body="\u200b" * 30 + "\u202e" * 5)
+    assert response.status_code == 200
+    assert "au moins 30 caractères" in response.get_data(as_text=True)
+    with app.app_context():
+        assert get_session().scalar(select(func.count(Review.id))) == 0
+    body = (
+        "Rappelez le zéro six douze trente-quatre cinquante-six soixante-dix-huit ou le "
+        "0 6 1 2 3 4 5 6 7 8, écrivez à ｐａｕｌ＠ｓａｖ．ｆｒ ou paul [at] sav.fr. "
+        "\u202eeniatnemelpmI"
+    )
+    assert (
+        post_review(shopper, world["slug"], body=body, title="Tr\u200bès \u202elong").status_code
+        == 302
+    )
+    review = only_review(app)
+    assert review.title == "Très long"
+    assert "\u202e" not in review.body and "eniatnemelpmI" in review.body
+    assert review.body.count("[numéro masqué]") == 2
+    assert review.body.count("[adresse e-mail masquée]") == 2
+    assert "06" not in review.body and "sav" not in review.body
