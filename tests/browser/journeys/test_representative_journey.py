@@ -95,7 +95,7 @@ def test_claim_without_the_domain_goes_through_the_admin(browse, journey_server)
         "Je dirige le service client de cette entreprise depuis 2021 ; appelez le standard."
     )
     page.get_by_role("button", name="Envoyer ma demande").click()
-    expect(page.get_by_text("en attente", exact=False).first).to_be_visible()
+    expect(page.get_by_text("Votre demande est en attente", exact=False).first).to_be_visible()
 
     admin = browse("admin")
     sign_in(admin, journey_server.url, *journey_server.account("admin"))
