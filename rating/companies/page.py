@@ -5,8 +5,8 @@ community score, the audit section, the declared-profile history, one page of re
 badge snippet); `viewer_part` what depends on who looks (the companies they represent,
 their claim on this one, whether they administer the site, whether they follow it). The
 template renders plain values from both; nothing is added to the page behind its back, so a
-wrong name fails a test instead of hiding a section. The page's queries are counted here (tests/companies)
-and do not grow with the number of reviews.
+wrong name fails a test instead of hiding a section. The page's queries are counted here
+(tests/companies) and do not grow with the number of reviews.
 
 The two parts are kept apart so that the visitor-independent body can be cached once for
 everyone and only the viewer's part rendered per request.
