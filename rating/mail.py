@@ -11,6 +11,7 @@ import logging
 import os
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -134,8 +135,13 @@ def _claim(session, mail_id: int) -> OutboundMail | None:
     return mail
 
 
+# A header line may hold 998 characters (RFC 5322): with the default 78, a long link in
+# List-Unsubscribe would be folded into encoded words that mail clients do not read as a URL.
+POLICY = policy.default.clone(max_line_length=998)
+
+
 def _message(mail: OutboundMail, config) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = config["MAIL_SENDER"]
     message["To"] = mail.recipient
     message["Subject"] = mail.subject

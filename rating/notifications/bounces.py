@@ -57,7 +57,12 @@ def read_bounces(session: Session, path: Path) -> BounceCount:
     """Mark the addresses that bounced hard; one commit for the whole mailbox."""
     count = BounceCount()
     now = utcnow()
-    for message in open_mailbox(path):
+    box = open_mailbox(path)
+    try:
+        messages = list(box)
+    finally:
+        box.close()
+    for message in messages:
         count.read += 1
         found = failures(message)
         if found is None:
