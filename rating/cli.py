@@ -100,9 +100,11 @@ def init_app(app) -> None:
     from .auth.cli import users_cli
     from .companies.cli import companies_cli
     from .demo.cli import demo_cli
+    from .notifications.cli import mail_cli, notifications_cli
     from .scores.cli import scores_cli
     from .search import search_cli
 
     groups = (db_cli, users_cli, demo_cli, search_cli, audit_cli, scores_cli, companies_cli)
+    groups += (notifications_cli, mail_cli)
     for group in groups:
         app.cli.add_command(group)

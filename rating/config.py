@@ -20,6 +20,7 @@ ENV_SETTINGS = (
     "MAIL_USE_TLS",
     "MAIL_SENDER",
     "MAIL_OUTBOX_DIR",
+    "MAIL_RETURN_PATH",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_ENABLED",  # false only for load benchmarks (bench/load.py)
     "SESSION_COOKIE_SECURE",
@@ -49,6 +50,9 @@ class Config:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_SENDER = "Observatoire <ne-pas-repondre@observatoire.example>"
+    # The envelope sender: where receiving servers send bounces (`flask mail bounces` reads
+    # them). None: the sender's address.
+    MAIL_RETURN_PATH = None
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -6,10 +6,12 @@ slow SMTP server does not slow the page and the answer takes the same time wheth
 message was queued or not (no account enumeration by timing).
 """
 
+import json
 import logging
 import os
 import smtplib
 import ssl
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -22,6 +24,7 @@ from .models import OutboundMail
 
 log = logging.getLogger("rating.mail")
 MAX_ATTEMPTS = 5
+QUEUED = "rating.mail.queued"  # session.info: this session queued a mail since its last send
 
 
 def init_app(app) -> None:
@@ -29,17 +32,36 @@ def init_app(app) -> None:
     app.config.setdefault("MAIL_OUTBOX_DIR", str(Path(app.instance_path) / "outbox"))
 
 
-def queue_mail(session, *, to, subject, template, user_id=None, **context) -> OutboundMail:
-    """Render templates/mail/<template>.txt and add it to the outbox (caller commits)."""
+def queue_mail(
+    session, *, to, subject, template, user_id=None, headers=None, dedupe_key=None, **context
+) -> OutboundMail | None:
+    """Render templates/mail/<template>.txt and add it to the outbox (caller commits).
+
+    `headers`: extra headers (a notification's List-Unsubscribe). `dedupe_key` names the
+    (recipient, event): a second mail with the same key is not queued (None is returned), so
+    that a job run again after a crash or a retry does not send the same news twice; the
+    unique index holds the rule even between two workers.
+    """
+    if dedupe_key is not None and session.scalar(
+        select(OutboundMail.id).where(OutboundMail.dedupe_key == dedupe_key)
+    ):
+        return None
     body = render_template(f"mail/{template}.txt", **context)
-    mail = OutboundMail(recipient=to, subject=subject, body=body, user_id=user_id)
+    mail = OutboundMail(
+        recipient=to, subject=subject, body=body, user_id=user_id, dedupe_key=dedupe_key,
+        headers=json.dumps(headers, ensure_ascii=False) if headers else None,
+    )  # fmt: skip
     session.add(mail)
     session.flush()
+    session.info[QUEUED] = True
     return mail
 
 
 def deliver_soon(session) -> None:
-    """Send what is pending: after the response in a request, at once elsewhere (CLI)."""
+    """Send what is pending: after the response in a request, at once elsewhere (CLI).
+    Nothing to do when this session queued no mail (a review no one is told of)."""
+    if not session.info.pop(QUEUED, False):
+        return
     if not has_request_context():
         deliver_pending(session)
         return
@@ -113,13 +135,24 @@ def _claim(session, mail_id: int) -> OutboundMail | None:
     return mail
 
 
+# A header line may hold 998 characters (RFC 5322): with the default 78, a long link in
+# List-Unsubscribe would be folded into encoded words that mail clients do not read as a URL.
+POLICY = policy.default.clone(max_line_length=998)
+
+
 def _message(mail: OutboundMail, config) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = config["MAIL_SENDER"]
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="observatoire.local")
+    if config.get("MAIL_RETURN_PATH"):
+        # Where bounces go (the SMTP envelope sender, see _Transport.send); the receiving
+        # server writes it again from the envelope, the .eml files keep it for reading.
+        message["Return-Path"] = f"<{config['MAIL_RETURN_PATH']}>"
+    for name, value in json.loads(mail.headers or "{}").items():
+        message[name] = value
     message.set_content(mail.body)
     return message
 
@@ -152,7 +185,7 @@ class _Transport:
             self.smtp = self._connect()
             self.broken = False
         try:
-            self.smtp.send_message(message)
+            self.smtp.send_message(message, from_addr=config.get("MAIL_RETURN_PATH") or None)
         except smtplib.SMTPServerDisconnected:
             self.smtp = None
             raise

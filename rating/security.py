@@ -4,7 +4,7 @@ import hashlib
 import hmac
 import ipaddress
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, has_request_context, request, url_for
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -88,7 +88,11 @@ def site_url_for(endpoint: str, **values) -> str:
     """An absolute link built from SITE_URL, never from the request's Host header (which a
     client chooses): links in mails, feeds, CSV files, API answers and embeds."""
     values.pop("_external", None)
-    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+    if has_request_context():
+        path = url_for(endpoint, **values)
+    else:  # a command (the daily digest): Flask builds no URL without a request or SERVER_NAME
+        path = current_app.url_map.bind("").build(endpoint, values)
+    return current_app.config["SITE_URL"].rstrip("/") + path
 
 
 def client_ip() -> str:

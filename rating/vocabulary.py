@@ -170,6 +170,21 @@ GRADE_COLUMNS = (
     *GRADE_KPIS,
 )
 
+# The mails a person may receive, each turned on or off on /account/notifications.
+NOTIFICATION_KINDS = {
+    "company_review": N_("Nouveaux avis sur une entreprise que je représente"),
+    "review_reply": N_("Réponse d'une entreprise à mon avis"),
+    "review_moderation": N_("Publication de mon avis ou nouvelle vérification par la modération"),
+    "report_outcome": N_("Suite donnée à mes signalements"),
+    "followed_grade": N_("Nouvelle note d'audit d'une entreprise que je suis"),
+}
+# How a representative hears of new reviews of their company.
+REVIEW_ALERTS = {
+    "instant": N_("À chaque nouvel avis"),
+    "digest": N_("Un résumé par jour"),
+    "off": N_("Jamais"),
+}
+
 # The labelled lists by name, for the `label` template filter: `review.channel|label("channel")`.
 LABELS = {
     "channel": CHANNELS,
@@ -191,6 +206,8 @@ LABELS = {
     "refusal_ground": REFUSAL_GROUND_LABELS,
     "notice_outcome": NOTICE_OUTCOMES,
     "appeal_outcome": APPEAL_OUTCOMES,
+    "notification": NOTIFICATION_KINDS,
+    "review_alerts": REVIEW_ALERTS,
 }
 
 

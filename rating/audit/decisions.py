@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from .. import mail
 from ..db import utcnow
 from ..models import AuditCampaign, AuditTest, Publication, User
 from .independence import authors_of_tests, independence_problems
@@ -136,6 +137,7 @@ def approve_campaign(
         raise AuditRejected(
             [("", "Une autre publication vient d'avoir lieu : réessayez.")]
         ) from exc
+    mail.deliver_soon(session)  # the followers' grade mails
     audit_log.info(
         "campaign #%s approved by auditor #%s: publication #%s (sequence %s%s)",
         campaign.id,

@@ -22,6 +22,7 @@ from ..models import (
     PublicationSignature,
     User,
 )
+from ..notifications.events import grades_published
 from ..outbox import queue_companies
 from .chain import GENESIS, canonical_json, chain_hash, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
@@ -224,6 +225,9 @@ def freeze(
     session.add(signature_row(publication, key))
     # The letter facet and the grade sort of search change with each grade: same transaction.
     queue_companies(session, [item["company_id"] for item in grades])
+    session.flush()
+    # Followers of a graded company hear of its new grade, in the same transaction.
+    grades_published(session, publication.id)
     return publication
 
 

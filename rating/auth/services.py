@@ -133,13 +133,15 @@ def verify_email(session, token: str) -> User:
     if not user.is_verified:
         user.email_verified_at = utcnow()
         security_log.info("e-mail verified user #%s", user.id)
+    user.mail_bounced_at = None  # the link reached the mailbox: it takes mail again
     session.commit()
     return user
 
 
 def resend_verification(session, user: User) -> bool:
-    """Mail a new confirmation link; False when the address is already verified."""
-    if user.is_verified:
+    """Mail a new confirmation link; False when the address is already verified (and took
+    our mail: after a hard bounce, the link is how a person says their mailbox works again)."""
+    if user.is_verified and user.mail_bounced_at is None:
         return False
     _queue_verification(session, user)
     session.commit()

@@ -3,10 +3,10 @@
 `company_page` gathers what every visitor sees (the company and its contact points, the
 community score, the audit section, the declared-profile history, one page of reviews, the
 badge snippet); `viewer_part` what depends on who looks (the companies they represent,
-their claim on this one, whether they administer the site). The template renders plain
-values from both; nothing is added to the page behind its back, so a wrong name fails a
-test instead of hiding a section. The page's queries are counted here (tests/companies)
-and do not grow with the number of reviews.
+their claim on this one, whether they administer the site, whether they follow it). The
+template renders plain values from both; nothing is added to the page behind its back, so a
+wrong name fails a test instead of hiding a section. The page's queries are counted here
+(tests/companies) and do not grow with the number of reviews.
 
 The two parts are kept apart so that the visitor-independent body can be cached once for
 everyone and only the viewer's part rendered per request.
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from rating.audit.summary import company_audit_summary
 from rating.claims.queries import HistoryLine, claim_status, declaration_history
 from rating.models import Company, User
+from rating.notifications.services import is_following
 from rating.palmares.pages import BadgeEmbed, badge_embed
 from rating.reviews import community
 
@@ -45,6 +46,7 @@ class Viewer:
     represented: set[int] = field(default_factory=set)  # companies they represent
     claim_status: str | None = None  # their membership of this company, if any
     is_admin: bool = False
+    following: bool | None = None  # follows the company ("Suivre"); None: not signed in
 
 
 def company_page(
@@ -74,4 +76,5 @@ def viewer_part(session: Session, company: Company, user: User | None) -> Viewer
         represented=user.represented_company_ids(),
         claim_status=claim_status(session, user.id, company.id),
         is_admin=user.has_role("admin"),
+        following=is_following(session, user.id, company.id),
     )

@@ -104,6 +104,7 @@ def detail(slug: str):
             represented=viewer.represented,
             claim_status=viewer.claim_status,
             is_admin=viewer.is_admin,
+            following=viewer.following,
         )
 
     return pagecache.serve("company", stamp, render, params)

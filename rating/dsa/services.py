@@ -13,8 +13,17 @@ from sqlalchemy.orm import Session
 
 from rating import mail
 from rating.db import utcnow
-from rating.models import Appeal, IllegalNotice, ModerationDecision, ReplyRevision, Review, User
+from rating.models import (
+    Appeal,
+    IllegalNotice,
+    ModerationDecision,
+    ReplyRevision,
+    Review,
+    ReviewRevision,
+    User,
+)
 from rating.msgids import N_
+from rating.notifications.services import notify
 from rating.reviews import lifecycle, screening
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.scores import store
@@ -147,12 +156,17 @@ def _remove_reply(session, review: Review, now) -> None:
 
 
 def _tell_author(session, review: Review, what: str, statement: Statement) -> None:
-    author = session.get(User, review.author_id)
-    if author is None or not author.email:
-        return
-    mail.queue_mail(
-        session, to=author.email, subject=str(SUBJECTS[what]), template="dsa_author",
-        user_id=author.id, user=author, review=review, what=what, statement=statement,
+    """The statement of reasons (always sent: no unsubscribe), through the one notification
+    function; the transition was told so (told_by_caller) and sends no second mail."""
+    revision = session.scalar(
+        select(func.max(ReviewRevision.id)).where(ReviewRevision.review_id == review.id)
+    )
+    notify(
+        session, session.get(User, review.author_id), kind="review_moderation",
+        event=f"dsa-{what}:{review.id}:{revision}", required=True,
+        subject=SUBJECTS[what], template="dsa_author",
+        link=links.absolute("dsa.author_appeal", review_id=review.id),
+        review=review, what=what, statement=statement,
         appeal_url=links.absolute("dsa.author_appeal", review_id=review.id),
     )  # fmt: skip
 

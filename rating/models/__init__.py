@@ -22,6 +22,7 @@ from .company import (
     Sector,
 )
 from .dsa import Appeal, IllegalNotice
+from .notification import CompanyFollow, NotificationOptOut
 from .outbox import OutboundMail, SearchOutbox
 from .review import (
     Invitation,
@@ -47,6 +48,7 @@ __all__ = [
     "CampaignSector",
     "Company",
     "CompanyBucket",
+    "CompanyFollow",
     "CompanyDeclaration",
     "CompanyStats",
     "ContactCentre",
@@ -56,6 +58,7 @@ __all__ = [
     "Membership",
     "Methodology",
     "ModerationDecision",
+    "NotificationOptOut",
     "OutboundMail",
     "Publication",
     "PublicationSignature",

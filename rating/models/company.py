@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
 from .checks import one_of, siren_check
+from .notification import REVIEW_ALERTS
 
 CONTACT_CHANNELS = tuple(vocabulary.CHANNELS)
 PHONE_COSTS = tuple(vocabulary.CONTACT_PHONE_COSTS)
@@ -129,6 +130,7 @@ class Membership(Base):
         UniqueConstraint("user_id", "company_id"),
         CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="status_known"),
         CheckConstraint(one_of("method", MEMBERSHIP_METHODS), name="method_known"),
+        CheckConstraint(one_of("review_alerts", REVIEW_ALERTS), name="review_alerts_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -141,6 +143,10 @@ class Membership(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(Text)
+    # New published reviews of the company, by mail: at once, in a daily digest, or not.
+    review_alerts: Mapped[str] = mapped_column(
+        String(10), default="instant", server_default="instant"
+    )
 
     user: Mapped["User"] = relationship(  # noqa: F821
         back_populates="memberships", foreign_keys=[user_id]

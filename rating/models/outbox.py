@@ -33,3 +33,7 @@ class OutboundMail(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Extra headers as JSON (List-Unsubscribe and List-Unsubscribe-Post of a notification).
+    headers: Mapped[str | None] = mapped_column(Text)
+    # One mail per (recipient, event): a notification queued twice (a retried job) is kept once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)

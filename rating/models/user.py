@@ -32,6 +32,9 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locale: Mapped[str | None] = mapped_column(String(5))
+    # A hard bounce (5.x.x) came back for the address: no notification is sent to it until
+    # the address is confirmed again (rating.notifications.bounces).
+    mail_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user",

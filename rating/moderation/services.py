@@ -4,15 +4,15 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rating import mail
 from rating.db import utcnow
-from rating.models import ModerationDecision, OutboundMail, Report, Review, User
+from rating.models import ModerationDecision, Report, Review, User
+from rating.notifications import events
 from rating.reviews import lifecycle, screening
-from rating.reviews.rules import MODERATION_MAX_DAYS, REFUSAL_REASONS, REPORT_REASONS
+from rating.reviews.rules import REFUSAL_REASONS, REPORT_REASONS
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.reviews.signals import LABELS
 from rating.scores import store
@@ -26,11 +26,6 @@ REVIEW_DECISIONS = {
     "reject": ("pending", "rejected"),
     "remove": ("published", "removed"),
     "keep": ("published", "published"),  # reports dismissed, the review stays online
-}
-# A removal is told by rating.reviews.lifecycle (in the author's language, with the reason).
-SUBJECTS = {
-    "publish": "Votre avis est publié",
-    "reject": "Votre avis n'a pas été publié",
 }
 
 
@@ -82,26 +77,6 @@ def moderation_queue(session: Session, *, now: datetime | None = None) -> list[Q
     return sorted(items, key=lambda item: (item.since, item.review.id))
 
 
-def _queue_author_mail(session: Session, review: Review, decision: str, reason: str | None):
-    """Tell the author the outcome and, for a refusal, the reason from the fixed list."""
-    author = session.get(User, review.author_id)
-    if author is None or not author.email or decision not in SUBJECTS:
-        return
-    body = render_template(
-        "moderation/mail/decision.txt",
-        user=author,
-        review=review,
-        decision=decision,
-        reason=REFUSAL_REASONS.get(reason or ""),
-        max_days=MODERATION_MAX_DAYS,
-    )
-    session.add(
-        OutboundMail(
-            recipient=author.email, subject=SUBJECTS[decision], body=body, user_id=author.id
-        )
-    )
-
-
 def decide_review(
     session: Session,
     review: Review,
@@ -147,8 +122,7 @@ def decide_review(
             comment=comment.strip(),
             created_at=now,
         )
-        session.add(record)
-        _queue_author_mail(session, review, decision, reason)
+        session.add(record)  # the author hears of it from rating.reviews.lifecycle.notify
     upheld = decision in ("reject", "remove")
     lifecycle.clear_flags(session, review, now=now)
     _close_reports(
@@ -185,3 +159,4 @@ def _close_reports(session, review, moderator, *, upheld: bool, reason, comment,
                 created_at=now,
             )
         )
+        events.report_decided(session, report, review)

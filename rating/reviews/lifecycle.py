@@ -20,6 +20,7 @@ from rating import outbox
 from rating.db import utcnow
 from rating.models import Review, ReviewRevision, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
+from rating.notifications import events
 from rating.scores import store
 
 from . import notices, signals
@@ -38,6 +39,7 @@ class Change:
     action: str
     status_before: str | None
     actor_id: int | None
+    revision_id: int | None = None  # the history line of this change (names the event)
 
 
 def snapshot(review: Review) -> str:
@@ -103,36 +105,49 @@ def transition(
     _apply(review, to, reason, changes)
     store.record_change(session, review, before)
     actor_id = actor.id if actor is not None else None
-    session.add(
-        ReviewRevision(
-            review_id=review.id,
-            action=action,
-            actor_id=actor_id,
-            status=review.status,
-            snapshot=snapshot(review),
-            created_at=now,
-        )
+    revision = ReviewRevision(
+        review_id=review.id,
+        action=action,
+        actor_id=actor_id,
+        status=review.status,
+        snapshot=snapshot(review),
+        created_at=now,
     )
+    session.add(revision)
+    session.flush()
     # Results show the count and score of published reviews: only a review that is or was
     # published can move them.
     if "published" in (status_before, review.status):
         outbox.queue_company(session, review.company_id)
     if not told_by_caller:
-        notify(session, Change(review, action, status_before, actor_id))
+        notify(session, Change(review, action, status_before, actor_id, revision.id))
     return review
 
 
 def notify(session: Session, change: Change) -> None:
-    """Tell the people concerned by a change (through the mail outbox).
+    """Tell the people concerned by a change (mails through rating.notifications): the one
+    place a review's events turn into mails, one mail per person and event.
 
-    An author whose published review goes offline because of someone else (a moderator's
-    removal, the platform's re-hold) is told why, in their language. Their own edit or
-    withdrawal needs no mail: the page they are on says what happened.
+    - Published (at submission, by a moderator, after an appeal): the company's
+      representatives (at once; rating.notifications.digest sends the daily digests).
+    - A moderator's decision on a held review: the author (published, or refused with its
+      reason and how to contest).
+    - A company's reply: the author.
+    - A published review going offline because of someone else (a moderator's removal,
+      the platform's re-hold): the author, told why, in their language. Their own edit or
+      withdrawal needs no mail: the page they are on says what happened.
     """
     review = change.review
+    by_someone_else = change.actor_id != review.author_id
+    if review.status == "published" and change.status_before != "published":
+        events.review_published(session, review)
+    if change.action in ("publish", "reject") and change.status_before == "pending":
+        events.review_decided(session, review, change.action, change.revision_id)
+    if change.action == "replied":
+        events.review_replied(session, review)
     went_offline = change.status_before == "published" and review.status in OFFLINE
-    if went_offline and change.actor_id != review.author_id:
-        notices.review_offline(session, review)
+    if went_offline and by_someone_else:
+        notices.review_offline(session, review, change.revision_id)
 
 
 def flag_linked(

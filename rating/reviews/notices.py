@@ -2,13 +2,13 @@
 else: a moderator's removal (with its reason) or a re-hold (with its signals), by mail in
 their language. "Mes avis" shows the same state and reasons."""
 
-from flask import current_app
 from sqlalchemy.orm import Session
 
-from rating import mail
 from rating.i18n import in_locale, translate
 from rating.models import Review, User
 from rating.msgids import N_
+from rating.notifications.services import notify
+from rating.security import site_url_for
 
 from . import signals
 from .rules import MODERATION_MAX_DAYS, REFUSAL_REASONS
@@ -19,32 +19,22 @@ SUBJECTS = {
 }
 
 
-def _link(endpoint: str, **values) -> str:
-    """From SITE_URL, never the request's Host header; also outside a request (a CLI job)."""
-    path = current_app.url_map.bind("").build(endpoint, values)
-    return current_app.config["SITE_URL"].rstrip("/") + path
+def review_offline(session: Session, review: Review, revision_id: int | None = None) -> None:
+    """Queue the mail telling the author why their review is no longer online (caller commits).
 
-
-def review_offline(session: Session, review: Review) -> None:
-    """Queue the mail telling the author why their review is no longer online (caller commits)."""
+    A removal states its reason: the author always gets it. A re-hold is news they may
+    turn off ("review_moderation" on /account/notifications)."""
     author = session.get(User, review.author_id)
-    if author is None or not author.email or author.is_deleted:
-        return
-    with in_locale(author.locale):
+    with in_locale(author.locale if author else None):
         reasons = (
             [translate(REFUSAL_REASONS.get(review.status_reason or "", review.status_reason))]
             if review.status == "removed"
             else [translate(signals.LABELS.get(s.code, s.code)) for s in review.hold_signals]
         )
-        mail.queue_mail(
-            session,
-            to=author.email,
-            subject=translate(SUBJECTS[review.status]),
-            template="review_offline",
-            user_id=author.id,
-            user=author,
-            review=review,
-            reasons=[r for r in reasons if r],
-            max_days=MODERATION_MAX_DAYS,
-            mine_url=_link("reviews.mine"),
-        )
+    notify(
+        session, author, kind="review_moderation",
+        event=f"review-offline:{review.id}:{revision_id}", required=review.status == "removed",
+        subject=SUBJECTS[review.status], template="review_offline",
+        link=site_url_for("reviews.mine"), review=review,
+        reasons=[r for r in reasons if r], max_days=MODERATION_MAX_DAYS,
+    )  # fmt: skip

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rating import mail
 from rating.db import utcnow
 from rating.models import Reply, ReplyRevision, Review, User
 from rating.plaintext import visible
@@ -55,6 +56,7 @@ def reply_to_review(
         session.rollback()
         raise ReviewRejected([("", ALREADY_REPLIED)]) from None
     session.commit()
+    mail.deliver_soon(session)  # the author told of the reply
     return reply
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from rating import mail
 from rating.db import utcnow
 from rating.models import Company, Invitation, Review, ReviewSignal, User
 from rating.models.review import LIVE_STATUSES
@@ -217,6 +218,7 @@ def submit_review(
     else:
         lifecycle.transition(session, review, actor=author, action=lifecycle.CREATED, now=now)
     _commit(session)
+    mail.deliver_soon(session)  # the representatives told of a published review
     return review, verdict
 
 

@@ -193,6 +193,16 @@ SPECS = {
     "auth.delete_account": Spec(
         "throwaway", lambda w: "/account/delete", lambda w: "/account", True, SESSIONS
     ),
+    # Turning a kind back on deletes its opt-out; "Ne plus suivre" deletes the follow.
+    "notifications.settings": Spec(
+        "rep_x", lambda w: "/account/notifications", may_delete=("notification_opt_outs",)
+    ),
+    "notifications.follow": Spec(
+        "shopper_a",
+        lambda w: f"/companies/{w.x}/suivre",
+        lambda w: f"/companies/{w.x}",
+        may_delete=("company_follows",),
+    ),  # fmt: skip
     "reviews.new": Spec(
         "shopper_a", lambda w: f"/companies/{w.z}/review", after=withdraw_new_reviews
     ),
@@ -267,6 +277,9 @@ UNFUZZABLE: dict[str, str] = {
     "through dsa.author_appeal); tests/dsa covers it",
     "dsa.decide_notice": "its form renders in the queue only beside an open notice; tests/dsa",
     "dsa.decide_appeal": "its form renders in the queue only beside an open appeal; tests/dsa",
+    # RFC 8058: the one-click POST has no field and no CSRF token, only the signed link.
+    "notifications.unsubscribe": "needs a signed link sent by mail; its POST has no field; "
+    "tests/notifications covers it",
 }
 
 

@@ -206,6 +206,12 @@ ROUTES = [
         fresh=True,
     ),
     Route("auth.logout", "POST", lambda w: "/logout", everyone("ok"), fresh=True),
+    # Notifications: one's own settings, following a company, the signed unsubscribe link.
+    Route("notifications.settings", "GET", lambda w: "/account/notifications", signed()),
+    Route("notifications.follow", "POST", lambda w: f"/companies/{w.x}/suivre", signed()),
+    Route(
+        "notifications.unsubscribe", "GET", lambda w: "/desabonnement/not-a-token", everyone("bad")
+    ),
     # Reviews: one's own, another's, a company's.
     Route(
         "reviews.new",
