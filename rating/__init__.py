@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         dsa,
         errors,
         i18n,
+        legal,
         mail,
         main,
         moderation,
@@ -71,7 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     features = (main, auth, companies, search, reviews, moderation, audit, api)
-    for feature in (*features, claims, dashboard, palmares, dsa, notifications):
+    for feature in (*features, claims, dashboard, palmares, dsa, notifications, legal):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

@@ -9,6 +9,19 @@ from urllib.parse import urlsplit
 KNOWN_WEAK_KEYS = {"dev", "secret", "changeme", "change-me", "test", "development", "password"}
 MIN_SECRET_LENGTH = 32
 
+# The legal notice (LCEN art. 6 III), read by rating.legal.terms; documented in README.
+LEGAL_SETTINGS = (
+    "LEGAL_OPERATOR_NAME",
+    "LEGAL_OPERATOR_FORM",
+    "LEGAL_OPERATOR_ADDRESS",
+    "LEGAL_OPERATOR_REGISTRATION",
+    "LEGAL_DIRECTOR",
+    "LEGAL_CONTACT_EMAIL",
+    "LEGAL_PRIVACY_EMAIL",
+    "LEGAL_HOST_NAME",
+    "LEGAL_HOST_ADDRESS",
+    "LEGAL_HOST_PHONE",
+)
 ENV_SETTINGS = (
     "SECRET_KEY",
     "DATABASE_URL",
@@ -29,6 +42,8 @@ ENV_SETTINGS = (
     "TRUSTED_PROXIES",  # reverse proxies in front of the app whose X-Forwarded-* are believed
     "CACHE_TYPE",  # NullCache: pages without the page cache (bench/load.py --no-cache)
     "AUDIT_SIGNING_KEY_FILE",
+    *LEGAL_SETTINGS,
+    "SITEMAP_MAX_URLS",
 )
 
 
@@ -43,6 +58,21 @@ class Config:
     TRUSTED_PROXIES = 0  # 0: X-Forwarded-For/-Proto are ignored (nobody in front of us)
     # Ed25519 key signing the publication chain, outside the database ("" = instance/).
     AUDIT_SIGNING_KEY_FILE = ""
+
+    # Legal notice (LCEN art. 6 III): who publishes the site, who answers for it, who hosts
+    # it. Shown on /mentions-legales, /confidentialite, /cgu; set them before going live.
+    LEGAL_OPERATOR_NAME = "Association Observatoire du service client"
+    LEGAL_OPERATOR_FORM = "association déclarée (loi du 1er juillet 1901)"
+    LEGAL_OPERATOR_ADDRESS = "adresse du siège à renseigner (LEGAL_OPERATOR_ADDRESS)"
+    LEGAL_OPERATOR_REGISTRATION = ""  # RNA or SIREN number, shown when set
+    LEGAL_DIRECTOR = "la présidence de l'association"
+    LEGAL_CONTACT_EMAIL = "contact@observatoire.example"
+    LEGAL_PRIVACY_EMAIL = ""  # "" = LEGAL_CONTACT_EMAIL
+    LEGAL_HOST_NAME = "hébergeur à renseigner (LEGAL_HOST_NAME)"
+    LEGAL_HOST_ADDRESS = "adresse de l'hébergeur à renseigner (LEGAL_HOST_ADDRESS)"
+    LEGAL_HOST_PHONE = ""
+    # URLs per sitemap file (the protocol's maximum); /sitemap.xml is an index of the files.
+    SITEMAP_MAX_URLS = 50_000
 
     MAIL_SERVER = None  # unset: messages are written to instance/outbox/
     MAIL_PORT = 25
@@ -93,7 +123,7 @@ def settings_from_environment(environ=os.environ) -> dict:
         value = environ.get(name)
         if value is None or value == "":
             continue
-        if name in ("MAIL_PORT", "TRUSTED_PROXIES"):
+        if name in ("MAIL_PORT", "TRUSTED_PROXIES", "SITEMAP_MAX_URLS"):
             value = int(value)
         elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
             value = value.lower() in ("1", "true", "yes", "on")

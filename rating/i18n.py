@@ -11,6 +11,7 @@ from rating.msgids import Message
 
 babel = Babel()
 LOCALE_COOKIE = "lang"
+LOCALE_COOKIE_DAYS = 365
 
 
 def select_locale() -> str:
@@ -110,7 +111,7 @@ def init_app(app) -> None:
             response.set_cookie(
                 LOCALE_COOKIE,
                 chosen,
-                max_age=365 * 86400,
+                max_age=LOCALE_COOKIE_DAYS * 86400,
                 samesite="Lax",
                 httponly=True,
                 secure=app.config.get("SESSION_COOKIE_SECURE", False),

@@ -176,6 +176,7 @@ def test_a_request_sends_its_mail_once_the_response_is_closed(app, tmp_path, smt
             "email": "camille@example.org",
             "password": password,
             "confirm": password,
+            "accept_cgu": "y",
             "csrf_token": csrf_token(client, "/register"),
         },
     )

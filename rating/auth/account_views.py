@@ -8,7 +8,7 @@ from ..db import get_session
 from ..forms import EmptyForm, add_errors
 from ..security import client_ip, limiter
 from . import services
-from .forms import ChangePasswordForm, DeleteAccountForm
+from .forms import ChangeEmailForm, ChangePasswordForm, ChangePseudonymForm, DeleteAccountForm
 from .views import bp
 
 
@@ -16,6 +16,8 @@ def account_page(**bound):
     """The account page; `bound` holds the submitted form (with its errors), others are blank."""
     forms = {
         "password_form": ChangePasswordForm(formdata=None),
+        "email_form": ChangeEmailForm(formdata=None),
+        "pseudonym_form": ChangePseudonymForm(formdata=None),
         "delete_form": DeleteAccountForm(formdata=None),
         "empty_form": EmptyForm(formdata=None),
         **bound,

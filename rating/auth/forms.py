@@ -80,6 +80,9 @@ class RegisterForm(FlaskForm):
     email = email_field()
     password = password_field(_l("Mot de passe"), "new-password")
     confirm = confirm_field("password")
+    # Required by the service (services.register), so that its refusal comes with the
+    # pseudonym's and the password's problems, all at once.
+    accept_cgu = BooleanField(_l("J'accepte les conditions générales d'utilisation"))
 
 
 class ResetRequestForm(FlaskForm):
@@ -102,4 +105,19 @@ class DeleteAccountForm(FlaskForm):
     confirm_delete = BooleanField(
         _l("Je comprends que la suppression est définitive."),
         validators=[InputRequired(_l("Cochez la case pour confirmer."))],
+    )
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = email_field(_l("Nouvelle adresse e-mail"))
+    # Not "password": the account page also holds the deletion form's, and ids must differ.
+    email_password = password_field(_l("Mot de passe actuel"), "current-password")
+
+
+class ChangePseudonymForm(FlaskForm):
+    pseudonym = StringField(
+        _l("Nouveau pseudonyme"),
+        validators=[DataRequired(REQUIRED), Length(max=PSEUDONYM_MAX)],
+        filters=[strip],
+        render_kw={"autocomplete": "nickname", "spellcheck": "false"},
     )

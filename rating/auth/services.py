@@ -11,6 +11,7 @@ from rating.msgids import N_
 
 from .. import mail
 from ..db import utcnow
+from ..legal.cgu import CGU_VERSION
 from ..models import Membership, OutboundMail, Review, User, UserRole
 from ..scores.store import touch as touch_companies
 from ..security import site_url_for
@@ -35,6 +36,7 @@ SUBJECTS = {
     "reset": "Réinitialisation de votre mot de passe",
     "password_changed": "Votre mot de passe a été modifié",
 }
+CGU_REQUIRED = N_("Acceptez les conditions générales d'utilisation pour créer un compte.")
 
 
 class AccountRejected(Exception):
@@ -63,22 +65,25 @@ def _queue_verification(session, user: User) -> None:
     _send(session, user, "verify", link=site_url_for("auth.verify", token=token), hours=hours)
 
 
-def register(session, *, pseudonym: str, email: str, password: str) -> None:
+def register(session, *, pseudonym: str, email: str, password: str, accepted_cgu: bool) -> None:
     """Create an account and mail its confirmation link, or tell the owner of a known address.
 
     Both paths hash a password, queue one mail and answer the same, so that the page
-    does not reveal whether the address already has an account.
+    does not reveal whether the address already has an account. The account records the
+    version of the terms of use its owner accepted.
     """
     email, pseudonym = normalise_email(email), pseudonym.strip()
     reasons = [("pseudonym", m) for m in pseudonym_problems(pseudonym)]
     reasons += [
         ("password", m) for m in password_problems(password, email=email, pseudonym=pseudonym)
     ]
+    if not accepted_cgu:
+        reasons.append(("accept_cgu", CGU_REQUIRED))
     if reasons:
         raise AccountRejected(reasons)
-    user = User(pseudonym=pseudonym, email=email)
+    user = User(pseudonym=pseudonym, email=email, cgu_version=CGU_VERSION, cgu_accepted_at=utcnow())
     user.set_password(password)  # before any query: no write lock held while hashing
-    if _pseudonym_taken(session, pseudonym):
+    if pseudonym_taken(session, pseudonym):
         raise AccountRejected(
             [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
         )
@@ -102,7 +107,7 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
     except IntegrityError:
         # Two registrations raced; the database's UNIQUE constraints decided.
         session.rollback()
-        if _pseudonym_taken(session, pseudonym):
+        if pseudonym_taken(session, pseudonym):
             raise AccountRejected(
                 [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
             ) from None
@@ -110,7 +115,7 @@ def register(session, *, pseudonym: str, email: str, password: str) -> None:
     mail.deliver_soon(session)
 
 
-def _pseudonym_taken(session, pseudonym: str) -> bool:
+def pseudonym_taken(session, pseudonym: str) -> bool:
     found = select(User.id).where(func.lower(User.pseudonym) == pseudonym.lower())
     return session.scalar(found) is not None
 
@@ -196,7 +201,7 @@ def reset_password(session, token: str, password: str) -> User:
 
 def change_password(session, user: User, *, current: str, new: str, ip: str) -> None:
     """Replace the password (the current one is required); other sessions are ended."""
-    _require_password(session, user, current, "current_password", ip)
+    require_password(session, user, current, "current_password", ip)
     problems = password_problems(new, email=user.email, pseudonym=user.pseudonym)
     if not problems and new == current:
         problems = [N_("Le nouveau mot de passe doit être différent de l'actuel.")]
@@ -210,7 +215,7 @@ def change_password(session, user: User, *, current: str, new: str, ip: str) -> 
     mail.deliver_soon(session)
 
 
-def _require_password(session, user: User, password: str, field: str, ip: str) -> None:
+def require_password(session, user: User, password: str, field: str, ip: str) -> None:
     """Refuse a wrong password, counting it like a failed login (no brute force from a session)."""
     keys = throttle.Keys.of(user.email, ip)
     now = utcnow()
@@ -234,7 +239,7 @@ def sign_out_everywhere(session, user: User) -> None:
 
 def delete_account(session, user: User, *, password: str, ip: str) -> None:
     """Erase the person, keep the reviews: they then show as « compte supprimé »."""
-    _require_password(session, user, password, "password", ip)
+    require_password(session, user, password, "password", ip)
     account_key = throttle.Keys.of(user.email, ip).account
     user.pseudonym = DELETED_PSEUDONYM.format(id=user.id)
     # Their reviews now read « compte supprimé »: no cached page may show the old name.
@@ -265,7 +270,7 @@ def create_verified_account(session, *, email: str, roles, pseudonym: str | None
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountRejected([("email", N_("Un compte existe déjà pour %(email)s.", email=email))])
     pseudonym = pseudonym or _free_pseudonym(session, pseudonym_from_email(email))
-    if _pseudonym_taken(session, pseudonym):
+    if pseudonym_taken(session, pseudonym):
         raise AccountRejected(
             [("pseudonym", N_("Le pseudonyme %(pseudonym)s est déjà pris.", pseudonym=pseudonym))]
         )
@@ -283,7 +288,7 @@ def create_verified_account(session, *, email: str, roles, pseudonym: str | None
 
 def _free_pseudonym(session, base: str) -> str:
     candidate, n = base, 1
-    while _pseudonym_taken(session, candidate):
+    while pseudonym_taken(session, candidate):
         n += 1
         candidate = f"{base[: PSEUDONYM_MAX - 4]}-{n}"
     return candidate

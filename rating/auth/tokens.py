@@ -7,7 +7,12 @@ from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from ..security import keyed_hash
 
-PURPOSES = {"verify": "VERIFY_TOKEN_MAX_AGE", "reset": "RESET_TOKEN_MAX_AGE"}
+# "email": the link that confirms a new address, mailed to that address (rating.auth.identity).
+PURPOSES = {
+    "verify": "VERIFY_TOKEN_MAX_AGE",
+    "reset": "RESET_TOKEN_MAX_AGE",
+    "email": "VERIFY_TOKEN_MAX_AGE",
+}
 
 
 def clock() -> float:

@@ -83,6 +83,7 @@ def register():
                 pseudonym=form.pseudonym.data,
                 email=form.email.data,
                 password=form.password.data,
+                accepted_cgu=form.accept_cgu.data,
             )
         except services.AccountRejected as exc:
             add_errors(form, exc.reasons)

@@ -35,6 +35,11 @@ class User(UserMixin, Base):
     # A hard bounce (5.x.x) came back for the address: no notification is sent to it until
     # the address is confirmed again (rating.notifications.bounces).
     mail_bounced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The terms of use (rating.legal.terms.CGU_VERSION) the person accepted, and when.
+    cgu_version: Mapped[str | None] = mapped_column(String(20))
+    cgu_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A new address waiting for the click on the link mailed to it (rating.auth.identity).
+    pending_email: Mapped[str | None] = mapped_column(String(254))
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user",

@@ -63,6 +63,7 @@ def register(client, email: str, *, pseudonym: str = "Camille", password: str = 
             "email": email,
             "password": password,
             "confirm": password,
+            "accept_cgu": "y",
             "csrf_token": csrf_token(client, "/register"),
         },
     )

@@ -96,6 +96,7 @@ def test_flask_limiter_limits_hold_across_workers_with_redis(shared_limits_serve
                 "email": f"limite{n}@example.org",
                 "password": "une phrase de passe solide",
                 "confirm": "une phrase de passe solide",
+                "accept_cgu": "y",
                 "csrf_token": TOKEN.search(page).group(1),
             }
         ).encode()

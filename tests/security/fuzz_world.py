@@ -5,6 +5,7 @@ the objects it may act on: shopper A's reviews (one with the company's reply), B
 and pending claim, representatives of X and Y, a draft and a submitted audit campaign.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -12,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from rating.audit import decisions
+from rating.auth.identity import binding
 from rating.auth.tokens import make_token
 from rating.claims.links import make_invitation
 from rating.db import utcnow
@@ -65,6 +67,19 @@ class World:
             bound = user.email if purpose == "verify" else user.password_hash
             db.close()
             return make_token(purpose, user.id, bound)
+
+    def email_change(self, who: str) -> str:
+        """A valid link confirming a new address for `who`; sets the pending address only when
+        none is (a success clears it; `after` sets it again), so a refused post writes nothing."""
+        with self.app.app_context():
+            db = self.app.extensions["rating.db.write"]()
+            user = db.get(User, self.user_ids[who])
+            if user.pending_email is None:
+                user.pending_email = f"nouvelle-{secrets.token_hex(4)}@example.org"
+                db.commit()
+            token = make_token("email", user.id, binding(user))
+            db.close()
+            return token
 
     def invitation(self) -> str:
         with self.app.app_context():
@@ -176,6 +191,11 @@ SPECS = {
         "anonymous", lambda w: f"/reset/{w.token('reset', 'shopper_b')}", may_delete=SESSIONS
     ),
     "auth.verify": Spec("anonymous", lambda w: f"/verify/{w.token('verify', 'unverified')}"),
+    "auth.confirm_email": Spec(
+        "anonymous",
+        lambda w: f"/account/email/{w.email_change('shopper_b')}",
+        after=lambda w, who, sent: w.email_change("shopper_b"),
+    ),
     "auth.logout": Spec("shopper_a", lambda w: "/logout", lambda w: "/", True, SESSIONS),
     "auth.resend_verification": Spec(
         "unverified", lambda w: "/account/verify", lambda w: "/account"
@@ -289,7 +309,7 @@ def known_values(world: World) -> dict:
         "slug": world.x, "review_id": world.review_a, "campaign_id": world.campaign,
         "test_id": world.test_id, "membership_id": world.claim, "token": "x",
         "channel": "phone", "action": "submit", "publication_id": 1, "notice_id": 1,
-        "appeal_id": 1,
+        "appeal_id": 1, "number": 1,
     }  # fmt: skip
 
 
@@ -299,6 +319,7 @@ VALID = {
     "password": [PASSWORD, "une phrase de passe solide"],
     "current_password": [PASSWORD],
     "new_password": ["une autre phrase de passe"],
+    "new_email": ["nouvelle.adresse@example.org"],
     "confirm": [PASSWORD, "une phrase de passe solide", "une autre phrase de passe"],
     "pseudonym": ["Nouvelle_Personne", "Shopper_a"],
     "title": ["Service difficile à joindre"],
@@ -328,6 +349,6 @@ def valid_values(name: str, world: World, principal: str) -> list[str]:
     base = name.rsplit("-", 1)[-1]
     if base == "file":  # a CSV of tests of the draft campaign's companies
         return [factories.csv_file([factories.row(slug, "phone") for slug in world.slugs])]
-    if base in ("password", "current_password"):
+    if base in ("password", "current_password", "email_password"):
         return [world.passwords.get(principal, PASSWORD), *VALID[base]]
     return VALID.get(base, [])

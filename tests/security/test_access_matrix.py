@@ -134,6 +134,16 @@ ROUTES = [
     Route("audit.methodology", "GET", lambda w: "/methodology", everyone("ok")),
     Route("audit.publication", "GET", lambda w: f"/publications/{w.publication}", everyone("ok")),
     Route("moderation.charter", "GET", lambda w: "/charte", everyone("ok")),
+    # Legal and trust pages, and what crawlers read.
+    Route("legal.notice", "GET", lambda w: "/mentions-legales", everyone("ok")),
+    Route("legal.cgu", "GET", lambda w: "/cgu", everyone("ok")),
+    Route("legal.privacy", "GET", lambda w: "/confidentialite", everyone("ok")),
+    Route("legal.cookies", "GET", lambda w: "/cookies", everyone("ok")),
+    Route("legal.accessibility", "GET", lambda w: "/accessibilite", everyone("ok")),
+    Route("legal.about", "GET", lambda w: "/a-propos", everyone("ok")),
+    Route("main.robots", "GET", lambda w: "/robots.txt", everyone("ok")),
+    Route("main.sitemap_index", "GET", lambda w: "/sitemap.xml", everyone("ok")),
+    Route("main.sitemap_file", "GET", lambda w: "/sitemap-1.xml", everyone("ok")),
     Route("palmares.index", "GET", lambda w: "/palmares", everyone("ok")),
     Route("palmares.badge", "GET", lambda w: f"/companies/{w.x}/badge.svg", everyone("ok")),
     Route("api.companies", "GET", lambda w: "/api/v1/companies", everyone("ok")),
@@ -196,6 +206,10 @@ ROUTES = [
     Route("auth.verify_needed", "GET", lambda w: "/verification", everyone("ok")),
     Route("auth.resend_verification", "POST", lambda w: "/account/verify", signed()),
     Route("auth.change_password", "POST", lambda w: "/account/password", signed()),
+    Route("auth.export", "GET", lambda w: "/account/export", signed()),
+    Route("auth.change_email", "POST", lambda w: "/account/email", signed()),
+    Route("auth.confirm_email", "GET", lambda w: "/account/email/not-a-token", everyone("bad")),
+    Route("auth.change_pseudonym", "POST", lambda w: "/account/pseudonym", signed()),
     Route("auth.delete_account", "POST", lambda w: "/account/delete", signed()),
     Route(
         # Every session ends, this one included: back to the login page.

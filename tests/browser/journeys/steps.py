@@ -54,6 +54,7 @@ def register(page, base_url: str, pseudonym: str, email: str) -> None:
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_label("Confirmez le mot de passe").fill(PASSWORD)
+    page.get_by_label("J'accepte les conditions générales d'utilisation").check()
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
 

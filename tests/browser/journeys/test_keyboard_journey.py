@@ -62,6 +62,8 @@ def keyboard_register(page, base_url: str) -> None:
     type_into(page, "#email", EMAIL)
     type_into(page, "#password", PASSWORD)
     type_into(page, "#confirm", PASSWORD)
+    tab_to(page, "#accept_cgu")  # the terms of use, ticked with the space bar
+    page.keyboard.press("Space")
     page.keyboard.press("Enter")  # Enter in a field submits its form
     expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
 
