@@ -5,7 +5,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -32,6 +32,9 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Locked by an administrator (with a reason): cannot sign in, sessions ended.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_reason: Mapped[str | None] = mapped_column(Text)
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user",
