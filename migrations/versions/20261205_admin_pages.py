@@ -12,7 +12,7 @@ from rating.db import UTCDateTime
 from rating.models.checks import siren_check
 
 revision = "admin_pages"
-down_revision = "hardening_login_devices"
+down_revision = "sirene_import"
 branch_labels = None
 depends_on = None
 
