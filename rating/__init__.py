@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'observatoire.sqlite'}"
 
     from . import (
+        admin,
         api,
         audit,
         auth,
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         search,
         security,
         static,
+        suggestions,
     )
 
     db.init_app(app)
@@ -72,7 +74,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     cli.init_app(app)
     features = (main, auth, companies, search, reviews, moderation, audit, api)
-    for feature in (*features, claims, dashboard, palmares, dsa, notifications, legal):
+    for feature in (
+        *features,
+        claims,
+        dashboard,
+        palmares,
+        dsa,
+        notifications,
+        legal,
+        admin,
+        suggestions,
+    ):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)
     return app

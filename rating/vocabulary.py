@@ -74,6 +74,13 @@ REFUSAL_REASONS = {
     "illegal": N_("Contenu illicite"),
     "unintelligible": N_("Texte incompréhensible ou sans rapport avec l'entreprise"),
 }
+# Why a review was closed by the platform itself, not by a moderator's refusal.
+CLOSING_REASONS = {
+    "merged": N_(
+        "Doublon après la fusion de deux fiches de la même entreprise : votre avis le plus "
+        "récent est conservé"
+    ),
+}
 OTHER_REASON = N_("Autre motif")  # a refusal whose reason is not (or no longer) in the list
 # Why a user reports a review; "fake" is the representative's doubt on authenticity.
 REPORT_REASONS = {
@@ -131,6 +138,35 @@ DIVERGENCES = {
         "Les clients sont bien plus satisfaits que ne le mesurent les tests des auditeurs : "
         "les deux mesures sont montrées sans être mélangées."
     ),
+}
+# What an administrator did (the log at /admin/log).
+ADMIN_ACTIONS = {
+    "company_created": N_("Entreprise créée"),
+    "company_edited": N_("Entreprise modifiée"),
+    "company_closed": N_("Entreprise fermée"),
+    "company_reopened": N_("Entreprise rouverte"),
+    "company_grouped": N_("Rattachement à un groupe modifié"),
+    "company_merged": N_("Entreprises fusionnées"),
+    "sector_created": N_("Secteur créé"),
+    "sector_edited": N_("Secteur modifié"),
+    "role_granted": N_("Rôle accordé"),
+    "role_revoked": N_("Rôle retiré"),
+    "user_locked": N_("Compte bloqué"),
+    "user_unlocked": N_("Compte débloqué"),
+    "suggestion_accepted": N_("Suggestion acceptée"),
+    "suggestion_refused": N_("Suggestion refusée"),
+}
+# A shopper's suggestion of a missing company.
+SUGGESTION_STATUSES = {
+    "pending": N_("En attente"),
+    "accepted": N_("Acceptée"),
+    "refused": N_("Refusée"),
+}
+# Staff roles an administrator grants (rating.models.user.STAFF_ROLES).
+STAFF_ROLES = {
+    "auditor": N_("Auditeur"),
+    "moderator": N_("Modérateur"),
+    "admin": N_("Administrateur"),
 }
 REVIEW_SORTS = {
     "recent": N_("Plus récents"),
@@ -195,7 +231,7 @@ LABELS = {
     "aspect": ASPECTS,
     "status": REVIEW_STATUSES,
     "flag": REVIEW_FLAGS,
-    "refusal": REFUSAL_REASONS,
+    "refusal": {**REFUSAL_REASONS, **CLOSING_REASONS},
     "report": REPORT_REASONS,
     "phone_cost": PHONE_COSTS,
     "contact_phone_cost": CONTACT_PHONE_COSTS,
@@ -208,6 +244,9 @@ LABELS = {
     "appeal_outcome": APPEAL_OUTCOMES,
     "notification": NOTIFICATION_KINDS,
     "review_alerts": REVIEW_ALERTS,
+    "admin_action": ADMIN_ACTIONS,
+    "suggestion_status": SUGGESTION_STATUSES,
+    "role": STAFF_ROLES,
 }
 
 

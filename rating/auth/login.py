@@ -23,6 +23,10 @@ class LoginRejected(Exception):
     """Unknown address or wrong password: deliberately indistinguishable."""
 
 
+class AccountLocked(Exception):
+    """Right password, but an administrator locked the account."""
+
+
 class LoginThrottled(Exception):
     """Too many attempts; `retry_after` seconds to wait."""
 
@@ -94,6 +98,10 @@ def authenticate(
         if not keys.device:
             _tell_owner_once(session, user, keys, now)
         raise LoginRejected
+    if user.locked_at is not None:
+        # Only after the password: a locked account is not revealed to whoever tries it.
+        security_log.info("login refused (account locked) user #%s %s", user.id, keys)
+        raise AccountLocked
     if user.password_needs_rehash():
         changed_at = user.password_changed_at
         user.set_password(password)  # same password, today's parameters

@@ -57,6 +57,7 @@ def load_user(token: str) -> User | None:
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == hash_token(token))
         .where(UserSession.expires_at > utcnow(), User.deleted_at.is_(None))
+        .where(User.locked_at.is_(None))
     )
     row = found.one_or_none()
     if row is None:

@@ -6,15 +6,20 @@ from flask_login import current_user, login_user, logout_user
 
 from ..db import get_session
 from ..forms import EmptyForm, add_errors
+from ..msgids import N_
 from ..security import client_ip, limiter
 from . import devices, services
 from .forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
-from .login import LoginRejected, LoginThrottled, authenticate, sign_out
+from .login import AccountLocked, LoginRejected, LoginThrottled, authenticate, sign_out
 from .rules import safe_next
 from .tokens import TokenInvalid
 
 bp = Blueprint("auth", __name__)
 LOGIN_FAILED = "Adresse e-mail ou mot de passe incorrect."
+ACCOUNT_LOCKED = N_(
+    "Ce compte est bloqué par un administrateur. Écrivez-nous depuis son adresse e-mail "
+    "pour en savoir plus."
+)
 
 
 def form_page(template: str, form, **context):
@@ -43,6 +48,8 @@ def login():
             return _throttled(form, target, exc.retry_after)
         except LoginRejected:
             add_errors(form, [("password", _(LOGIN_FAILED))])
+        except AccountLocked:
+            add_errors(form, [("password", ACCOUNT_LOCKED)])
         else:
             login_user(signed_in.user, remember=signed_in.remember)
             response = redirect(target or url_for("main.index"))

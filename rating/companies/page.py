@@ -25,6 +25,7 @@ from rating.palmares.pages import BadgeEmbed, badge_embed
 from rating.reviews import community
 
 from . import services
+from .merges import MergeRecord, merge_records
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class CompanyPage:
     declarations: list[HistoryLine]
     reviews: community.ReviewPage
     badge: BadgeEmbed
+    merges: list[MergeRecord] = field(default_factory=list)  # duplicates merged into it
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def company_page(
         declarations=declaration_history(session, company.id),
         reviews=community.reviews_page(session, company.id, filters, page, summary=summary),
         badge=badge_embed(company),
+        merges=merge_records(session, company.id),
     )
 
 

@@ -121,8 +121,9 @@ def company_by_slug(session: Session, slug: str) -> Company | None:
 # Page-cache stamps run on every view of a cached page: plain SQL on the connection, where
 # building and executing the same select through the ORM cost ~1 ms (the company page's profile).
 _COMPANY_STAMP = text(
-    "SELECT c.id, c.updated_at, s.version, (SELECT max(id) FROM publications) "
-    "FROM companies c LEFT JOIN company_stats s ON s.company_id = c.id WHERE c.slug = :slug"
+    "SELECT c.id, c.updated_at, s.version, (SELECT max(id) FROM publications), m.slug "
+    "FROM companies c LEFT JOIN company_stats s ON s.company_id = c.id "
+    "LEFT JOIN companies m ON m.id = c.merged_into_id WHERE c.slug = :slug"
 )
 _LATEST_CHANGE = text(
     "SELECT (SELECT max(updated_at) FROM company_stats), (SELECT max(id) FROM companies)"
@@ -132,7 +133,8 @@ _LATEST_CHANGE = text(
 def company_stamp(slug: str):
     """What the company page shows changes with one of these (rating.pagecache): the
     company row (its declarations), its summary version (every review, reply and moderation
-    change) and the latest audit publication. None for an unknown slug. One query."""
+    change) and the latest audit publication; last, the slug of the company it was merged
+    into (None unless merged). None for an unknown slug. One query."""
     return read_row(_COMPANY_STAMP, {"slug": slug})
 
 

@@ -2,7 +2,7 @@
 
 import string
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -81,6 +81,8 @@ def detail(slug: str):
     """A company's profile, customer service, scores, grades and reviews (rating.companies.page);
     rendered once per version of its data for anonymous visitors (rating.pagecache)."""
     stamp = services.company_stamp(slug) or abort(404)
+    if stamp[-1]:  # merged into another company: its page is the survivor's (rating.admin.merge)
+        return redirect(url_for("companies.detail", slug=stamp[-1]), 301)
     params = {**FilterForm(request.args).params(), "page": _page_number()}
 
     def render():
@@ -105,6 +107,7 @@ def detail(slug: str):
             claim_status=viewer.claim_status,
             is_admin=viewer.is_admin,
             following=viewer.following,
+            merges=found.merges,
         )
 
     return pagecache.serve("company", stamp, render, params)

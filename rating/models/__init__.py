@@ -1,5 +1,6 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from .admin import AdminAction, CompanyMerge, SectorNafCode, Suggestion
 from .audit import (
     AuditCampaign,
     AuditGrade,
@@ -38,6 +39,10 @@ from .sirene import SireneImport
 from .user import LoginAttempt, User, UserRole, UserSession
 
 __all__ = [
+    "AdminAction",
+    "CompanyMerge",
+    "SectorNafCode",
+    "Suggestion",
     "Appeal",
     "IllegalNotice",
     "AuditCampaign",

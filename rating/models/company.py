@@ -65,8 +65,13 @@ class Company(Base):
     declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # last company edit
     # Ceased (SIRENE "C"): kept with its reviews and grades, shown "cessée", takes no new review.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A legal unit attached to its brand group (a company too): searching the brand finds both.
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"), index=True)
+    # Set with closed_at when an administrator merged this duplicate into another company.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id"))
 
     sector: Mapped[Sector] = relationship(back_populates="companies")
+    group: Mapped["Company | None"] = relationship(remote_side=[id], foreign_keys=[group_id])
     contact_points: Mapped[list["ContactPoint"]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="ContactPoint.position"
     )

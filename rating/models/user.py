@@ -5,7 +5,7 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -40,6 +40,9 @@ class User(UserMixin, Base):
     cgu_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A new address waiting for the click on the link mailed to it (rating.auth.identity).
     pending_email: Mapped[str | None] = mapped_column(String(254))
+    # Locked by an administrator (with a reason): cannot sign in, sessions ended.
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_reason: Mapped[str | None] = mapped_column(Text)
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user",

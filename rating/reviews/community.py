@@ -153,7 +153,7 @@ def _ledger(summary: Summary, reports: tuple[int, int]) -> dict:
         "rejected": counts["rejected"],
         "removed": counts["removed"],
         "refused_by_reason": [
-            (rules.REFUSAL_REASONS.get(_reason(code), vocabulary.OTHER_REASON), n)
+            (vocabulary.LABELS["refusal"].get(_reason(code), vocabulary.OTHER_REASON), n)
             for code, n in refused
         ],
         "reported_by_company": reports[0],

@@ -86,6 +86,7 @@ REFUSAL_CODES = (
     "spam",
     "illegal",
     "unintelligible",
+    "merged",  # closed by a merge of two companies (rating.vocabulary.CLOSING_REASONS)
 )
 
 

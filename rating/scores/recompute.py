@@ -174,15 +174,18 @@ def recompute(
     queue_search: bool = True,
     batch: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
+    company_ids: list[int] | None = None,
 ) -> list[Drift]:
-    """Compare (and unless `check`, repair) every summary; return what differed."""
+    """Compare (and unless `check`, repair) every summary, or those of `company_ids` (two
+    merged companies); return what differed."""
     today = today or date.today()
     if not check:
         _lock(session)
     fromrows.fill_growth(session, *_growth_range(session, today, check))
     start = fromrows.window_start_sql(today, stored=check)
     drifts: list[Drift] = []
-    for ids in _id_batches(session, batch):
+    batches = [sorted(set(company_ids))] if company_ids else _id_batches(session, batch)
+    for ids in batches:
         expected = fromrows.computed(session, ids, start)
         actual, starts = fromrows.stored(session, ids)
         found = []

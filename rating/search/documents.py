@@ -53,7 +53,9 @@ def documents_for(session: Session, ids: list[int], today: date | None = None) -
         return {}
     today = today or date.today()
     companies = session.scalars(
-        select(Company).options(joinedload(Company.sector)).where(Company.id.in_(ids))
+        select(Company)
+        .options(joinedload(Company.sector), joinedload(Company.group))
+        .where(Company.id.in_(ids))
     ).all()
     stats = {
         s.company_id: s
@@ -84,7 +86,10 @@ def company_document(company, stats, score, grade, points, centres) -> dict:
     rating.scores.read when the page is built.
     """
     aliases = "\n".join(company.alias_list)
-    names = "\n".join(x for x in (company.name, aliases) if x)
+    # A legal unit of a brand group is found by the group's name and aliases too.
+    group = company.group
+    group_names = "\n".join([group.name, *group.alias_list]) if group is not None else ""
+    names = "\n".join(x for x in (company.name, aliases, group_names) if x)
     sector = company.sector.name if company.sector else ""
     # The legal name mostly repeats the name ("Orange SA"): index only its other words.
     name_words = set(company.name.lower().split())

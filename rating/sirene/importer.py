@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..models import Company, CompanyDeclaration, Sector, SireneImport
+from ..models import Company, CompanyDeclaration, Sector, SectorNafCode, SireneImport
 from ..models.checks import luhn_valid
 from ..outbox import queue_companies
 from ..slugs import slugify
@@ -59,6 +59,16 @@ def load_sector_map(all_codes: bool, path: Path = SECTOR_FILE) -> SectorMap:
     """The NAF → sector map of rating/data/naf_sectors.csv."""
     with open(path, encoding="utf-8", newline="") as handle:
         return SectorMap(list(csv.DictReader(handle)), all_codes=all_codes)
+
+
+def naf_overrides(session: Session) -> dict[str, tuple[str, str]]:
+    """{NAF code: (sector slug, sector name)} set by administrators (/admin/sectors)."""
+    rows = session.execute(
+        select(SectorNafCode.naf, Sector.slug, Sector.name).join(
+            Sector, Sector.id == SectorNafCode.sector_id
+        )
+    )
+    return {naf: (slug, name) for naf, slug, name in rows}
 
 
 @dataclass
@@ -250,6 +260,7 @@ def import_stock(
     if not path.is_file():
         raise ImportFailed(f"Fichier introuvable : {path}")
     sectors = load_sector_map(all_codes)
+    sectors.override(naf_overrides(session))
     counts = Counts()
     if not dry_run:
         record = SireneImport(file_name=path.name[:255], all_codes=all_codes, skipped={})

@@ -125,6 +125,14 @@ class SectorMap:
             else:
                 self.by_key[(naf, row.get("forme_juridique") or "")] = slug
 
+    def override(self, codes: dict[str, tuple[str, str]]) -> None:
+        """Codes an administrator assigned ({naf: (slug, name)}) win over the file's rows."""
+        for naf, (slug, name) in codes.items():
+            self.names[slug] = name
+            for key in [k for k in self.by_key if k[0] == naf]:
+                del self.by_key[key]
+            self.by_key[(naf, "")] = slug
+
     def sector(self, naf: str, nomenclature: str, legal_form: str) -> str | None:
         """The slug for one unit, None when out of scope."""
         if nomenclature == NAF_REV2:

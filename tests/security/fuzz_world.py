@@ -17,7 +17,7 @@ from rating.auth.identity import binding
 from rating.auth.tokens import make_token
 from rating.claims.links import make_invitation
 from rating.db import utcnow
-from rating.models import AuditTest, Review, User
+from rating.models import AuditTest, Review, Suggestion, User
 from rating.models.review import LIVE_STATUSES
 from rating.reviews import services
 from tests import factories
@@ -56,6 +56,8 @@ class World:
     campaign: int  # draft, by auditor 1, auditor 2 assigned, one test
     test_id: int
     submitted: int  # submitted by auditor 1: auditor 2 approves or refuses
+    sector_id: int = 0  # X's sector (admin forms)
+    suggestion: int = 0  # a pending suggestion of A (admin decides)
     slugs: list[str] = field(default_factory=list)  # companies of the campaigns
     passwords: dict[str, str] = field(default_factory=dict)
 
@@ -114,6 +116,8 @@ def build(app) -> World:
         )
         for who, email in EMAILS.items()
     }  # fmt: skip
+    suggestion = Suggestion(user_id=users["shopper_a"].id, name="Société Nouvelle")
+    db.add(suggestion)
     w.represent(users["rep_x"], x, method="domain")
     w.represent(users["boss"], x)
     member_y = w.represent(users["rep_y"], y, method="domain")
@@ -140,7 +144,8 @@ def build(app) -> World:
         review_a=review_a.id, review_w=review_w.id, review_b=review_b.id, pending=pending.id,
         claim=claim.id, membership_y=member_y.id, campaign=draft.id,
         test_id=db.scalar(select(AuditTest.id).where(AuditTest.campaign_id == draft.id)),
-        submitted=submitted.id, slugs=slugs, passwords=dict.fromkeys(EMAILS, PASSWORD),
+        submitted=submitted.id, slugs=slugs, sector_id=sector.id, suggestion=suggestion.id,
+        passwords=dict.fromkeys(EMAILS, PASSWORD),
     )  # fmt: skip
     w.commit()
     db.close()
@@ -289,6 +294,53 @@ SPECS = {
         lambda w: f"/audit/campaigns/{w.submitted}/refuse",
         lambda w: f"/audit/campaigns/{w.submitted}",
     ),  # fmt: skip
+    "admin.company_new": Spec("admin", lambda w: "/admin/companies/new"),
+    "admin.company_edit": Spec("admin", lambda w: f"/admin/companies/{w.x_id}"),
+    "admin.company_close": Spec(
+        "admin",
+        lambda w: f"/admin/companies/{w.x_id}/close",
+        lambda w: f"/admin/companies/{w.x_id}",
+    ),
+    "admin.company_group": Spec(
+        "admin",
+        lambda w: f"/admin/companies/{w.x_id}/group",
+        lambda w: f"/admin/companies/{w.x_id}",
+    ),
+    "admin.company_merge": Spec(
+        "admin",
+        lambda w: f"/admin/companies/{w.x_id}/merge",
+        lambda w: f"/admin/companies/{w.x_id}",
+        may_delete=("company_buckets",),  # the two summaries are recomputed from their rows
+    ),
+    "admin.sectors": Spec("admin", lambda w: "/admin/sectors"),
+    "admin.sector_edit": Spec(
+        "admin", lambda w: f"/admin/sectors/{w.sector_id}", may_delete=("sector_naf_codes",)
+    ),
+    "admin.user_roles": Spec(
+        "admin",
+        lambda w: f"/admin/users/{w.user_ids['shopper_b']}/roles",
+        lambda w: f"/admin/users/{w.user_ids['shopper_b']}",
+        may_delete=("user_roles", "user_sessions"),
+    ),
+    "admin.user_lock": Spec(
+        "admin",
+        lambda w: f"/admin/users/{w.user_ids['shopper_b']}/lock",
+        lambda w: f"/admin/users/{w.user_ids['shopper_b']}",
+        may_delete=("user_sessions",),
+    ),
+    "admin.suggestion_accept": Spec(
+        "admin",
+        lambda w: f"/admin/suggestions/{w.suggestion}/accept",
+        lambda w: f"/admin/suggestions/{w.suggestion}",
+    ),
+    "admin.suggestion_refuse": Spec(
+        "admin",
+        lambda w: f"/admin/suggestions/{w.suggestion}/refuse",
+        lambda w: f"/admin/suggestions/{w.suggestion}",
+    ),
+    "suggestions.suggest": Spec(
+        "shopper_a", lambda w: "/companies/suggest", lambda w: "/companies/suggest?name=Nouvelle"
+    ),
 }
 # Routes that cannot be fuzzed, each with why (none today: every form is reachable above).
 UNFUZZABLE: dict[str, str] = {
@@ -341,6 +393,16 @@ VALID = {
     "accuracy": ["2"],
     "mediator_url": ["https://mediateur.example"],
     "mediator_name": ["Médiateur"],
+    "name": ["Nouvelle Entreprise", "Énergies du Littoral"],
+    "legal_name": ["Nouvelle Entreprise SAS"],
+    "siren": ["552081317", "732 829 320", ""],
+    "website": ["nouvelle-entreprise.fr"],
+    "website_domain": ["https://www.nouvelle-entreprise.fr"],
+    "into": ["societe-y"],
+    "group": ["societe-y", ""],
+    "naf_codes": ["64.19Z", "6419Z\n65.12Z"],
+    "role": ["moderator", "auditor"],
+    "action": ["grant", "revoke"],
 }
 
 
@@ -349,6 +411,8 @@ def valid_values(name: str, world: World, principal: str) -> list[str]:
     base = name.rsplit("-", 1)[-1]
     if base == "file":  # a CSV of tests of the draft campaign's companies
         return [factories.csv_file([factories.row(slug, "phone") for slug in world.slugs])]
+    if base == "sector_id":
+        return [str(world.sector_id)]
     if base in ("password", "current_password", "email_password"):
         return [world.passwords.get(principal, PASSWORD), *VALID[base]]
     return VALID.get(base, [])

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from rating.db import utcnow
-from rating.models import AuditTest, Review
+from rating.models import AuditTest, Review, Suggestion
 from tests import factories
 from tests.conftest import csrf_token
 from tests.factories import make_user
@@ -48,6 +48,10 @@ class World:
     publication: int  # a published campaign (by auditor 1, approved by auditor 2)
     claim: int  # B's pending claim on Y
     membership_y: int  # rep_y's active membership
+    x_id: int  # company X's id (admin pages)
+    sector_id: int
+    user_b: int  # shopper B's id (admin account pages)
+    suggestion: int  # a pending suggestion of shopper A
 
 
 @pytest.fixture
@@ -68,6 +72,8 @@ def world(app) -> World:
         "moderator": w.user(email="mod@example.org", roles=("moderator",)),
         "admin": w.user(email="admin@example.org", roles=("admin",)),
     }
+    suggestion = Suggestion(user_id=users["shopper_a"].id, name="Société Z")
+    db.add(suggestion)
     w.represent(users["rep_x"], x, method="domain")
     member_y = w.represent(users["rep_y"], y, method="domain")
     claim = w.claim(
@@ -87,7 +93,8 @@ def world(app) -> World:
     world = World(
         x=x.slug, y=y.slug, review_a=review_a.id, review_a2=review_a2.id, review_b=review_b.id,
         pending=pending.id, campaign=draft.id, test_id=test_id,
-        publication=publication.id, claim=claim.id, membership_y=member_y.id,
+        publication=publication.id, claim=claim.id, membership_y=member_y.id, x_id=x.id,
+        sector_id=sector.id, user_b=users["shopper_b"].id, suggestion=suggestion.id,
     )  # fmt: skip
     w.commit()
     db.close()
@@ -360,6 +367,43 @@ ROUTES = [
         lambda w: f"/admin/companies/{w.y}/representatives/{w.membership_y}/revoke",
         only("admin"),
     ),
+    # Administration: every page for administrators only; suggestions for signed-in shoppers.
+    Route("admin.index", "GET", lambda w: "/admin", only("admin")),
+    Route("admin.log_view", "GET", lambda w: "/admin/log", only("admin")),
+    Route("admin.companies", "GET", lambda w: "/admin/companies?q=soc", only("admin")),
+    Route("admin.company_new", "GET", lambda w: "/admin/companies/new", only("admin")),
+    Route("admin.company_edit", "GET", lambda w: f"/admin/companies/{w.x_id}", only("admin")),
+    Route(
+        "admin.company_close", "POST", lambda w: f"/admin/companies/{w.x_id}/close", only("admin")
+    ),
+    Route(
+        "admin.company_group", "POST", lambda w: f"/admin/companies/{w.x_id}/group", only("admin")
+    ),
+    Route(
+        "admin.company_merge", "POST", lambda w: f"/admin/companies/{w.x_id}/merge", only("admin")
+    ),
+    Route("admin.sectors", "GET", lambda w: "/admin/sectors", only("admin")),
+    Route("admin.sector_edit", "GET", lambda w: f"/admin/sectors/{w.sector_id}", only("admin")),
+    Route("admin.users", "GET", lambda w: "/admin/users?q=a", only("admin")),
+    Route("admin.user_detail", "GET", lambda w: f"/admin/users/{w.user_b}", only("admin")),
+    Route("admin.user_roles", "POST", lambda w: f"/admin/users/{w.user_b}/roles", only("admin")),
+    Route("admin.user_lock", "POST", lambda w: f"/admin/users/{w.user_b}/lock", only("admin")),
+    Route("admin.suggestions", "GET", lambda w: "/admin/suggestions", only("admin")),
+    Route("admin.suggestion", "GET", lambda w: f"/admin/suggestions/{w.suggestion}", only("admin")),
+    Route(
+        "admin.suggestion_accept",
+        "POST",
+        lambda w: f"/admin/suggestions/{w.suggestion}/accept",
+        only("admin"),
+    ),
+    Route(
+        "admin.suggestion_refuse",
+        "POST",
+        lambda w: f"/admin/suggestions/{w.suggestion}/refuse",
+        only("admin"),
+    ),
+    Route("suggestions.suggest", "GET", lambda w: "/companies/suggest?name=Zeta", signed()),
+    Route("suggestions.mine", "GET", lambda w: "/mes-suggestions", signed()),
 ]
 # The other company's private pages and ids of another company: never reachable.
 CROSS = [
@@ -380,6 +424,14 @@ CROSS = [
         signed("403", admin="404"),
     ),
     Route("dashboard.company", "GET", lambda w: "/dashboard/inconnue", signed("404")),
+    # An unknown company, account or suggestion: 404 for an administrator, 403 for others.
+    Route(
+        "admin.company_edit", "GET", lambda w: "/admin/companies/999999", signed("403", admin="404")
+    ),
+    Route("admin.user_detail", "GET", lambda w: "/admin/users/999999", signed("403", admin="404")),
+    Route(
+        "admin.suggestion", "GET", lambda w: "/admin/suggestions/999999", signed("403", admin="404")
+    ),
 ]
 
 

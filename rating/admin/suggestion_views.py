@@ -1,0 +1,105 @@
+"""/admin/suggestions: accept a shopper's suggestion (creating the company) or refuse it."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..db import get_session
+from ..forms import add_errors
+from ..models import Suggestion
+from ..suggestions import services
+from ..suggestions.duplicates import WHY, likely_duplicates
+from .companies import CompanyRejected
+from .company_views import _sector_choices, draft_of
+from .forms import CompanyForm, RefuseForm
+from .views import bp
+
+DECIDED_SHOWN = 20
+
+
+@bp.route("/suggestions")
+def suggestions():
+    """Pending suggestions, the oldest first, then the latest decisions."""
+    session = get_session()
+    pending = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.status == "pending")
+        .order_by(Suggestion.created_at, Suggestion.id)
+    ).all()
+    decided = session.scalars(
+        select(Suggestion)
+        .where(Suggestion.status != "pending")
+        .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc())
+        .limit(DECIDED_SHOWN)
+    ).all()
+    return render_template("admin/suggestions.html", pending=pending, decided=decided)
+
+
+def _suggestion_page(suggestion: Suggestion, **forms):
+    session = get_session()
+    if "accept_form" not in forms:
+        data = {
+            "name": suggestion.name,
+            "legal_name": suggestion.name,
+            "siren": suggestion.siren or "",
+            "website_domain": suggestion.website_domain or "",
+        }
+        forms["accept_form"] = _sector_choices(CompanyForm(formdata=None, data=data))
+    forms.setdefault("refuse_form", RefuseForm(formdata=None))
+    duplicates = likely_duplicates(
+        session, suggestion.name, suggestion.website_domain, suggestion.siren
+    )
+    failed = any(f.errors or f.form_errors for f in forms.values())
+    page = render_template(
+        "admin/suggestion.html", suggestion=suggestion, duplicates=duplicates, why=WHY, **forms
+    )
+    return page, 422 if failed else 200
+
+
+def _suggestion_or_404(suggestion_id: int) -> Suggestion:
+    return get_session().get(Suggestion, suggestion_id) or abort(404)
+
+
+@bp.route("/suggestions/<int:suggestion_id>")
+def suggestion(suggestion_id: int):
+    """One suggestion with its likely duplicates and the two decisions."""
+    return _suggestion_page(_suggestion_or_404(suggestion_id))
+
+
+@bp.route("/suggestions/<int:suggestion_id>/accept", methods=["POST"])
+def suggestion_accept(suggestion_id: int):
+    """Create the company from the checked fields; the shopper is mailed a link to review it."""
+    item = _suggestion_or_404(suggestion_id)
+    form = _sector_choices(CompanyForm())
+    if form.validate_on_submit():
+        try:
+            company = services.accept_suggestion(get_session(), current_user, item, draft_of(form))
+        except (services.SuggestionRejected, CompanyRejected) as exc:
+            add_errors(form, exc.reasons)
+        else:
+            flash(
+                gettext(
+                    "Suggestion acceptée : %(name)s est créée et la personne prévenue.",
+                    name=company.name,
+                ),
+                "success",
+            )
+            return redirect(url_for("admin.suggestions"), 303)
+    return _suggestion_page(item, accept_form=form)
+
+
+@bp.route("/suggestions/<int:suggestion_id>/refuse", methods=["POST"])
+def suggestion_refuse(suggestion_id: int):
+    """Refuse with a reason, mailed to the shopper."""
+    item = _suggestion_or_404(suggestion_id)
+    form = RefuseForm()
+    if form.validate_on_submit():
+        try:
+            services.refuse_suggestion(get_session(), current_user, item, form.reason.data)
+        except services.SuggestionRejected as exc:
+            add_errors(form, exc.reasons)
+        else:
+            flash(gettext("Suggestion refusée ; la personne reçoit le motif."), "success")
+            return redirect(url_for("admin.suggestions"), 303)
+    return _suggestion_page(item, refuse_form=form)
