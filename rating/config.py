@@ -19,6 +19,7 @@ ENV_SETTINGS = (
     "MAIL_PASSWORD",
     "MAIL_USE_TLS",
     "MAIL_SENDER",
+    "CONTACT_EMAIL",
     "MAIL_OUTBOX_DIR",
     "RATELIMIT_STORAGE_URI",
     "RATELIMIT_ENABLED",  # false only for load benchmarks (bench/load.py)
@@ -49,6 +50,7 @@ class Config:
     MAIL_PASSWORD = None
     MAIL_USE_TLS = False
     MAIL_SENDER = "Observatoire <ne-pas-repondre@observatoire.example>"
+    CONTACT_EMAIL = "contact@observatoire.example"  # shown to visitors (e.g. a missing company)
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
