@@ -84,7 +84,7 @@ def count_statements(app, client, url: str) -> int:
     return len(seen)
 
 
-PAGES = ["/", "/companies", "/grades", "/api/v1/companies"]
+PAGES = ["/", "/companies", "/companies?sort=score", "/grades", "/api/v1/companies"]
 # (url, with few items, with many): lists must not cost more with more items on them.
 LISTS = [
     ("/sectors/{}", "banque", "telecoms"),

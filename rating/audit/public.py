@@ -1,6 +1,5 @@
 """Public pages: latest grades by sector, the methodology, and each publication."""
 
-import json
 from pathlib import Path
 
 from flask import Response, abort, render_template, request
@@ -9,7 +8,7 @@ from ..db import get_session
 from ..models import Publication
 from ..vocabulary import AUDIT_CHANNELS
 from .methodology import V1
-from .queries import PROFESSION_REFERENCES, latest_grades, superseded_by
+from .queries import PROFESSION_REFERENCES, latest_grades, publication_grades, superseded_by
 from .summary import divergent_grades
 from .testrows import CSV_COLUMNS
 from .views import bp
@@ -72,7 +71,7 @@ def publication(publication_id: int):
     return render_template(
         "audit/publication.html",
         publication=item,
-        grades=json.loads(item.grades_json),
+        grades=publication_grades(get_session(), item),
         superseded_by=superseded_by(get_session(), item.id),
     )
 

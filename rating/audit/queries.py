@@ -2,6 +2,7 @@
 auditors' workspace (campaign list, new-campaign choices, the campaign page)."""
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, exists, or_, select
@@ -148,6 +149,16 @@ def latest_grades(session: Session) -> list[PublishedGrade]:
     return _first_per_company(_current_grades(session))
 
 
+def latest_grades_of(session: Session, company_ids: Iterable[int]) -> dict[int, PublishedGrade]:
+    """{company id: its most recent current grade} for the audited ones among these companies,
+    as their pages show it (one query): the letter beside a company in lists and results."""
+    ids = sorted(set(company_ids))
+    if not ids:
+        return {}
+    grades = _first_per_company(_current_grades(session, AuditGrade.company_id.in_(ids)))
+    return {grade.company_id: grade for grade in grades}
+
+
 def company_history(session: Session, company_id: int) -> list[PublishedGrade]:
     """One current grade per period for a company, oldest first."""
     grades = _current_grades(session, statement=_COMPANY_GRADES, params={"company_id": company_id})
@@ -168,22 +179,45 @@ def superseded_by(session: Session, publication_id: int) -> int | None:
     return session.scalar(select(Publication.id).where(Publication.supersedes_id == publication_id))
 
 
+def _companies_today(session: Session, publication: Publication, items: list[dict]) -> list:
+    """The company of each frozen item (a test or a grade) as it is today: a row with its
+    id, slug and name, or None once deleted. One query (two for chain version 2)."""
+    if publication.chain_version >= 2:  # companies named by their slug in the draw
+        campaign = session.get(AuditCampaign, publication.campaign_id)
+        by_draw = {slug: cid for cid, slug in draw_slugs(campaign).items()}
+        ids = [by_draw.get(item["company_slug"]) for item in items]
+    else:
+        ids = [item["company_id"] for item in items]
+    rows = session.execute(
+        select(Company.id, Company.slug, Company.name).where(Company.id.in_(set(ids)))
+    ).all()
+    found = {row.id: row for row in rows}
+    return [found.get(cid) for cid in ids]
+
+
 def publication_tests(session: Session, publication: Publication) -> list[dict]:
     """The anonymised tests frozen in a publication, with each company's slug of today,
     so that they join with the grades even after a company renames."""
     tests = json.loads(publication.tests_json)
-    if publication.chain_version >= 2:  # companies named by their slug in the draw
-        campaign = session.get(AuditCampaign, publication.campaign_id)
-        by_draw = {slug: cid for cid, slug in draw_slugs(campaign).items()}
-        ids = [by_draw.get(t["company_slug"]) for t in tests]
-    else:
-        ids = [t["company_id"] for t in tests]
-    slugs = dict(
-        session.execute(select(Company.id, Company.slug).where(Company.id.in_(set(ids)))).all()
-    )
+    companies = _companies_today(session, publication, tests)
     return [
-        {**item, "company_slug": slugs.get(cid, item["company_slug"])}
-        for item, cid in zip(tests, ids, strict=True)
+        {**item, "company_slug": company.slug if company else item["company_slug"]}
+        for item, company in zip(tests, companies, strict=True)
+    ]
+
+
+def publication_grades(session: Session, publication: Publication) -> list[dict]:
+    """The grades frozen in a publication, each with its company's slug and name of today
+    (`company_name` None once the company is deleted), for the publication's page."""
+    grades = json.loads(publication.grades_json)
+    companies = _companies_today(session, publication, grades)
+    return [
+        {
+            **item,
+            "company_slug": company.slug if company else item["company_slug"],
+            "company_name": company.name if company else None,
+        }
+        for item, company in zip(grades, companies, strict=True)
     ]
 
 

@@ -4,17 +4,21 @@ Each page costs a fixed, small number of queries whatever the number of companie
 The company page's own data is assembled in rating.companies.page.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..audit.queries import latest_grades_of
 from ..db import paginate, read_row
 from ..models import Company, CompanyStats, Review, Sector
+from ..scores import read
 
 PER_PAGE = 20
 RECENT_LIMIT = 8
+SORTS = ("name", "score")  # the A–Z list: by name (default) or best community score first
 # First letters listed under each letter of the A–Z index ("Énergies…" sits under E).
 _VARIANTS = {"A": "AÀÂ", "C": "CÇ", "E": "EÉÈÊË", "I": "IÎÏ", "O": "OÔ", "U": "UÙÛÜ"}
 
@@ -31,7 +35,18 @@ class SectorCount:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """What a list shows beside a company: its community score and its latest audit grade."""
+
+    score: float | None  # None: no published review in the 36-month window
+    count: int
+    audited: bool  # a current publication graded it (its letter may be None: insufficient)
+    letter: str | None
+
+
+@dataclass(frozen=True)
 class RecentCompany:
+    id: int
     slug: str
     name: str
     sector_name: str
@@ -98,10 +113,31 @@ def recently_rated(session: Session, limit: int = RECENT_LIMIT) -> list[RecentCo
     )
     found = {row[0]: row for row in session.execute(stmt)}
     return [
-        RecentCompany(*found[cid][1:6], last_review_at=at, review_count=found[cid][6])
+        RecentCompany(*found[cid][:6], last_review_at=at, review_count=found[cid][6])
         for cid, at in latest.items()
         if cid in found
     ]
+
+
+def list_figures(session: Session, company_ids: Iterable[int]) -> dict[int, Figures]:
+    """{company id: Figures} for the companies of a list, from the same readers as their
+    pages (rating.scores.read, rating.audit.queries): three queries at most, whatever the
+    number of companies."""
+    ids = sorted(set(company_ids))
+    if not ids:
+        return {}
+    scores = read.company_scores(session, ids, date.today())
+    grades = latest_grades_of(session, ids)
+    figures = {}
+    for company_id in ids:
+        score, grade = scores.get(company_id), grades.get(company_id)
+        figures[company_id] = Figures(
+            score=score.score if score else None,
+            count=score.count if score else 0,
+            audited=grade is not None,
+            letter=grade.letter if grade else None,
+        )
+    return figures
 
 
 def company_by_slug(session: Session, slug: str) -> Company | None:
@@ -126,7 +162,8 @@ _COMPANY_STAMP = text(
     "LEFT JOIN companies m ON m.id = c.merged_into_id WHERE c.slug = :slug"
 )
 _LATEST_CHANGE = text(
-    "SELECT (SELECT max(updated_at) FROM company_stats), (SELECT max(id) FROM companies)"
+    "SELECT (SELECT max(updated_at) FROM company_stats), (SELECT max(id) FROM companies), "
+    "(SELECT max(id) FROM publications)"
 )
 
 
@@ -140,8 +177,9 @@ def company_stamp(slug: str):
 
 def latest_change() -> tuple:
     """Pages that list many companies (home, search) change with the latest summary change
-    anywhere (a review published, withdrawn, moderated) and with the newest company (sector
-    counts): their page-cache stamp (rating.pagecache). One query on two indexes."""
+    anywhere (a review published, withdrawn, moderated), with the newest company (sector
+    counts) and with the latest audit publication (the letters beside each company): their
+    page-cache stamp (rating.pagecache). One query on three indexes."""
     return tuple(read_row(_LATEST_CHANGE))
 
 
@@ -153,9 +191,16 @@ def all_sectors(session: Session) -> list[Sector]:
     return list(session.scalars(select(Sector).order_by(Sector.name)))
 
 
-def companies_query(sector_id: int | None = None, letter: str | None = None) -> Select:
-    """Companies A–Z with their sector loaded, optionally in one sector or by first letter."""
-    stmt = select(Company).options(joinedload(Company.sector)).order_by(Company.name, Company.id)
+def companies_query(
+    sector_id: int | None = None, letter: str | None = None, sort: str = "name"
+) -> Select:
+    """Companies with their sector loaded, optionally in one sector or by first letter; A–Z,
+    or with `sort="score"` best community score first (those without a score last, A–Z)."""
+    stmt = select(Company).options(joinedload(Company.sector))
+    if sort == "score":
+        stmt = stmt.outerjoin(CompanyStats, CompanyStats.company_id == Company.id)
+        stmt = stmt.order_by(*read.best_first(date.today()))
+    stmt = stmt.order_by(Company.name, Company.id)
     if sector_id is not None:
         stmt = stmt.where(Company.sector_id == sector_id)
     if letter:

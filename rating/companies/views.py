@@ -46,24 +46,35 @@ def _page_or_404(session, stmt):
 
 @bp.route("/companies")
 def index():
-    """Every company A–Z, paginated, filtered by sector and first letter."""
+    """Every company A–Z (or best score first), paginated, filtered by sector and letter."""
     session = get_session()
     sectors = services.all_sectors(session)
     sector_slug = request.args.get("sector", "")
     sector = next((s for s in sectors if s.slug == sector_slug), None)
     letter = request.args.get("letter", "").upper()
+    sort = request.args.get("sort") or "name"
     if (sector_slug and sector is None) or (letter and letter not in LETTERS):
         abort(404)
-    stmt = services.companies_query(sector.id if sector else None, letter or None)
+    if sort not in services.SORTS:
+        abort(400)
+    stmt = services.companies_query(sector.id if sector else None, letter or None, sort)
     result = _page_or_404(session, stmt)
     return render_template(
         "companies/index.html",
         result=result,
+        figures=services.list_figures(session, [c.id for c in result.items]),
         sectors=sectors,
         sector=sector,
         letter=letter,
         letters=LETTERS,
+        sort=sort,
     )
+
+
+@bp.route("/companies/proposer")
+def propose():
+    """How to propose a company the site does not list yet (until a suggestion form exists)."""
+    return render_template("companies/propose.html")
 
 
 @bp.route("/sectors/<slug>")
@@ -73,7 +84,10 @@ def sector(slug: str):
     sector = services.sector_by_slug(session, slug) or abort(404)
     result = _page_or_404(session, services.companies_query(sector.id))
     ranking = sector_palmares(session, sector)
-    return render_template("companies/sector.html", sector=sector, result=result, palmares=ranking)
+    figures = services.list_figures(session, [c.id for c in result.items])
+    return render_template(
+        "companies/sector.html", sector=sector, result=result, figures=figures, palmares=ranking
+    )
 
 
 @bp.route("/companies/<slug>")

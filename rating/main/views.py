@@ -18,10 +18,12 @@ def index():
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
+        recent = companies.recently_rated(session)
         return render_template(
             "main/index.html",
             sectors=companies.sectors_with_counts(session),
-            recent=companies.recently_rated(session),
+            recent=recent,
+            figures=companies.list_figures(session, [c.id for c in recent]),
         )
 
     return pagecache.serve("home", companies.latest_change(), render)

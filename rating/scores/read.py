@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rating.models import Company, CompanyStats
@@ -82,3 +82,19 @@ def community_scores(
         company_id: CompanyScore(company_id, slug, name, sector_id, scores.get(company_id))
         for company_id, slug, name, sector_id in companies
     }
+
+
+def best_first(today: date) -> tuple:
+    """ORDER BY clauses, on CompanyStats outer-joined to Company, for "best score first":
+    companies with a review in the window by descending score, then those without one.
+
+    The score is the formula's own (formula.bayesian) over the stored sums in SQL, so a list
+    of any length sorts in the database. Unlike `company_scores`, it does not correct for
+    reviews that the daily `scores expire` has not moved out of the window yet: while that
+    job lags, a company may sit a place off; the figures shown are always exact.
+    """
+    scale = formula.decay(today)
+    weight = func.coalesce(CompanyStats.sum_weight, 0.0) * scale
+    weighted = func.coalesce(CompanyStats.sum_weighted_stars, 0.0) * scale
+    unrated = case((func.coalesce(CompanyStats.window_count, 0) > 0, 0), else_=1)
+    return unrated, formula.bayesian(weighted, weight).desc()

@@ -7,9 +7,9 @@ from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from ..audit.queries import latest_grades_of
 from ..models import Company, Sector
 from ..scores import read
-from .documents import latest_grades
 from .query import SearchResult
 
 LETTERS = ("A", "B", "C", "D", "E")
@@ -26,6 +26,7 @@ class ResultItem:
     score: float | None
     count: int
     letter: str | None
+    audited: bool  # a published grade, or "données insuffisantes" (letter None)
 
 
 def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
@@ -39,7 +40,7 @@ def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
     companies = {c.id: c for c in rows}
     # The figures shown come from the same reader as the company page (never the index).
     scores = read.company_scores(session, result.ids, date.today())
-    grades = latest_grades(session, result.ids)
+    grades = latest_grades_of(session, result.ids)
     items = []
     for company_id in result.ids:
         company = companies.get(company_id)
@@ -60,6 +61,7 @@ def result_items(session: Session, result: SearchResult) -> list[ResultItem]:
                 score=score.score if score else None,
                 count=score.count if score else 0,
                 letter=grade.letter if grade else None,
+                audited=grade is not None,
             )
         )
     return items

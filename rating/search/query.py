@@ -28,6 +28,8 @@ MAX_PER_PAGE = 50
 MAX_PAGE = 200
 FACETS = {"sector": "sector_slug", "region": "region_key", "letter": "letter"}
 SORTS = {"score": "sort_score", "grade": "sort_grade"}
+# Facets whose values have an order of their own (A before E), listed in it; others by count.
+ORDERED_FACETS = {"letter"}
 
 
 @dataclass
@@ -154,6 +156,12 @@ def suggest(reader, q: str, unknown: list[str]) -> str | None:
     return " ".join(words) if changed else None
 
 
+def _facet_order(name: str):
+    if name in ORDERED_FACETS:
+        return lambda kv: kv[0]
+    return lambda kv: (-kv[1], kv[0])
+
+
 def _filters(sector, region, letter) -> list:
     values = {"sector_slug": sector, "region_key": region, "letter": letter}
     # boost 0: a filter narrows the results without changing their order.
@@ -203,7 +211,7 @@ def run_search(
     result.total = len(hits)
     for name in FACETS:
         counts = [(k, n) for k, n in hits.groups(name).items() if k]
-        result.facets[name] = sorted(counts, key=lambda kv: (-kv[1], kv[0]))
+        result.facets[name] = sorted(counts, key=_facet_order(name))
     for hit in hits[(page - 1) * per_page : page * per_page]:
         fields = hit.fields()
         company_id = int(fields["id"])

@@ -25,8 +25,14 @@
     var status = document.createElement("p");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
-    input.insertAdjacentElement("afterend", list);
-    list.insertAdjacentElement("afterend", status);
+    /* The list hangs from a wrapper that holds only the input: its top edge is the input's
+     * bottom edge whatever the form around it (header, home hero, search page). */
+    var wrapper = document.createElement("div");
+    wrapper.className = "autocomplete";
+    input.insertAdjacentElement("beforebegin", wrapper);
+    wrapper.appendChild(input);
+    wrapper.appendChild(list);
+    wrapper.insertAdjacentElement("afterend", status);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");

@@ -12,6 +12,7 @@ from rating.audit import decisions
 from rating.audit.grading import MysteryTest, grade
 from rating.audit.methodology import V1
 from rating.audit.summary import company_audit_summary
+from rating.models import Company
 from rating.scores.formula import CommunityScore
 from tests.audit.builders import auditor, campaign, full_rows, publish, row, sector_with
 
@@ -81,15 +82,36 @@ def test_methodology_page_states_the_numbers(client):
         "≥ 72 h",
         "≤ 1 h",
         "≥ 24 h",
-        "0.25",
-        "0.30",
-        "0.40",
+        "0,25",
+        "0,30",
+        "0,40",
         "12,25 → 12,3",
         "random.Random",
         "64 zéros",
         "données insuffisantes",
     ):
         assert text in page, text
+
+
+def test_methodology_explains_each_letter_first_and_escapes_its_placeholders(client):
+    page = client.get("/methodology").get_data(as_text=True)
+    plain = page.index("Ce que veut dire une note A pour vous")
+    for letter in "BCDE":
+        assert f"Ce que veut dire une note {letter} pour vous" in page
+    assert plain < page.index("La note d'un test (0 à 100)")  # plain words before formulas
+    assert "16/20 ou plus" in page and "de 13 à moins de 16/20" in page
+    # The draw's placeholders are text, not tags a browser would swallow.
+    assert 'random.Random("&lt;graine&gt;:&lt;secteur&gt;")' in page
+    assert "<graine>" not in page and "<secteur>" not in page
+
+
+def test_publication_page_names_and_links_its_companies(client, session, published):
+    page = client.get("/publications/1").get_data(as_text=True)
+    names = _row_names(page)
+    assert len(names) == 4
+    for slug in published["drawn"]:
+        company = session.get(Company, published["ids"][slug])
+        assert f'<a href="/companies/{slug}">{company.name}</a>' in page
 
 
 def test_api_grades_latest_period_and_by_period(client, published):

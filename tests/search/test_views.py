@@ -15,8 +15,11 @@ def test_results_page_shows_ranked_companies_with_figures(client, catalog):
     page = client.get("/search?q=orange").get_data(as_text=True)
     assert "1 entreprise trouvée" in page
     assert '<a href="/companies/orange"><mark>Orange</mark></a>' in page
-    assert "Télécoms · Paris" in page
-    assert "4,6/5 (20 avis)" in page and "Audit : B" in page
+    card = page[page.index('<li class="result">') :]
+    assert "<span>Télécoms</span>" in card and "Paris</span>" in card
+    assert '<span class="score-value">4,6</span>' in card and "20 avis" in card
+    assert card.count('class="star-on"') == 5  # 4,6 rounds to five whole stars
+    assert 'class="grade grade-B small"' in card
     # The script, under its fingerprinted name once `flask digest compile` ran (make install).
     assert re.search(r'src="/static/js/autocomplete(-[0-9a-f]{32})?\.js"', page)
 

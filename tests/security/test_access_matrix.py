@@ -132,6 +132,7 @@ ROUTES = [
     Route("main.healthz", "GET", lambda w: "/healthz", everyone("ok")),
     Route("companies.index", "GET", lambda w: "/companies", everyone("ok")),
     Route("companies.sector", "GET", lambda w: "/sectors/banque", everyone("ok")),
+    Route("companies.propose", "GET", lambda w: "/companies/proposer", everyone("ok")),
     Route("companies.detail", "GET", lambda w: f"/companies/{w.x}", everyone("ok")),
     Route("reviews.company_reviews", "GET", lambda w: f"/companies/{w.x}/avis", everyone("ok")),
     Route("reviews.show", "GET", lambda w: f"/reviews/{w.review_a}", everyone("ok")),
