@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..db import paginate, read_row
+from ..db import Page, paginate, read_row
 from ..models import Company, CompanyStats, Review, Sector
 
 PER_PAGE = 20
@@ -39,18 +39,6 @@ class RecentCompany:
     city: str
     last_review_at: datetime
     review_count: int
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def sectors_with_counts(session: Session) -> list[SectorCount]:
