@@ -2,6 +2,7 @@
 
 import functools
 import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import current_app, g, has_request_context, request
@@ -151,6 +152,20 @@ def clamp_page(page: int | None) -> int:
     """A page number from a visitor, between 1 and MAX_PAGE (an offset the databases take:
     PostgreSQL refuses one past 2**63, SQLite's driver one past its 64-bit integers)."""
     return min(max(page or 1, 1), MAX_PAGE)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: its items, the total and where it stands (ui.pagination)."""
+
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
 
 
 def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, int]:

@@ -178,6 +178,10 @@ class ApproveForm(FlaskForm):
         _l("Motif de la correction (si la campagne a déjà été publiée)"),
         validators=[Optional(), Length(max=2000)],
     )
+    confirm = BooleanField(
+        _l("J'ai vérifié ces notes et je comprends que leur publication est définitive."),
+        validators=[InputRequired(_l("Cochez la case pour confirmer la publication."))],
+    )
 
 
 class RefuseForm(FlaskForm):

@@ -5,9 +5,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, exists, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ..db import Page
 from ..models import (
     AuditCampaign,
     AuditGrade,
@@ -21,7 +22,7 @@ from ..models import (
     User,
     UserRole,
 )
-from .decisions import approval_problems
+from .decisions import approval_problems, latest_publication_of
 from .methodology import known_versions
 from .publishing import campaign_grades, draw_slugs
 from .services import is_assigned
@@ -280,6 +281,23 @@ def campaign_company_choices(session: Session, campaign_id: int) -> list[tuple[i
     return [tuple(row) for row in rows]
 
 
+def _tests_page(session: Session, campaign_id: int, page: int) -> Page:
+    """One page of the campaign's tests with their company and auditor, newest first."""
+    where = AuditTest.campaign_id == campaign_id
+    total = session.scalar(select(func.count(AuditTest.id)).where(where)) or 0
+    page = min(max(page, 1), max(1, -(-total // TESTS_PER_PAGE)))
+    rows = session.execute(
+        select(AuditTest, Company.name, User.pseudonym)
+        .join(Company, Company.id == AuditTest.company_id)
+        .join(User, User.id == AuditTest.auditor_id)
+        .where(where)
+        .order_by(AuditTest.performed_at.desc(), AuditTest.id.desc())
+        .limit(TESTS_PER_PAGE)
+        .offset((page - 1) * TESTS_PER_PAGE)
+    ).all()
+    return Page(list(rows), total, page, TESTS_PER_PAGE)
+
+
 @dataclass(frozen=True)
 class CampaignPage:
     """What the campaign page shows to one auditor (the forms are the view's)."""
@@ -288,7 +306,7 @@ class CampaignPage:
     author: User | None
     companies: list  # (draw rank, Company, sector name), in draw order
     company_choices: list[tuple[int, str]]
-    tests: list  # (AuditTest, company name, auditor pseudonym), newest first
+    tests: Page  # items: (AuditTest, company name, auditor pseudonym), newest first
     auditors: list[User]
     publications: list[Publication]  # oldest first
     preview: list[dict]  # the grades approval would publish now, with company_name
@@ -297,8 +315,46 @@ class CampaignPage:
     can_review: bool
 
 
-def campaign_page(session: Session, campaign: AuditCampaign, user: User) -> CampaignPage:
-    """The campaign page's data for `user`: draw, tests, preview, publications, decisions."""
+TESTS_PER_PAGE = 50
+
+
+def grades_preview(session: Session, campaign: AuditCampaign) -> list[dict]:
+    """The grades approval would publish now, each with its company_name."""
+    _, grades = campaign_grades(session, campaign)
+    names = dict(campaign_company_choices(session, campaign.id))
+    return [{**item, "company_name": names[item["company_id"]]} for item in grades]
+
+
+@dataclass(frozen=True)
+class ApprovalPage:
+    """What approving will publish, for the confirmation page: once published, it stays."""
+
+    campaign: AuditCampaign
+    methodology: Methodology | None
+    preview: list[dict]
+    tests: int
+    superseded: Publication | None  # the publication a correction replaces
+    problems: list[str]  # why this auditor may not approve (empty: may)
+
+
+def approval_page(session: Session, campaign: AuditCampaign, user: User) -> ApprovalPage:
+    """The confirmation page's data: grades, letters, period, methodology, what it replaces."""
+    count = select(func.count(AuditTest.id)).where(AuditTest.campaign_id == campaign.id)
+    return ApprovalPage(
+        campaign=campaign,
+        methodology=session.get(Methodology, campaign.methodology_version),
+        preview=grades_preview(session, campaign),
+        tests=session.scalar(count) or 0,
+        superseded=latest_publication_of(session, campaign.id),
+        problems=approval_problems(session, campaign, user),
+    )
+
+
+def campaign_page(
+    session: Session, campaign: AuditCampaign, user: User, tests_page: int = 1
+) -> CampaignPage:
+    """The campaign page's data for `user`: draw, one page of tests (a page past the last
+    shows the last), preview, publications, decisions."""
     companies = session.execute(
         select(CampaignCompany.draw_rank, Company, Sector.name)
         .join(Company, Company.id == CampaignCompany.company_id)
@@ -306,21 +362,13 @@ def campaign_page(session: Session, campaign: AuditCampaign, user: User) -> Camp
         .where(CampaignCompany.campaign_id == campaign.id)
         .order_by(CampaignCompany.draw_rank)
     ).all()
-    tests = session.execute(
-        select(AuditTest, Company.name, User.pseudonym)
-        .join(Company, Company.id == AuditTest.company_id)
-        .join(User, User.id == AuditTest.auditor_id)
-        .where(AuditTest.campaign_id == campaign.id)
-        .order_by(AuditTest.performed_at.desc(), AuditTest.id.desc())
-    ).all()
+    tests = _tests_page(session, campaign.id, tests_page)
     auditor_ids = [a.user_id for a in campaign.auditors]
     publications = session.scalars(
         select(Publication)
         .where(Publication.campaign_id == campaign.id)
         .order_by(Publication.sequence)
     )
-    names = {company.id: company.name for _, company, _ in companies}
-    _, grades = campaign_grades(session, campaign)
     problems = approval_problems(session, campaign, user)
     return CampaignPage(
         campaign=campaign,
@@ -330,7 +378,7 @@ def campaign_page(session: Session, campaign: AuditCampaign, user: User) -> Camp
         tests=tests,
         auditors=list(session.scalars(select(User).where(User.id.in_(auditor_ids)))),
         publications=list(publications),
-        preview=[{**item, "company_name": names[item["company_id"]]} for item in grades],
+        preview=grades_preview(session, campaign),
         can_edit=campaign.status == "draft" and is_assigned(campaign, user),
         review_problems=problems,
         can_review=not problems,

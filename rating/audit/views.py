@@ -5,16 +5,17 @@ Routes only: the reads come from queries, the rules and changes from services an
 
 from datetime import UTC
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from ..auth.access import role_required
-from ..db import get_session, utcnow
+from ..db import clamp_page, get_session, utcnow
 from ..forms import EmptyForm, add_errors, choices
 from ..i18n import label, translate
 from ..models import AuditCampaign
+from ..msgids import N_
 from . import decisions, queries, services
 from .forms import ApproveForm, AuditTestForm, CampaignForm, ImportForm, RefuseForm
 from .methodology import CHANNELS
@@ -22,6 +23,7 @@ from .signing import SigningKeyMissing
 from .testrows import CSV_COLUMNS, measure_of
 
 bp = Blueprint("audit", __name__)
+NOT_SUBMITTED = N_("Seule une campagne soumise, en attente d'approbation, peut être publiée.")
 
 
 def _campaign_form() -> CampaignForm:
@@ -84,10 +86,10 @@ def _test_forms(company_choices, bound=None) -> dict:
 
 def _render(campaign, *, status=200, test_form=None, import_errors=None, **forms):
     """The campaign page with every form (bound ones keep the input and errors)."""
-    page = queries.campaign_page(get_session(), campaign, current_user)
+    tests_page = clamp_page(request.args.get("page", 1, type=int))
+    page = queries.campaign_page(get_session(), campaign, current_user, tests_page)
     blank = {
         "import_form": ImportForm(),
-        "approve_form": ApproveForm(),
         "refuse_form": RefuseForm(),
         "action_form": EmptyForm(),
     }
@@ -211,20 +213,46 @@ def simple_action(campaign_id: int, action: str):
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
 
 
+def _confirmation(campaign, form, status=200, told=False):
+    """The page that shows what approval publishes and says it is permanent. When this
+    auditor may not approve now: the reasons, on the campaign page (a 400 after a POST)."""
+    page = queries.approval_page(get_session(), campaign, current_user)
+    if campaign.status != "submitted" or page.problems:
+        for problem in [] if told else page.problems or [NOT_SUBMITTED]:
+            flash(translate(problem), "error")
+        if request.method == "GET":
+            return redirect(url_for("audit.campaign", campaign_id=campaign.id, _anchor="decisions"))
+        return _render(campaign, status=400)
+    return render_template(
+        "audit/confirm.html", **vars(page), form=form, channel_names=CHANNELS
+    ), status
+
+
+@bp.route("/audit/campaigns/<int:campaign_id>/approve")
+@role_required("auditor")
+def confirm_approval(campaign_id: int):
+    """Four-eyes approval, first step: what will be published, for good."""
+    return _confirmation(_load(campaign_id), ApproveForm(formdata=None))
+
+
 @bp.route("/audit/campaigns/<int:campaign_id>/approve", methods=["POST"])
 @role_required("auditor")
 def approve(campaign_id: int):
-    """Four-eyes approval: publishes the grades."""
+    """Four-eyes approval, confirmed: publishes the grades."""
     campaign = _load(campaign_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        return _render(campaign, status=400, approve_form=form)
+        return _confirmation(campaign, form, status=400)
     try:
         publication = decisions.approve_campaign(
             get_session(), campaign, current_user, form.correction_reason.data or ""
         )
-    except (services.AuditRejected, services.AuditForbidden, SigningKeyMissing) as exc:
-        return _refused(campaign, exc, form, "approve_form")
+    except (services.AuditRejected, SigningKeyMissing) as exc:
+        for message in add_errors(form, exc.reasons, form_level=False):
+            flash(message, "error")
+        return _confirmation(campaign, form, status=400, told=True)
+    except services.AuditForbidden:
+        abort(403)
     flash(_("Publication n° %(sequence)s en ligne.", sequence=publication.sequence), "success")
     return redirect(url_for("audit.campaign", campaign_id=campaign.id))
 

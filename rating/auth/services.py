@@ -24,6 +24,7 @@ from .rules import (
     password_problems,
     pseudonym_from_email,
     pseudonym_problems,
+    safe_next,
 )
 from .sessions import revoke_sessions
 from .tokens import TokenInvalid, fingerprint, make_token, read_token
@@ -59,34 +60,54 @@ def _send(session, user: User, template: str, **context) -> None:
     )
 
 
-def _queue_verification(session, user: User) -> None:
+def _queue_verification(session, user: User, next_path: str | None = None) -> None:
+    """The confirmation link; `next_path` (a safe local path) is where it leads afterwards."""
     token = make_token("verify", user.id, user.email)
     hours = current_app.config["VERIFY_TOKEN_MAX_AGE"] // 3600
-    _send(session, user, "verify", link=site_url_for("auth.verify", token=token), hours=hours)
+    link = site_url_for("auth.verify", token=token, next=safe_next(next_path))
+    _send(session, user, "verify", link=link, hours=hours)
 
 
-def register(session, *, pseudonym: str, email: str, password: str, accepted_cgu: bool) -> None:
+PSEUDONYM_TAKEN = N_("Ce pseudonyme est déjà pris : choisissez-en un autre.")
+
+
+def registration_problems(session, *, pseudonym: str, email: str, password: str) -> list:
+    """Every rule a registration breaks, all at once: the pseudonym (form, then taken) and the
+    password (length, common, guessable); the form's own shape checks run beside them."""
+    email, pseudonym = normalise_email(email or ""), (pseudonym or "").strip()
+    reasons = [("pseudonym", m) for m in pseudonym_problems(pseudonym)]
+    if not reasons and pseudonym_taken(session, pseudonym):
+        reasons.append(("pseudonym", PSEUDONYM_TAKEN))
+    reasons += [
+        ("password", m) for m in password_problems(password or "", email=email, pseudonym=pseudonym)
+    ]
+    return reasons
+
+
+def register(
+    session,
+    *,
+    pseudonym: str,
+    email: str,
+    password: str,
+    accepted_cgu: bool,
+    next_path: str | None = None,
+) -> None:
     """Create an account and mail its confirmation link, or tell the owner of a known address.
 
     Both paths hash a password, queue one mail and answer the same, so that the page
     does not reveal whether the address already has an account. The account records the
-    version of the terms of use its owner accepted.
+    version of the terms of use its owner accepted. `next_path` rides along in the
+    confirmation link, so the new shopper comes back to what they set out to do.
     """
     email, pseudonym = normalise_email(email), pseudonym.strip()
-    reasons = [("pseudonym", m) for m in pseudonym_problems(pseudonym)]
-    reasons += [
-        ("password", m) for m in password_problems(password, email=email, pseudonym=pseudonym)
-    ]
+    reasons = registration_problems(session, pseudonym=pseudonym, email=email, password=password)
     if not accepted_cgu:
         reasons.append(("accept_cgu", CGU_REQUIRED))
     if reasons:
         raise AccountRejected(reasons)
     user = User(pseudonym=pseudonym, email=email, cgu_version=CGU_VERSION, cgu_accepted_at=utcnow())
-    user.set_password(password)  # before any query: no write lock held while hashing
-    if pseudonym_taken(session, pseudonym):
-        raise AccountRejected(
-            [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
-        )
+    user.set_password(password)  # before any write: no write lock held while hashing
     owner = session.scalar(select(User).where(User.email == email))
     try:
         if owner is not None:
@@ -94,23 +115,21 @@ def register(session, *, pseudonym: str, email: str, password: str, accepted_cgu
                 session,
                 owner,
                 "already_registered",
-                login=site_url_for("auth.login"),
+                login=site_url_for("auth.login", next=safe_next(next_path)),
                 reset=site_url_for("auth.reset_request"),
             )
             security_log.info("registration with the address of user #%s: owner notified", owner.id)
         else:
             session.add(user)
             session.flush()
-            _queue_verification(session, user)
+            _queue_verification(session, user, next_path)
             security_log.info("registration: new user #%s", user.id)
         session.commit()
     except IntegrityError:
         # Two registrations raced; the database's UNIQUE constraints decided.
         session.rollback()
         if pseudonym_taken(session, pseudonym):
-            raise AccountRejected(
-                [("pseudonym", N_("Ce pseudonyme est déjà pris : choisissez-en un autre."))]
-            ) from None
+            raise AccountRejected([("pseudonym", PSEUDONYM_TAKEN)]) from None
         return
     mail.deliver_soon(session)
 

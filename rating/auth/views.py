@@ -76,14 +76,30 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _registration_checked(form) -> bool:
+    """Check the form's shape and the account rules in the same round, so that every
+    problem shows on the first submit; True when the account may be created."""
+    shaped = form.validate()
+    reasons = services.registration_problems(
+        get_session(),
+        pseudonym=form.pseudonym.data,
+        email=form.email.data,
+        password=form.password.data,
+    )
+    # A field already refused by its shape keeps that one message, not a pile of them.
+    add_errors(form, [(field, m) for field, m in reasons if not form[field].errors])
+    return shaped and not reasons
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("5/hour", methods=["POST"])
 def register():
     """Create an account; the answer is the same whether the address is known or not."""
+    target = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(url_for("auth.account"))
+        return redirect(target or url_for("auth.account"))
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.is_submitted() and _registration_checked(form):
         try:
             services.register(
                 get_session(),
@@ -91,12 +107,13 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
                 accepted_cgu=form.accept_cgu.data,
+                next_path=target,
             )
         except services.AccountRejected as exc:
             add_errors(form, exc.reasons)
         else:
             return redirect(url_for("auth.register_sent"))
-    return form_page("auth/register.html", form)
+    return form_page("auth/register.html", form, next=target)
 
 
 @bp.route("/register/sent")
@@ -106,19 +123,21 @@ def register_sent():
 
 @bp.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str):
-    """GET shows a button (GETs never write; mail scanners follow links); POST confirms."""
-    form = EmptyForm()
+    """GET shows a button (GETs never write; mail scanners follow links); POST confirms, then
+    leads on to `next` (a path on this site, kept from registration), signing in first."""
+    form, target = EmptyForm(), safe_next(request.args.get("next"))
     try:
         if form.validate_on_submit():
             services.verify_email(get_session(), token)
             flash(_("Merci, votre adresse e-mail est confirmée."), "success")
-            return redirect(
-                url_for("auth.account" if current_user.is_authenticated else "auth.login")
-            )
+            if current_user.is_authenticated:
+                return redirect(target or url_for("auth.account"))
+            return redirect(url_for("auth.login", next=target))
         user = services.user_for_token(get_session(), "verify", token)
     except TokenInvalid:
         return render_template("auth/verify.html", form=None), 400
-    return render_template("auth/verify.html", form=form, already=user.is_verified)
+    page = render_template("auth/verify.html", form=form, already=user.is_verified, next=target)
+    return page
 
 
 @bp.route("/reset", methods=["GET", "POST"])

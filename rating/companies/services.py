@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..audit.queries import latest_grades_of
-from ..db import paginate, read_row
+from ..db import Page, paginate, read_row
 from ..models import Company, CompanyStats, Review, Sector
 from ..scores import read
 
@@ -54,18 +54,6 @@ class RecentCompany:
     city: str
     last_review_at: datetime
     review_count: int
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def sectors_with_counts(session: Session) -> list[SectorCount]:

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 from rating.auth.access import role_required
 from rating.db import get_session
 from rating.forms import add_errors
-from rating.i18n import translate
 from rating.models import Appeal, IllegalNotice, Review
+from rating.moderation import views as moderation_views
 from rating.reviews import community
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.security import limiter
@@ -99,9 +99,9 @@ def _decide(kind: str, item_id: int):
         "appeal": (Appeal, services.decide_appeal),
     }[kind]
     item = session.get(model, item_id) or abort(404)
-    form = StatementForm()
+    form, anchor = StatementForm(), f"{kind}-{item_id}"
     if not form.validate_on_submit():
-        abort(400)
+        return moderation_views.refused_decision(anchor, form)
     statement = services.Statement(
         form.outcome.data or "", form.ground.data or "", form.explanation.data or ""
     )
@@ -110,10 +110,9 @@ def _decide(kind: str, item_id: int):
     except NotAllowed:
         abort(403)
     except ReviewRejected as exc:
-        flash(translate(exc.reasons[0][1]), "error")
-    else:
-        flash(_("Décision enregistrée ; l'intéressé en est informé par e-mail."), "success")
-    return redirect(url_for("moderation.queue"))
+        return moderation_views.refused_decision(anchor, exc)
+    flash(_("Décision enregistrée ; l'intéressé en est informé par e-mail."), "success")
+    return redirect(url_for("moderation.queue", **moderation_views.queue_where()))
 
 
 @bp.route("/moderation/notices/<int:notice_id>", methods=["POST"])

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rating import mail
-from rating.db import utcnow
-from rating.models import ModerationDecision, Report, Review, User
+from rating.db import Page, utcnow
+from rating.dsa import services as dsa_services
+from rating.models import Appeal, IllegalNotice, ModerationDecision, Report, Review, User
 from rating.notifications import events
 from rating.reviews import lifecycle, screening
 from rating.reviews.rules import REFUSAL_REASONS, REPORT_REASONS
@@ -41,9 +42,38 @@ class QueueItem:
     # Open flags of a published review: (label, id of the later submission linked to it).
     flags: list[tuple[str, int | None]] = ()
 
+    kind = "review"
+
     @property
     def report_labels(self) -> list[str]:
         return [REPORT_REASONS.get(r.reason, r.reason) for r in self.reports]
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.review.id}"
+
+    @property
+    def tags(self) -> set[str]:
+        """The queue's filters this item belongs to."""
+        tags = {"held"} if self.review.status == "pending" else set()
+        tags |= {"reported"} if self.reports else set()
+        tags |= {"flagged"} if self.flags else set()
+        return tags | ({"overdue"} if self.overdue else set())
+
+
+@dataclass(frozen=True)
+class DsaItem:
+    """An illegal-content notice (DSA art. 16) or an appeal (art. 20) waiting for a moderator."""
+
+    kind: str  # "notice" or "appeal"
+    record: IllegalNotice | Appeal
+    since: datetime
+    overdue: bool = False
+    tags = frozenset({"notices"})
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.record.id}"
 
 
 def moderation_queue(session: Session, *, now: datetime | None = None) -> list[QueueItem]:
@@ -75,6 +105,46 @@ def moderation_queue(session: Session, *, now: datetime | None = None) -> list[Q
             )
         )
     return sorted(items, key=lambda item: (item.since, item.review.id))
+
+
+FILTERS = ("held", "reported", "flagged", "notices", "overdue")
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """One page of the queue under a filter, with the number of items of every filter."""
+
+    page: Page  # items: QueueItem and DsaItem, the longest-waiting first
+    filter: str  # "" (everything) or one of FILTERS
+    counts: dict[str, int]  # "" and every filter → items waiting
+
+
+def queue_view(
+    session: Session, filter: str = "", page: int = 1, *, anchor: str | None = None,
+    now: datetime | None = None, per_page: int = PER_PAGE,
+) -> QueueView:  # fmt: skip
+    """The queue page a moderator asked for: a filter unknown is no filter; a page past the
+    last shows the last; with `anchor` (an item's id), the page that holds that item."""
+    now = now or utcnow()
+    dsa = dsa_services.open_items(session)
+    items = [
+        *moderation_queue(session, now=now),
+        *(DsaItem("notice", n, n.created_at) for n in dsa["notices"]),
+        *(DsaItem("appeal", a, a.created_at) for a in dsa["appeals"]),
+    ]
+    items.sort(key=lambda item: item.since)
+    counts = {"": len(items)} | {f: sum(f in item.tags for item in items) for f in FILTERS}
+    filter = filter if filter in FILTERS else ""
+    chosen = [item for item in items if not filter or filter in item.tags]
+    pages = max(1, -(-len(chosen) // per_page))
+    anchors = [item.anchor for item in chosen]
+    if anchor in anchors:
+        page = anchors.index(anchor) // per_page + 1
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    shown = chosen[start : start + per_page]
+    return QueueView(Page(shown, len(chosen), page, per_page), filter, counts)
 
 
 def decide_review(

@@ -7,6 +7,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from rating import vocabulary
+from rating.db import Page
 from rating.models import Report, Review, User
 from rating.scores import buckets, formula, read, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
@@ -58,16 +59,7 @@ class ReviewCard:
         return self.review.updated_at is not None
 
 
-@dataclass(frozen=True)
-class ReviewPage:
-    items: list[ReviewCard]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+ReviewPage = Page  # one page of ReviewCard items
 
 
 def card(review: Review) -> ReviewCard:

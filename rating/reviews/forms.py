@@ -134,6 +134,24 @@ class ReviewForm(FlaskForm):
     )
     invitation = HiddenField()
 
+    # The optional parts of the form, each shown as a collapsible group (reviews/form.html).
+    GROUPS = {
+        "reception": tuple(vocabulary.RECEPTION_CRITERIA),
+        "after_sales": tuple(vocabulary.AFTER_SALES_CRITERIA),
+        "facts": (
+            "hold_minutes",
+            "contacts_count",
+            "resolution_days",
+            "human_reached",
+            "phone_cost",
+        ),
+    }
+
+    def group_open(self, group: str) -> bool:
+        """A group starts open when it holds an error or a value: nothing typed is hidden."""
+        fields = [self[name] for name in self.GROUPS[group]]
+        return any(f.errors or f.data not in (None, "", SANS_AVIS) for f in fields)
+
     def to_draft(self) -> ReviewDraft:
         """The typed values, parsed; anything unparseable becomes None for the service to name."""
 

@@ -66,6 +66,12 @@ def review_form_valid(form: ReviewForm) -> bool:
     return False
 
 
+def _form_page(form: ReviewForm, company: Company, review: Review | None):
+    """The review form; 422 when it comes back with errors (bad input is a 4xx)."""
+    page = render_template("reviews/form.html", form=form, company=company, review=review)
+    return page, 422 if form.errors or form.form_errors else 200
+
+
 def company_or_404(slug: str) -> Company:
     return get_session().scalar(select(Company).where(Company.slug == slug)) or abort(404)
 
@@ -131,7 +137,7 @@ def new(slug: str):
             published = review.status == "published"
             flash(_("Merci, votre avis est publié.") if published else _held_message(verdict))
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, company=company, review=None)
+    return _form_page(form, company, None)
 
 
 @bp.route("/reviews/<int:review_id>")
@@ -179,7 +185,7 @@ def edit(review_id: int):
             else:
                 flash(_("Votre avis est modifié ; il reste en attente de modération."))
             return redirect(url_for("reviews.show", review_id=review.id))
-    return render_template("reviews/form.html", form=form, company=review.company, review=review)
+    return _form_page(form, review.company, review)
 
 
 @bp.route("/reviews/<int:review_id>/withdraw", methods=["POST"])

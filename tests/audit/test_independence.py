@@ -164,7 +164,7 @@ def test_a_draft_is_seen_by_its_auditors_only(client, db, audit):
     assert url in _text(client.get("/audit"))
     page = client.get(url)
     assert page.status_code == 200 and f"{url}/approve" in _text(page)
-    response = post_form(client, f"{url}/approve", {}, form_url=url)
+    response = post_form(client, f"{url}/approve", {"confirm": "y"}, form_url=url)
     assert response.status_code == 302  # any independent auditor may be the second pair of eyes
     assert _count(db, Publication) == 1
 

@@ -223,7 +223,9 @@ def test_four_eyes_through_the_pages(client, session, setup):
     post_form(client, f"{url}/submit", {}, form_url=url)
     client.post("/logout", data={"csrf_token": csrf_token(client, url)})
     login(client, setup["second"].email)
-    response = post_form(client, f"{url}/approve", {}, form_url=url, follow_redirects=True)
+    response = post_form(
+        client, f"{url}/approve", {"confirm": "y"}, form_url=url, follow_redirects=True
+    )
     assert "Publication n° 1 en ligne." in response.get_data(as_text=True)
     grades = client.get("/grades").get_data(as_text=True)
     assert "grade-A" in grades and "20,0" in grades

@@ -55,7 +55,7 @@ def test_only_moderators_see_the_queue(app, held):
     assert page.status_code == 200
     old, recent = held["ids"]
     assert text.index(f"Avis n° {old} ") < text.index(f"Avis n° {recent} ")  # oldest first
-    assert text.count("En retard") == 1 and "moderation-item overdue" in text
+    assert text.count("En retard (plus de") == 1 and "moderation-item overdue" in text
     assert "Compte créé il y a moins de 24 heures" in text
 
 

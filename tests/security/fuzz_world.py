@@ -287,7 +287,7 @@ SPECS = {
     "audit.approve": Spec(
         "auditor_2",
         lambda w: f"/audit/campaigns/{w.submitted}/approve",
-        lambda w: f"/audit/campaigns/{w.submitted}",
+        lambda w: f"/audit/campaigns/{w.submitted}/approve",  # the confirmation page
     ),  # fmt: skip
     "audit.refuse": Spec(
         "auditor_2",

@@ -321,6 +321,12 @@ ROUTES = [
         DRAFT,
     ),
     Route(
+        "audit.confirm_approval",
+        "GET",
+        lambda w: f"/audit/campaigns/{w.campaign}/approve",
+        DRAFT,
+    ),
+    Route(
         "audit.approve",
         "POST",
         lambda w: f"/audit/campaigns/{w.campaign}/approve",

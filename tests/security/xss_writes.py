@@ -227,12 +227,12 @@ def audit(site: Site) -> None:
     files = {"file": ("tests.csv", tests_csv(s.operator, scenarios, notes))}
     author.post(f"{url}/import", [], files=files)
     author.post(f"{url}/submit", [])
-    reviewer.post(f"{url}/approve", [("correction_reason", "")])
+    reviewer.post(f"{url}/approve", [("correction_reason", ""), ("confirm", "y")])
     corrections = pack(2000, "\n")
     for group in corrections:
         author.post(f"{url}/reopen", [])
         author.post(f"{url}/submit", [])
-        reviewer.post(f"{url}/approve", [("correction_reason", text_of(group))])
+        reviewer.post(f"{url}/approve", [("correction_reason", text_of(group)), ("confirm", "y")])
         site.expect(s.author, url, group)
         site.expect_json("/api/v1/publications", [text_of(group)])
         site.feed.extend(group)
