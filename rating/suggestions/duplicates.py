@@ -42,11 +42,18 @@ def likely_duplicates(
     if siren:
         add(session.scalars(select(Company).where(Company.siren == siren)), "siren")
     if domain:
-        like = f"%.{domain}"
+        # The visitor's text is a literal here: % and _ must not act as wildcards.
+        literal = domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%.{literal}"
         add(
             session.scalars(
                 select(Company)
-                .where(or_(Company.website_domain == domain, Company.website_domain.like(like)))
+                .where(
+                    or_(
+                        Company.website_domain == domain,
+                        Company.website_domain.like(like, escape="\\"),
+                    )
+                )
                 .limit(LIMIT)
             ),
             "domain",

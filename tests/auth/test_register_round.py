@@ -46,7 +46,7 @@ def test_next_is_kept_through_registration_and_the_mail_link(app, client, db):
     assert f'href="/register?next={target}"' in login_page
     token = csrf_token(client, f"/register?next={quote(target)}")
     data = {"pseudonym": "Camille", "email": EMAIL, "password": STRONG, "confirm": STRONG,
-            "csrf_token": token}  # fmt: skip
+            "accept_cgu": "y", "csrf_token": token}  # fmt: skip
     assert client.post(f"/register?next={quote(target)}", data=data).status_code == 302
     link = last_link(app, EMAIL, "/verify/")
     assert "next=" in link
@@ -64,7 +64,7 @@ def test_an_external_next_is_ignored(app, client):
     evil = quote("https://evil.example/phish", safe="")
     token = csrf_token(client, f"/register?next={evil}")
     data = {"pseudonym": "Camille", "email": EMAIL, "password": STRONG, "confirm": STRONG,
-            "csrf_token": token}  # fmt: skip
+            "accept_cgu": "y", "csrf_token": token}  # fmt: skip
     assert client.post(f"/register?next={evil}", data=data).status_code == 302
     link = last_link(app, EMAIL, "/verify/")
     assert "next" not in link and "evil" not in link

@@ -86,8 +86,11 @@ def on_page(html: str) -> tuple[str, int] | None:
 def in_results(html: str, slug: str) -> tuple[str, int] | None:
     item = html[html.index(f'href="/companies/{slug}"') :]
     item = item[: item.index("</li>")]
-    shown = re.search(r"Note des consommateurs : ([\d,]+)/5 \((\d+) avis\)", item)
-    return (shown[1], int(shown[2])) if shown else None
+    if 'class="score score-none"' in item:
+        return None
+    score = re.search(r'<span class="score-value">([\d,]+)</span>', item)[1]
+    count = re.search(r'<span class="score-count">(\d+) avis</span>', item)[1]
+    return score, int(count)
 
 
 def on_badge(svg: str) -> tuple[str, int] | None:

@@ -361,7 +361,9 @@ def known_values(world: World) -> dict:
         "slug": world.x, "review_id": world.review_a, "campaign_id": world.campaign,
         "test_id": world.test_id, "membership_id": world.claim, "token": "x",
         "channel": "phone", "action": "submit", "publication_id": 1, "notice_id": 1,
-        "appeal_id": 1, "number": 1,
+        "appeal_id": 1, "number": 1, "company_id": world.x_id, "sector_id": world.sector_id,
+        "suggestion_id": world.suggestion, "user_id": world.user_ids["shopper_a"],
+        "filename": "sitemap-1.xml",
     }  # fmt: skip
 
 
