@@ -172,7 +172,23 @@ def build_reviews(rng, now: datetime, plans, accounts: list[Account], scale: flo
             who = accounts[author].row["pseudonym"]
             _company_side(rng, now, review, teams[company], reply_rates[company], who)
         reviews.append(review)
+    _leave_newest_unanswered(reviews, teams)
     return reviews
+
+
+UNANSWERED = 3  # each represented company's newest published reviews await a reply
+
+
+def _leave_newest_unanswered(reviews: list[ReviewPlan], teams: dict) -> None:
+    """Replies come after the reviews: a company's newest ones still wait for theirs, as on a
+    real dashboard (and a demo representative always has reviews to answer)."""
+    for company in teams:
+        published = [r for r in reviews if r.company == company and r.row["status"] == "published"]
+        published.sort(key=lambda r: r.row["published_at"], reverse=True)
+        for review in published[:UNANSWERED]:
+            if review.reply is not None:
+                review.reply = None
+                review.row["solved_after_reply"] = None
 
 
 def _decided(rng, now: datetime, since: datetime) -> datetime | None:

@@ -71,7 +71,7 @@ def test_auditor_imports_second_auditor_approves_grade_is_public(browse, journey
     author.get_by_role("button", name="Soumettre pour approbation").click()
     expect(author.locator(".flashes")).to_contain_text("un second auditeur doit l'approuver")
     # Four eyes: its author cannot approve it.
-    expect(author.get_by_role("button", name="Approuver et publier")).to_have_count(0)
+    expect(author.get_by_role("link", name="Vérifier puis publier…")).to_have_count(0)
     expect(author.get_by_text("En attente de l'approbation d'un second auditeur")).to_be_visible()
     campaign_url = author.url
     shot(author, "audit-campaign", full_page=False)
@@ -83,7 +83,11 @@ def test_auditor_imports_second_auditor_approves_grade_is_public(browse, journey
     to_review = reviewer.locator("section[aria-labelledby='a-relire']")
     to_review.get_by_role("link", name=re.compile(f"{PERIOD} — {TITLE}")).click()
     expect(reviewer).to_have_url(campaign_url)
-    reviewer.get_by_role("button", name="Approuver et publier").click()
+    # A confirmation page shows what will be published and that it is permanent.
+    reviewer.get_by_role("link", name="Vérifier puis publier…").click()
+    expect(reviewer.get_by_role("heading", name="Confirmer la publication")).to_be_visible()
+    reviewer.get_by_label(re.compile("J'ai vérifié ces notes")).check()
+    reviewer.get_by_role("button", name="Publier définitivement").click()
     expect(reviewer.locator(".flashes")).to_contain_text(re.compile(r"Publication n° \d+ en ligne"))
 
     # Any visitor sees the grade on the company page and in /grades.

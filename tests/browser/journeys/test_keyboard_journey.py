@@ -68,6 +68,14 @@ def keyboard_register(page, base_url: str) -> None:
     expect(page.get_by_role("heading", name="Consultez votre messagerie")).to_be_visible()
 
 
+def open_group(page, group_id: str) -> None:
+    """Tab to a folded part of the form and open it with Enter (unless already open)."""
+    tab_to(page, f"#{group_id} > summary")
+    if page.locator(f"#{group_id}").get_attribute("open") is None:
+        page.keyboard.press("Enter")
+    expect(page.locator(f"#{group_id}")).to_have_attribute("open", "")
+
+
 def keyboard_review(page) -> None:
     """Every field of the review form, from the keyboard."""
     choose_radio(page, "channel", "email")
@@ -84,8 +92,14 @@ def keyboard_review(page) -> None:
         "Réclamation envoyée par le formulaire du site : accusé de réception rapide, "
         "puis trois relances avant qu'un gestionnaire reprenne le dossier.",
     )
-    for name, value in CRITERIA.items():
+    criteria = list(CRITERIA.items())
+    open_group(page, "groupe-accueil")  # the optional groups are folded: Enter opens one
+    for name, value in criteria[:4]:
         choose_radio(page, name, value)
+    open_group(page, "groupe-sav")
+    for name, value in criteria[4:]:
+        choose_radio(page, name, value)
+    open_group(page, "groupe-faits")
     type_into(page, "#hold_minutes", "0")
     type_into(page, "#contacts_count", "4")
     type_into(page, "#resolution_days", "21")
