@@ -49,9 +49,8 @@ def test_methodology_page_links_the_script(client):
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
-    """The demo world in a database of its own (loaded once for the module)."""
-    if ON_POSTGRES:
-        pytest.skip("the demo is loaded once, on SQLite")
+    """The demo world in a SQLite database of its own (loaded once for the module, in both
+    passes: the grading compared here does not depend on the database)."""
     folder = tmp_path_factory.mktemp("demo-grading")
     app = create_app(
         {

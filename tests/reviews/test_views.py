@@ -286,7 +286,7 @@ def test_sixteen_concurrent_submits_through_the_app(app, world):
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a submit hung"
     assert len(statuses) == 16 and 500 not in statuses
-    assert set(statuses) <= {302, 200, 429}
+    assert set(statuses) <= {302, 422, 429}  # 422: the form again ("already reviewed")
     with app.app_context():
         assert get_session().scalar(select(func.count(Review.id))) == 1
 

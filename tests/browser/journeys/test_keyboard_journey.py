@@ -161,7 +161,7 @@ def test_shopper_and_moderator_with_the_keyboard_only(browse, journey_server):
     expect(moderator.locator(f"#reason-{review}")).to_have_value(REFUSAL[0])
     assert_focus_visible(moderator)
     type_into(moderator, f"#comment-{review}", "Hors sujet : décrit un autre fournisseur.")
-    tab_to(moderator, f"article[aria-labelledby='item-{review}'] button[type=submit]")
+    tab_to(moderator, f"article#item-{review} button[type=submit]")
     moderator.keyboard.press("Enter")
     expect(moderator.locator(".flashes")).to_contain_text(
         f"Décision enregistrée pour l'avis n° {review}."

@@ -55,7 +55,8 @@ def fill_review(page, *, stars: str, title: str, body: str, full: bool = True) -
     """The review form as a shopper fills it; `full` adds the eight criteria and the facts."""
     group(page, "Par quel moyen").get_by_label("Téléphone").check()
     page.get_by_label("Date de votre expérience").fill(days_ago(7).isoformat())
-    group(page, "Note globale").get_by_label(re.compile(f"^{stars} étoiles?$")).check(force=True)
+    # The star widget draws its radios as stars: the input itself sits under its label.
+    page.locator(f"input[name=stars][value='{stars}']").check(force=True)
     group(page, "Votre problème a-t-il été résolu").get_by_label("Non", exact=True).check()
     page.get_by_label("Titre de votre avis").fill(title)
     page.get_by_label("Votre avis", exact=True).fill(body)
