@@ -12,8 +12,8 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 
+from ..cgu import CGU_VERSION
 from ..db import utcnow
-from ..legal.cgu import CGU_VERSION
 from ..models import (
     Appeal,
     IllegalNotice,

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from rating.msgids import N_
 
 from .. import mail
+from ..cgu import CGU_VERSION
 from ..db import utcnow
-from ..legal.cgu import CGU_VERSION
 from ..models import Membership, OutboundMail, Review, User, UserRole
 from ..scores.store import touch as touch_companies
 from ..security import site_url_for

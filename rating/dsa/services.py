@@ -27,7 +27,7 @@ from rating.notifications.services import notify
 from rating.reviews import lifecycle, screening
 from rating.reviews.services import NotAllowed, ReviewRejected
 from rating.scores import store
-from rating.vocabulary import DECISION_GROUNDS, NOTICE_CATEGORIES, REFUSAL_GROUNDS
+from rating.vocabulary import DECISION_GROUNDS, NOTICE_CATEGORIES
 
 from . import links
 
@@ -328,29 +328,3 @@ def open_items(session: Session) -> dict:
         select(Appeal).where(Appeal.status == "open").order_by(Appeal.id)
     ).all()
     return {"notices": notices, "appeals": appeals}
-
-
-def decision_grounds(session: Session, review_ids) -> dict[int, dict]:
-    """For "Mes avis": each refused or removed review's ground, explanation and appeal."""
-    found: dict[int, dict] = {}
-    rows = session.scalars(
-        select(ModerationDecision)
-        .where(
-            ModerationDecision.review_id.in_(list(review_ids)),
-            ModerationDecision.decision.in_(("reject", "remove")),
-        )
-        .order_by(ModerationDecision.created_at, ModerationDecision.id)
-    )
-    for decision in rows:
-        found[decision.review_id] = {
-            "ground": REFUSAL_GROUNDS.get(decision.reason or "", "terms"),
-            "reason": decision.reason,
-            "decision_id": decision.id,
-        }
-    appeals = session.scalars(
-        select(Appeal).where(Appeal.decision_id.in_([v["decision_id"] for v in found.values()]))
-    )
-    by_decision = {a.decision_id: a for a in appeals}
-    for values in found.values():
-        values["appeal"] = by_decision.get(values["decision_id"])
-    return found

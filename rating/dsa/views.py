@@ -1,21 +1,19 @@
-"""DSA routes: anyone notifies illegal content; authors and notifiers contest once;
-moderators decide notices and appeals with a statement of reasons."""
+"""DSA routes: anyone notifies illegal content; authors and notifiers contest once.
+Moderators decide notices and appeals from the queue (rating.moderation.views)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from rating.auth.access import role_required
 from rating.db import get_session
 from rating.forms import add_errors
-from rating.models import Appeal, IllegalNotice, Review
-from rating.moderation import views as moderation_views
+from rating.models import IllegalNotice, Review
 from rating.reviews import community
-from rating.reviews.services import NotAllowed, ReviewRejected
+from rating.reviews.services import ReviewRejected
 from rating.security import limiter
 
 from . import links, services
-from .forms import AppealForm, NoticeForm, StatementForm
+from .forms import AppealForm, NoticeForm
 
 bp = Blueprint("dsa", __name__)
 
@@ -90,40 +88,3 @@ def notifier_appeal(token: str):
             flash(_("Votre contestation est enregistrée : un autre modérateur la tranchera."))
             return redirect(url_for("main.index"))
     return render_template("dsa/appeal.html", form=form, review=None)
-
-
-def _decide(kind: str, item_id: int):
-    session = get_session()
-    model, decide = {
-        "notice": (IllegalNotice, services.decide_notice),
-        "appeal": (Appeal, services.decide_appeal),
-    }[kind]
-    item = session.get(model, item_id) or abort(404)
-    form, anchor = StatementForm(), f"{kind}-{item_id}"
-    if not form.validate_on_submit():
-        return moderation_views.refused_decision(anchor, form)
-    statement = services.Statement(
-        form.outcome.data or "", form.ground.data or "", form.explanation.data or ""
-    )
-    try:
-        decide(session, item, current_user, statement)
-    except NotAllowed:
-        abort(403)
-    except ReviewRejected as exc:
-        return moderation_views.refused_decision(anchor, exc)
-    flash(_("Décision enregistrée ; l'intéressé en est informé par e-mail."), "success")
-    return redirect(url_for("moderation.queue", **moderation_views.queue_where()))
-
-
-@bp.route("/moderation/notices/<int:notice_id>", methods=["POST"])
-@role_required("moderator")
-def decide_notice(notice_id: int):
-    """Uphold or dismiss a notice, with its ground and explanation."""
-    return _decide("notice", notice_id)
-
-
-@bp.route("/moderation/appeals/<int:appeal_id>", methods=["POST"])
-@role_required("moderator")
-def decide_appeal(appeal_id: int):
-    """Decide an appeal (never by the moderator of the contested decision)."""
-    return _decide("appeal", appeal_id)

@@ -2,9 +2,9 @@
 
 from flask import Blueprint, render_template
 
+from ..cgu import CGU_DATE, CGU_VERSION
 from ..scores import formula
 from . import terms
-from .cgu import CGU_DATE, CGU_VERSION
 
 bp = Blueprint("legal", __name__)
 

@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from rating.auth.access import role_required
 from rating.db import clamp_page, get_session
+from rating.dsa import services as dsa_services
 from rating.dsa.forms import StatementForm
 from rating.i18n import translate
-from rating.models import Review
+from rating.models import Appeal, IllegalNotice, Review
 from rating.reviews import rules
 from rating.reviews.services import NotAllowed, ReviewRejected
 
@@ -112,3 +113,41 @@ def charter():
         figures=figures,
         rules=rules,
     )
+
+
+def _decide_dsa(kind: str, item_id: int):
+    """A moderator's decision on an illegal-content notice or an appeal (DSA art. 16, 20)."""
+    session = get_session()
+    model, decide = {
+        "notice": (IllegalNotice, dsa_services.decide_notice),
+        "appeal": (Appeal, dsa_services.decide_appeal),
+    }[kind]
+    item = session.get(model, item_id) or abort(404)
+    form, anchor = StatementForm(), f"{kind}-{item_id}"
+    if not form.validate_on_submit():
+        return refused_decision(anchor, form)
+    statement = dsa_services.Statement(
+        form.outcome.data or "", form.ground.data or "", form.explanation.data or ""
+    )
+    try:
+        decide(session, item, current_user, statement)
+    except NotAllowed:
+        abort(403)
+    except ReviewRejected as exc:
+        return refused_decision(anchor, exc)
+    flash(_("Décision enregistrée ; l'intéressé en est informé par e-mail."), "success")
+    return redirect(url_for("moderation.queue", **queue_where()))
+
+
+@bp.route("/moderation/notices/<int:notice_id>", methods=["POST"])
+@role_required("moderator")
+def decide_notice(notice_id: int):
+    """Uphold or dismiss a notice, with its ground and explanation."""
+    return _decide_dsa("notice", notice_id)
+
+
+@bp.route("/moderation/appeals/<int:appeal_id>", methods=["POST"])
+@role_required("moderator")
+def decide_appeal(appeal_id: int):
+    """Decide an appeal (never by the moderator of the contested decision)."""
+    return _decide_dsa("appeal", appeal_id)

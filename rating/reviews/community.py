@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rating import vocabulary
 from rating.db import Page
-from rating.models import Report, Review, User
+from rating.models import Appeal, ModerationDecision, Report, Review, User
 from rating.scores import buckets, formula, read, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
 
@@ -203,3 +203,29 @@ def public_community(summary: dict) -> dict:
         "median_reply_hours": summary["median_reply_hours"],
         "solved_after_reply_rate": summary["solved_after_reply_rate"],
     }
+
+
+def decision_grounds(session: Session, review_ids) -> dict[int, dict]:
+    """For "Mes avis": each refused or removed review's ground, explanation and appeal."""
+    found: dict[int, dict] = {}
+    rows = session.scalars(
+        select(ModerationDecision)
+        .where(
+            ModerationDecision.review_id.in_(list(review_ids)),
+            ModerationDecision.decision.in_(("reject", "remove")),
+        )
+        .order_by(ModerationDecision.created_at, ModerationDecision.id)
+    )
+    for decision in rows:
+        found[decision.review_id] = {
+            "ground": vocabulary.REFUSAL_GROUNDS.get(decision.reason or "", "terms"),
+            "reason": decision.reason,
+            "decision_id": decision.id,
+        }
+    appeals = session.scalars(
+        select(Appeal).where(Appeal.decision_id.in_([v["decision_id"] for v in found.values()]))
+    )
+    by_decision = {a.decision_id: a for a in appeals}
+    for values in found.values():
+        values["appeal"] = by_decision.get(values["decision_id"])
+    return found

@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from rating.auth.access import verified_required
 from rating.db import clamp_page, get_session, utcnow
-from rating.dsa import services as dsa_services
 from rating.forms import EmptyForm, add_errors
 from rating.i18n import translate
 from rating.models import Company, Review
@@ -327,7 +326,7 @@ def mine():
         )
         .all()
     )
-    grounds = dsa_services.decision_grounds(get_session(), [r.id for r in rows])
+    grounds = community.decision_grounds(get_session(), [r.id for r in rows])
     return render_template(
         "reviews/mine.html", cards=[community.card(r) for r in rows], grounds=grounds
     )

@@ -4,6 +4,7 @@ Names go through the site's search (prefixes, typos, aliases, brand groups) and,
 index that has not caught up yet, an exact match of the name's slug in the database.
 """
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -20,6 +21,9 @@ WHY = {
     "domain": N_("même site web"),
     "name": N_("nom proche"),
 }
+
+
+HOSTNAME = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ def likely_duplicates(
 
     if siren:
         add(session.scalars(select(Company).where(Company.siren == siren)), "siren")
+    if domain and not HOSTNAME.fullmatch(domain):
+        domain = None  # not a host name: nothing to compare (and nothing to build a LIKE of)
     if domain:
         # The visitor's text is a literal here: % and _ must not act as wildcards.
         literal = domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -6,8 +6,8 @@ from html import unescape
 
 from sqlalchemy import select
 
+from rating.cgu import CGU_VERSION
 from rating.db import get_session
-from rating.legal.cgu import CGU_VERSION
 from rating.models import ReviewRevision, User
 from tests.auth.conftest import STRONG, last_link, mails, post
 from tests.conftest import csrf_token

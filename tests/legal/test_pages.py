@@ -6,7 +6,7 @@ import re
 import pytest
 
 from rating.auth import devices
-from rating.legal.cgu import CGU_DATE, CGU_VERSION
+from rating.cgu import CGU_DATE, CGU_VERSION
 
 PAGES = {
     "/mentions-legales": ("Mentions légales", "Legal notice"),

@@ -347,8 +347,10 @@ UNFUZZABLE: dict[str, str] = {
     # The fuzz world holds no notice nor appeal; these forms render only beside one.
     "dsa.notifier_appeal": "needs a decided notice's signed link (its AppealForm is fuzzed "
     "through dsa.author_appeal); tests/dsa covers it",
-    "dsa.decide_notice": "its form renders in the queue only beside an open notice; tests/dsa",
-    "dsa.decide_appeal": "its form renders in the queue only beside an open appeal; tests/dsa",
+    "moderation.decide_notice": "its form renders in the queue only beside an open notice; "
+    "tests/dsa",
+    "moderation.decide_appeal": "its form renders in the queue only beside an open appeal; "
+    "tests/dsa",
     # RFC 8058: the one-click POST has no field and no CSRF token, only the signed link.
     "notifications.unsubscribe": "needs a signed link sent by mail; its POST has no field; "
     "tests/notifications covers it",

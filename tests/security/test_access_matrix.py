@@ -276,13 +276,13 @@ ROUTES = [
     ),
     Route("dsa.notifier_appeal", "GET", lambda w: "/signalements/x/contester", everyone("404")),
     Route(
-        "dsa.decide_notice",
+        "moderation.decide_notice",
         "POST",
         lambda w: "/moderation/notices/999",
         signed("403", moderator="404"),
     ),
     Route(
-        "dsa.decide_appeal",
+        "moderation.decide_appeal",
         "POST",
         lambda w: "/moderation/appeals/999",
         signed("403", moderator="404"),
