@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         main,
         moderation,
         notifications,
+        opendata,
         pagecache,
         palmares,
         reviews,
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         legal,
         admin,
         suggestions,
+        opendata,
     ):
         app.register_blueprint(feature.bp)
     errors.register_error_handlers(app)

@@ -44,6 +44,8 @@ ENV_SETTINGS = (
     "AUDIT_SIGNING_KEY_FILE",
     *LEGAL_SETTINGS,
     "SITEMAP_MAX_URLS",
+    "OPENDATA_DIR",
+    "OPENDATA_AUTHOR_KEY",
 )
 
 
@@ -71,6 +73,12 @@ class Config:
     LEGAL_HOST_NAME = "hébergeur à renseigner (LEGAL_HOST_NAME)"
     LEGAL_HOST_ADDRESS = "adresse de l'hébergeur à renseigner (LEGAL_HOST_ADDRESS)"
     LEGAL_HOST_PHONE = ""
+    # Open data (rating.opendata): where `flask opendata export` writes reviews.csv ("" =
+    # instance/opendata), and the secret of its author_key column (HMAC-SHA-256 of each
+    # author's id). None: derived from SECRET_KEY. Set it once and keep it: a new key changes
+    # every author_key; a leaked one lets anyone link keys to account ids.
+    OPENDATA_DIR = ""
+    OPENDATA_AUTHOR_KEY = None
     # URLs per sitemap file (the protocol's maximum); /sitemap.xml is an index of the files.
     SITEMAP_MAX_URLS = 50_000
 

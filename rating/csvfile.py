@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable
+from typing import IO
 
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
@@ -24,6 +25,26 @@ def neutralise(value: object) -> str:
     return text
 
 
+def write_csv(
+    handle: IO[str],
+    rows: Iterable[Iterable[object]],
+    *,
+    delimiter: str = ",",
+    lineterminator: str = "\r\n",
+    bom: bool = False,
+) -> int:
+    """Write the rows to `handle` as they come (constant memory), every cell neutralised
+    (`bom`: UTF-8 byte-order mark, for Excel); the number of rows written."""
+    if bom:
+        handle.write("\ufeff")
+    writer = csv.writer(handle, delimiter=delimiter, lineterminator=lineterminator)
+    written = 0
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+        written += 1
+    return written
+
+
 def csv_text(
     rows: Iterable[Iterable[object]],
     *,
@@ -31,11 +52,7 @@ def csv_text(
     lineterminator: str = "\r\n",
     bom: bool = False,
 ) -> str:
-    """The whole file, every cell neutralised (`bom`: UTF-8 byte-order mark, for Excel)."""
+    """The whole file as one string (see write_csv)."""
     out = io.StringIO()
-    if bom:
-        out.write("\ufeff")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+    write_csv(out, rows, delimiter=delimiter, lineterminator=lineterminator, bom=bom)
     return out.getvalue()

@@ -176,7 +176,6 @@ REVIEW_SORTS = {
     "worst": N_("Moins bonnes notes"),
 }
 
-# Open data: the columns of the published files (machine names, never translated).
 # What a mystery test measured: published per test, and columns of the auditors' CSV import.
 TEST_MEASURES = (
     "reached",
@@ -186,7 +185,6 @@ TEST_MEASURES = (
     "understanding",
     "accuracy",
 )
-TEST_COLUMNS = ("test_id", "company_slug", "channel", "performed_at", *TEST_MEASURES)
 GRADE_KPIS = (
     "accessibility_rate",
     "median_phone_wait_seconds",
@@ -194,17 +192,8 @@ GRADE_KPIS = (
     "complete_rate",
     "mean_courtesy",
 )
-GRADE_COLUMNS = (
-    "company_slug",
-    "period",
-    "grade20",
-    "letter",
-    "methodology",
-    "publication_id",
-    *(f"{c}_score" for c in AUDIT_CHANNELS),
-    *(f"{c}_tests" for c in AUDIT_CHANNELS),
-    *GRADE_KPIS,
-)
+# The columns of each published CSV are in its Table Schema descriptor
+# (rating/opendata/schemas/*.json), their one home.
 
 # The mails a person may receive, each turned on or off on /account/notifications.
 NOTIFICATION_KINDS = {

@@ -77,6 +77,7 @@ def app(database_url, tmp_path):
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
             "SITE_URL": "http://localhost",
             "AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit-signing.key"),
+            "OPENDATA_DIR": str(tmp_path / "opendata"),
         }
     )
     factories.use_app(app)

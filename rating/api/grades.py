@@ -17,17 +17,20 @@ from rating.audit.summary import divergent_grades
 from rating.csvfile import csv_text
 from rating.db import get_session
 from rating.models import Publication
+from rating.opendata.descriptors import columns
+from rating.opendata.rows import cell
 from rating.security import limiter, site_url_for
-from rating.vocabulary import AUDIT_CHANNELS, GRADE_COLUMNS, GRADE_KPIS, TEST_COLUMNS
+from rating.vocabulary import AUDIT_CHANNELS, GRADE_KPIS
 
+from .opendata import described_by
 from .views import bp
 
 PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
 API_LIMIT = "120/minute"
 MAX_ID = 2**31 - 1  # larger ids are not integers to PostgreSQL (or SQLite): 404, not 500
-CSV_TESTS = TEST_COLUMNS
-CHANNELS_CSV = tuple(AUDIT_CHANNELS)
-KPIS_CSV = GRADE_KPIS
+# The headers come from the Table Schema descriptors (rating/opendata/schemas).
+CSV_GRADES = columns("grades")
+CSV_TESTS = columns("tests")
 
 
 def _period() -> str | None:
@@ -41,20 +44,23 @@ def _period() -> str | None:
     return period
 
 
-def _csv_response(rows: list[list], filename: str) -> Response:
-    return Response(
+def _csv_response(rows: list[list], filename: str, name: str) -> Response:
+    response = Response(
         csv_text(rows, lineterminator="\n"),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+    return described_by(response, name)
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+def _grade_values(g) -> dict:
+    """One grade's cells by column name: the API item, channels and KPIs flattened."""
+    return {
+        **g.as_api(),
+        **{f"{c}_score": g.channels.get(c, {}).get("score") for c in AUDIT_CHANNELS},
+        **{f"{c}_tests": g.channels.get(c, {}).get("tests") for c in AUDIT_CHANNELS},
+        **{k: g.kpis.get(k) for k in GRADE_KPIS},
+    }
 
 
 @bp.route("/grades")
@@ -78,22 +84,11 @@ def grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
     items = grades_for_period(get_session(), period) if period else []
-    rows = [list(GRADE_COLUMNS)]
+    rows = [list(CSV_GRADES)]
     for g in items:
-        rows.append(
-            [
-                g.company_slug,
-                g.period,
-                _cell(g.grade20),
-                _cell(g.letter),
-                g.methodology,
-                g.publication_id,
-            ]
-            + [_cell(g.channels.get(c, {}).get("score")) for c in CHANNELS_CSV]
-            + [_cell(g.channels.get(c, {}).get("tests")) for c in CHANNELS_CSV]
-            + [_cell(g.kpis.get(k)) for k in KPIS_CSV]
-        )
-    return _csv_response(rows, f"notes-{period or 'aucune'}.csv")
+        values = _grade_values(g)
+        rows.append([cell(values[name]) for name in CSV_GRADES])
+    return _csv_response(rows, f"notes-{period or 'aucune'}.csv", "grades")
 
 
 @bp.route(f"/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
@@ -103,8 +98,8 @@ def publication_tests_csv(publication_id: int):
     publication = get_session().get(Publication, publication_id) or abort(404)
     rows = [CSV_TESTS]
     for item in publication_tests(get_session(), publication):
-        rows.append([_cell(item[f]) for f in CSV_TESTS])
-    return _csv_response(rows, f"tests-publication-{publication.sequence}.csv")
+        rows.append([cell(item[f]) for f in CSV_TESTS])
+    return _csv_response(rows, f"tests-publication-{publication.sequence}.csv", "tests")
 
 
 @bp.route("/publications")

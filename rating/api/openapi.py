@@ -8,14 +8,15 @@ openapi-spec-validator and every real response against it.
 import copy
 
 from rating.db import MAX_PAGE
-from rating.vocabulary import GRADE_COLUMNS, TEST_COLUMNS
+from rating.opendata.descriptors import NAMES, columns
 
 from .schemas import SCHEMAS, ref
 
 MAX_ID = 2**31 - 1  # PostgreSQL integer
 MAX_SLUG = 120  # Company.slug and Sector.slug are String(120)
-GRADES_CSV_COLUMNS = list(GRADE_COLUMNS)
-TESTS_CSV_COLUMNS = list(TEST_COLUMNS)
+GRADES_CSV_COLUMNS = list(columns("grades"))
+TESTS_CSV_COLUMNS = list(columns("tests"))
+REVIEWS_CSV_COLUMNS = list(columns("reviews"))
 
 
 def _error(description: str) -> dict:
@@ -119,6 +120,50 @@ PATHS = {
         "Les mêmes notes en CSV, une ligne par entreprise.",
         {"200": _csv(GRADES_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **BAD, **LIMITED},
         [PARAM["period"]],
+    ),
+    "/api/v1/reviews.csv": _get(
+        "getReviewsCsv",
+        "Tous les avis publiés des 36 derniers mois (données ouvertes, Licence Ouverte 2.0), "
+        "un par ligne ; régénéré chaque jour. Schéma : /api/v1/schemas/reviews.json.",
+        {
+            "200": {
+                **_csv(REVIEWS_CSV_COLUMNS, "CSV (UTF-8, virgules), en pièce jointe."),
+                "headers": {
+                    "Last-Modified": {
+                        "schema": {"type": "string"},
+                        "description": "Date de génération du fichier.",
+                    },
+                    "ETag": {"schema": {"type": "string"}},
+                },
+            },
+            "304": {"description": "Inchangé depuis If-None-Match ou If-Modified-Since."},
+            "503": {
+                **_error("Pas encore généré (premier jour d'une installation) ; Retry-After."),
+                "headers": {"Retry-After": {"schema": {"type": "string"}}},
+            },
+            **LIMITED,
+        },
+        [
+            _param("If-None-Match", "header", {"type": "string"}, "ETag déjà reçu."),
+            _param(
+                "If-Modified-Since", "header", {"type": "string"}, "Date de la copie déjà reçue."
+            ),
+        ],
+    ),
+    "/api/v1/schemas/{name}.json": _get(
+        "getCsvSchema",
+        "Le schéma Table Schema (frictionless) d'un fichier CSV publié.",
+        {"200": _json({"type": "object"}, "Descripteur Table Schema."), **MISSING, **LIMITED},
+        [
+            _param(
+                "name",
+                "path",
+                {"type": "string", "enum": list(NAMES)},
+                "Le fichier : reviews (avis), grades (notes d'audit), tests (tests d'une "
+                "publication).",
+                required=True,
+            )
+        ],
     ),
     "/api/v1/publications": _get(
         "listPublications",

@@ -8,6 +8,8 @@ documented here fails the suite. Objects are closed (`additionalProperties: fals
 from rating.models.audit import AUDIT_CHANNELS, LETTERS
 from rating.models.company import CONTACT_CHANNELS, PHONE_COSTS
 from rating.models.review import CRITERIA, ORIGINS, REVIEW_CHANNELS, SOLVED_VALUES
+from rating.scores.buckets import REFUSAL_CODES
+from rating.vocabulary import DECISION_GROUNDS
 
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 HEX128 = {"type": "string", "pattern": "^[0-9a-f]{128}$"}
@@ -194,6 +196,47 @@ SCHEMAS = {
         },
         "Note de la communauté (méthodologie v1, avis publiés des 36 derniers mois).",
     ),
+    "Facts": obj(
+        {
+            "median_hold_minutes": nullable(number(0, description="Minutes d'attente.")),
+            "median_contacts_count": nullable(number(1, description="Contacts nécessaires.")),
+            "median_resolution_days": nullable(number(0, description="Jours jusqu'à la solution.")),
+            "human_reached_rate": nullable(number(0, 1, "Part des avis : un humain a répondu.")),
+            "human_reached_answers": integer(0),
+            "surcharged_rate": nullable(number(0, 1, "Part des avis : numéro surtaxé.")),
+            "phone_cost_answers": integer(0),
+        },
+        "Ce que déclarent les clients (médianes et parts), avis publiés des 36 derniers mois ; "
+        "null sans réponse.",
+    ),
+    "ModerationLedger": obj(
+        {
+            "received": integer(0),
+            "published": integer(0),
+            "held": {**integer(0), "description": "En attente de modération."},
+            "rejected": integer(0),
+            "removed": {
+                **integer(0),
+                "description": "Retirés par la modération après publication.",
+            },
+            "withdrawn": {**integer(0), "description": "Retirés par leur auteur."},
+            "refused_by_reason": array(
+                obj(
+                    {
+                        "reason": {
+                            "type": "string",
+                            "enum": [code or "other" for code in REFUSAL_CODES],
+                        },
+                        "ground": nullable({"type": "string", "enum": list(DECISION_GROUNDS)}),
+                        "count": integer(1),
+                    }
+                )
+            ),
+            "reported_by_company": integer(0),
+            "reported_upheld": integer(0),
+        },
+        "Registre public de modération de l'entreprise (depuis toujours), comme sur sa page.",
+    ),
     "ChannelResult": obj(
         {
             "tests": integer(1),
@@ -220,6 +263,8 @@ SCHEMAS = {
             "contact_points": array(ref("ContactPoint")),
             "contact_centres": array(ref("ContactCentre")),
             "community": ref("Community"),
+            "facts": ref("Facts"),
+            "moderation": ref("ModerationLedger"),
             "audit": obj(
                 {
                     "latest": nullable(ref("Grade")),

@@ -1,6 +1,7 @@
 """Companies and reviews as the plain dicts of the public JSON contract (DESIGN.md)."""
 
 from rating.models import Company, Review
+from rating.vocabulary import REFUSAL_GROUNDS
 
 
 def iso(value) -> str | None:
@@ -78,4 +79,39 @@ def review_item(review: Review) -> dict:
         }
         if reply is not None
         else None,
+    }
+
+
+def crowd_facts(facts: dict) -> dict:
+    """The `facts` object: medians and shares of what shoppers declared (36 months)."""
+    return {
+        "median_hold_minutes": facts["hold_minutes"],
+        "median_contacts_count": facts["contacts_count"],
+        "median_resolution_days": facts["resolution_days"],
+        "human_reached_rate": facts["human_reached_rate"],
+        "human_reached_answers": facts["human_reached_answers"],
+        "surcharged_rate": facts["surcharged_rate"],
+        "phone_cost_answers": facts["phone_cost_answers"],
+    }
+
+
+def moderation_ledger(ledger: dict) -> dict:
+    """The `moderation` object: the company page's public ledger, reasons as codes."""
+    return {
+        "received": ledger["received"],
+        "published": ledger["published"],
+        "held": ledger["pending"],
+        "rejected": ledger["rejected"],
+        "removed": ledger["removed"],
+        "withdrawn": ledger["withdrawn"],
+        "refused_by_reason": [
+            {
+                "reason": reason or "other",
+                "ground": REFUSAL_GROUNDS.get(reason),
+                "count": count,
+            }
+            for reason, count in ledger["refused_reasons"]
+        ],
+        "reported_by_company": ledger["reported_by_company"],
+        "reported_upheld": ledger["reported_upheld"],
     }

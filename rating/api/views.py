@@ -100,7 +100,10 @@ def company(slug: str):
             "history": [grade.as_api() for grade in audit["history"]] if audit else [],
             "divergence": bool(audit and audit["divergence"]),
         }
-        return serialize.company_detail(found, community.public_community(summary), audit_json)
+        detail = serialize.company_detail(found, community.public_community(summary), audit_json)
+        detail["facts"] = serialize.crowd_facts(summary["facts"])
+        detail["moderation"] = serialize.moderation_ledger(summary["ledger"])
+        return detail
 
     return pagecache.serve("api-company", stamp, render)
 

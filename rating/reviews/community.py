@@ -134,10 +134,13 @@ def _company_reports(session: Session, company_id: int) -> tuple[int, int]:
 
 def _ledger(summary: Summary, reports: tuple[int, int]) -> dict:
     counts = {status: int(summary.value(column)) for status, column in STATUS_COLUMNS.items()}
-    refused = sorted(
-        ((code, n) for code, n in summary.histogram(buckets.REFUSAL).items() if n),
-        key=lambda item: (-item[1], item[0]),
-    )
+    refused = [
+        (_reason(code), n)
+        for code, n in sorted(
+            ((code, n) for code, n in summary.histogram(buckets.REFUSAL).items() if n),
+            key=lambda item: (-item[1], item[0]),
+        )
+    ]
     return {
         "received": sum(counts.values()),
         "published": counts["published"],
@@ -145,9 +148,10 @@ def _ledger(summary: Summary, reports: tuple[int, int]) -> dict:
         "rejected": counts["rejected"],
         "removed": counts["removed"],
         "refused_by_reason": [
-            (vocabulary.LABELS["refusal"].get(_reason(code), vocabulary.OTHER_REASON), n)
-            for code, n in refused
+            (vocabulary.LABELS["refusal"].get(reason, vocabulary.OTHER_REASON), n)
+            for reason, n in refused
         ],
+        "refused_reasons": refused,  # (reason code, "" for another one; count): the API's
         "reported_by_company": reports[0],
         "reported_upheld": reports[1],
         "withdrawn": counts["withdrawn"],

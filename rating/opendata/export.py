@@ -1,0 +1,160 @@
+"""reviews.csv, written from the database into instance/opendata/ and served as a static file.
+
+`export_all(app)` is the daily job (the worker calls it; until the worker exists, cron runs
+`flask --app wsgi opendata export`). The reviews are streamed (`yield_per`: a server-side
+cursor on PostgreSQL, batches on SQLite) and written line by line, so memory stays flat at
+any number of reviews. The file is written beside its final name and renamed over it
+(atomic): a reader gets the old file or the new one, never half of one. A small metadata
+file beside it keeps the generation time and row count shown on /donnees.
+"""
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from itertools import chain
+from pathlib import Path
+
+from sqlalchemy import Select, null, select
+from sqlalchemy.orm import Session
+
+from rating.csvfile import write_csv
+from rating.models import Company, Review
+from rating.models.review import CRITERIA
+from rating.scores.formula import window_start
+
+from . import rows
+
+REVIEWS = "reviews"
+BATCH = 2000  # rows fetched at a time
+FACTS = ("hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost")
+# Added to Review by the "calls" branch: NULL (empty cells) until it is merged.
+ANSWERED = tuple(
+    getattr(Review, name, null()).label(name) for name in ("answered_from", "answered_country")
+)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A generated file: where it is, when it was generated (UTC), how many data rows."""
+
+    path: Path
+    generated_at: datetime
+    rows: int | None
+
+
+def directory(config: dict, instance_path: str) -> Path:
+    """Where the generated files live: OPENDATA_DIR, by default instance/opendata."""
+    return Path(config.get("OPENDATA_DIR") or Path(instance_path) / "opendata")
+
+
+def author_secret(config: dict) -> bytes:
+    """OPENDATA_AUTHOR_KEY when set (keep it for good: changing it changes every author_key),
+    else a key derived from SECRET_KEY."""
+    configured = config.get("OPENDATA_AUTHOR_KEY")
+    return configured.encode() if configured else rows.derived_secret(config["SECRET_KEY"])
+
+
+def published_reviews(today: date) -> Select:
+    """Published reviews counted in the score, experience date in the 36-month window, by id.
+
+    Flagged reviews (author become a representative of the company) stay online but out of
+    the score: they are left out so that the file recomputes every score exactly."""
+    columns = [
+        Review.id,
+        Review.author_id,
+        Company.slug.label("company_slug"),
+        Review.channel,
+        Review.experience_date,
+        Review.published_at,
+        Review.origin,
+        Review.stars,
+        *(getattr(Review, name) for name in CRITERIA),
+        *(getattr(Review, name) for name in FACTS),
+        *ANSWERED,
+        Review.solved,
+        Review.solved_after_reply,
+        Review.title,
+        Review.body,
+    ]
+    return (
+        select(*columns)
+        .join(Company, Company.id == Review.company_id)
+        .where(
+            Review.status == "published",
+            Review.flag.is_(None),
+            Review.experience_date >= window_start(today),
+            Review.experience_date <= today,
+        )
+        .order_by(Review.id)
+    )
+
+
+def _write_atomically(path: Path, write) -> int:
+    """Call write(handle) on a temporary file beside `path`, then rename it over `path`."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)  # public data, read by the web processes
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return result
+
+
+def export_reviews(session: Session, folder: Path, secret: bytes, today: date) -> Generated:
+    """Write folder/reviews.csv and its metadata; the database is only read."""
+    folder.mkdir(parents=True, exist_ok=True)
+    generated_at = datetime.now(UTC).replace(microsecond=0)
+    path = folder / f"{REVIEWS}.csv"
+    stream = session.execute(published_reviews(today).execution_options(yield_per=BATCH))
+
+    def write(handle) -> int:
+        lines = (rows.review_row(row, secret) for row in stream)
+        return write_csv(handle, chain([rows.REVIEW_COLUMNS], lines), lineterminator="\n") - 1
+
+    count = _write_atomically(path, write)
+    stamp = generated_at.timestamp()
+    os.utime(path, (stamp, stamp))  # Last-Modified is the generation time
+    meta = {"generated_at": generated_at.isoformat(), "rows": count, "size": path.stat().st_size}
+    _write_atomically(_meta_path(path), lambda handle: json.dump(meta, handle))
+    return Generated(path, generated_at, count)
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def generated(folder: Path, name: str = REVIEWS) -> Generated | None:
+    """The file `name` as last generated, or None when it was never generated. The row count
+    is None when the metadata does not describe this very file (written by another run)."""
+    path = folder / f"{name}.csv"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    generated_at = datetime.fromtimestamp(int(stat.st_mtime), UTC)
+    try:
+        meta = json.loads(_meta_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    count = meta.get("rows") if meta.get("size") == stat.st_size else None
+    return Generated(path, generated_at, count)
+
+
+def export_all(app) -> dict[str, Generated]:
+    """The daily job: regenerate every file of the open data (today: reviews.csv)."""
+    with app.app_context():
+        # A reading session: on SQLite no write lock is held for the length of the export.
+        session = app.extensions["rating.db.read"]()
+        try:
+            folder = directory(app.config, app.instance_path)
+            done = export_reviews(session, folder, author_secret(app.config), date.today())
+        finally:
+            session.close()
+    return {REVIEWS: done}
