@@ -1,7 +1,10 @@
 """Open data under /api/v1: reviews.csv (a generated static file) and the Table Schema
 descriptor of every CSV the API publishes."""
 
-from flask import abort, current_app, jsonify, send_file
+import os
+from datetime import UTC, datetime
+
+from flask import abort, current_app, jsonify, request
 
 from rating.msgids import N_
 from rating.opendata import descriptors, export
@@ -11,6 +14,7 @@ from .views import bp
 
 API_LIMIT = "120/minute"
 REVIEWS_MAX_AGE = 3600  # regenerated daily: an hour in caches, revalidated by ETag
+CHUNK = 64 * 1024
 NOT_YET = N_(
     "Le fichier des avis n'a pas encore été généré : il l'est chaque jour "
     "(flask opendata export). Réessayez plus tard."
@@ -24,26 +28,48 @@ def described_by(response, name: str):
     return response
 
 
+class FileChunks:
+    """A file sent in chunks and closed once read to its end, or when the server closes the
+    response (a client gone midway): never left open."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def __iter__(self):
+        with self.handle:
+            while chunk := self.handle.read(CHUNK):
+                yield chunk
+
+    def close(self) -> None:
+        self.handle.close()
+
+
 @bp.route("/reviews.csv")
 @limiter.limit(API_LIMIT)
 def reviews_csv():
     """Every published review of the 36-month window, as last generated (Last-Modified)."""
     folder = export.directory(current_app.config, current_app.instance_path)
-    found = export.generated(folder, export.REVIEWS)
-    if found is None:
+    try:
+        # Headers and body from one open file: a new file renamed over it meanwhile changes
+        # neither (the daily export replaces the file atomically).
+        handle = (folder / f"{export.REVIEWS}.csv").open("rb")
+    except FileNotFoundError:
         # Not generated on the request: a large export would outlive a worker's timeout.
         body = {"error": {"status": 503, "message": NOT_YET}}
         return body, 503, {"Retry-After": "3600"}
-    response = send_file(
-        found.path,
-        mimetype="text/csv",
-        as_attachment=True,
-        download_name="avis.csv",
-        conditional=True,
-        etag=True,
-        last_modified=found.generated_at,
-        max_age=REVIEWS_MAX_AGE,
+    stat = os.fstat(handle.fileno())
+    response = current_app.response_class(
+        FileChunks(handle), mimetype="text/csv", direct_passthrough=True
     )
+    response.content_length = stat.st_size
+    response.last_modified = datetime.fromtimestamp(int(stat.st_mtime), UTC)
+    response.set_etag(f"{stat.st_mtime_ns:x}-{stat.st_size:x}")
+    response.cache_control.public = True
+    response.cache_control.max_age = REVIEWS_MAX_AGE
+    response.headers["Content-Disposition"] = 'attachment; filename="avis.csv"'
+    response.make_conditional(request)
+    if request.method == "HEAD" or response.status_code == 304:
+        handle.close()  # no body to send
     return described_by(response, export.REVIEWS)
 
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from tests.api.conftest import api_world  # noqa: F401 - the API's world: grades and tests too
 from tests.factories import World
 
 

@@ -39,7 +39,7 @@ def test_the_file_holds_the_published_reviews_of_the_window_and_nothing_private(
     response = fetch(client)
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert "filename=avis.csv" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="avis.csv"'
     assert "/api/v1/schemas/reviews.json" in response.headers["Link"]
     body = response.data
     assert body.decode().splitlines()[0] == ",".join(columns("reviews"))
@@ -74,6 +74,9 @@ def test_the_file_is_served_with_its_generation_time_and_revalidates(
     since = response.headers["Last-Modified"]
     assert fetch(client, {"If-Modified-Since": since}).status_code == 304
     assert fetch(client, {"If-None-Match": '"another"'}).status_code == 200
+    head = client.head("/api/v1/reviews.csv")
+    assert head.status_code == 200 and head.data == b""
+    assert head.content_length == len(response.data) and head.headers["ETag"] == etag
 
 
 def test_a_failed_export_leaves_the_previous_file_whole(app, runner, opendata_world, monkeypatch):
