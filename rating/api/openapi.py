@@ -124,7 +124,8 @@ PATHS = {
     "/api/v1/reviews.csv": _get(
         "getReviewsCsv",
         "Tous les avis publiés des 36 derniers mois (données ouvertes, Licence Ouverte 2.0), "
-        "un par ligne ; régénéré chaque jour. Schéma : /api/v1/schemas/reviews.json.",
+        "un par ligne ; régénéré chaque jour (Last-Modified : sa date de génération). "
+        "Schéma : /api/v1/schemas/reviews.json.",
         {
             "200": {
                 **_csv(REVIEWS_CSV_COLUMNS, "CSV (UTF-8, virgules), en pièce jointe."),
@@ -137,10 +138,6 @@ PATHS = {
                 },
             },
             "304": {"description": "Inchangé depuis If-None-Match ou If-Modified-Since."},
-            "503": {
-                **_error("Pas encore généré (premier jour d'une installation) ; Retry-After."),
-                "headers": {"Retry-After": {"schema": {"type": "string"}}},
-            },
             **LIMITED,
         },
         [

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from flask import abort, current_app, jsonify, request
 
-from rating.msgids import N_
 from rating.opendata import descriptors, export
 from rating.security import limiter, site_url_for
 
@@ -15,10 +14,6 @@ from .views import bp
 API_LIMIT = "120/minute"
 REVIEWS_MAX_AGE = 3600  # regenerated daily: an hour in caches, revalidated by ETag
 CHUNK = 64 * 1024
-NOT_YET = N_(
-    "Le fichier des avis n'a pas encore été généré : il l'est chaque jour "
-    "(flask opendata export). Réessayez plus tard."
-)
 
 
 def described_by(response, name: str):
@@ -48,15 +43,14 @@ class FileChunks:
 @limiter.limit(API_LIMIT)
 def reviews_csv():
     """Every published review of the 36-month window, as last generated (Last-Modified)."""
-    folder = export.directory(current_app.config, current_app.instance_path)
-    try:
-        # Headers and body from one open file: a new file renamed over it meanwhile changes
-        # neither (the daily export replaces the file atomically).
-        handle = (folder / f"{export.REVIEWS}.csv").open("rb")
-    except FileNotFoundError:
-        # Not generated on the request: a large export would outlive a worker's timeout.
-        body = {"error": {"status": 503, "message": NOT_YET}}
-        return body, 503, {"Retry-After": "3600"}
+    app = current_app._get_current_object()
+    # Before the first daily job (a new installation or host), the first reader generates
+    # the file: small then, streamed anyway, and one run for all (see README, open data).
+    export.ensure_generated(app)
+    folder = export.directory(app.config, app.instance_path)
+    # Headers and body from one open file: a new file renamed over it meanwhile changes
+    # neither (the daily export replaces the file atomically, never deletes it).
+    handle = (folder / f"{export.REVIEWS}.csv").open("rb")
     stat = os.fstat(handle.fileno())
     response = current_app.response_class(
         FileChunks(handle), mimetype="text/csv", direct_passthrough=True

@@ -8,9 +8,11 @@ any number of reviews. The file is written beside its final name and renamed ove
 file beside it keeps the generation time and row count shown on /donnees.
 """
 
+import fcntl
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import chain
@@ -147,8 +149,16 @@ def generated(folder: Path, name: str = REVIEWS) -> Generated | None:
     return Generated(path, generated_at, count)
 
 
-def export_all(app) -> dict[str, Generated]:
-    """The daily job: regenerate every file of the open data (today: reviews.csv)."""
+@contextmanager
+def _one_at_a_time(folder: Path):
+    """An exclusive lock on folder/.export.lock: one export at a time on this host."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".export.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _export(app) -> dict[str, Generated]:
     with app.app_context():
         # A reading session: on SQLite no write lock is held for the length of the export.
         session = app.extensions["rating.db.read"]()
@@ -158,3 +168,21 @@ def export_all(app) -> dict[str, Generated]:
         finally:
             session.close()
     return {REVIEWS: done}
+
+
+def export_all(app) -> dict[str, Generated]:
+    """The daily job: regenerate every file of the open data (today: reviews.csv)."""
+    with _one_at_a_time(directory(app.config, app.instance_path)):
+        return _export(app)
+
+
+def ensure_generated(app) -> None:
+    """Generate the files once when they do not exist yet (a new installation or host before
+    its first daily job): the first reader waits for it, those arriving meanwhile wait for
+    the same run rather than start their own."""
+    folder = directory(app.config, app.instance_path)
+    if (folder / f"{REVIEWS}.csv").exists():
+        return
+    with _one_at_a_time(folder):
+        if not (folder / f"{REVIEWS}.csv").exists():
+            _export(app)

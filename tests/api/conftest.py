@@ -3,15 +3,13 @@
 import pytest
 
 from rating.audit import decisions
-from rating.opendata.export import export_all
 from rating.search import rebuild
 from tests.factories import World, full_rows, row
 
 
 @pytest.fixture
 def api_world(app, session):
-    """A sector of 3 companies: grades (one insufficient, then a correction), reviews, replies;
-    reviews.csv generated."""
+    """A sector of 3 companies: grades (one insufficient, then a correction), reviews, replies."""
     w = World(session)
     sector, companies = w.sector_with(3, prefix="banque")
     author, reviewer = w.auditor(), w.auditor()
@@ -49,7 +47,6 @@ def api_world(app, session):
     w.review(company=drawn[1], status="pending", published_at=None)
     w.commit()
     rebuild(app)
-    export_all(app)  # reviews.csv, as the daily job writes it
     return {"sector": sector, "companies": companies, "star": star, "graded": drawn}
 
 

@@ -25,11 +25,13 @@ def fetch(client, headers=None):
     return response
 
 
-def test_before_the_first_export_the_file_is_a_clear_503_in_french(client, opendata_world):
-    response = client.get("/api/v1/reviews.csv")
-    assert response.status_code == 503
-    assert int(response.headers["Retry-After"]) > 0
-    assert "pas encore été généré" in response.json["error"]["message"]
+def test_before_the_first_export_the_first_reader_generates_the_file(app, client, opendata_world):
+    folder = export.directory(app.config, app.instance_path)
+    assert not (folder / "reviews.csv").exists()
+    response = fetch(client)
+    assert response.status_code == 200
+    assert len(read_csv(response.data)) == 9
+    assert export.generated(folder).rows == 9  # and /donnees knows it
 
 
 def test_the_file_holds_the_published_reviews_of_the_window_and_nothing_private(
@@ -93,4 +95,4 @@ def test_a_failed_export_leaves_the_previous_file_whole(app, runner, opendata_wo
     with pytest.raises(RuntimeError):
         export.export_all(app)
     assert (folder / "reviews.csv").read_bytes() == previous
-    assert sorted(p.name for p in Path(folder).iterdir()) == ["reviews.csv", "reviews.csv.json"]
+    assert not [p.name for p in Path(folder).iterdir() if p.suffix == ".tmp"]  # none left

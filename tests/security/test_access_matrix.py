@@ -202,6 +202,9 @@ ROUTES = [
         everyone("ok"),
     ),
     Route("api.publications_feed", "GET", lambda w: "/api/v1/publications.atom", everyone("ok")),
+    Route("api.reviews_csv", "GET", lambda w: "/api/v1/reviews.csv", everyone("ok")),
+    Route("api.schema", "GET", lambda w: "/api/v1/schemas/reviews.json", everyone("ok")),
+    Route("opendata.index", "GET", lambda w: "/donnees", everyone("ok")),
     # Accounts.
     Route("auth.login", "GET", lambda w: "/login", everyone("ok")),
     Route("auth.register", "GET", lambda w: "/register", everyone("ok")),
