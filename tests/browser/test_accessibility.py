@@ -23,6 +23,7 @@ PUBLIC_PAGES = {
     "grades": "/grades",
     "methodology": "/methodology",
     "charter": "/charte",
+    "donnees": "/donnees",
     "login": "/login",
     "register": "/register",
     "reset": "/reset",

@@ -20,6 +20,7 @@ FIXED_PAGES = {
     "methodology": "/methodology",
     "charter": "/charte",
     "api": "/api",
+    "donnees": "/donnees",
     "propose": "/companies/proposer",
 }
 
