@@ -120,7 +120,10 @@ def export_reviews(session: Session, folder: Path, secret: bytes, today: date) -
         lines = (rows.review_row(row, secret) for row in stream)
         return write_csv(handle, chain([rows.REVIEW_COLUMNS], lines), lineterminator="\n") - 1
 
-    count = _write_atomically(path, write)
+    try:
+        count = _write_atomically(path, write)
+    finally:
+        stream.close()  # the server-side cursor too when the export stops midway
     stamp = generated_at.timestamp()
     os.utime(path, (stamp, stamp))  # Last-Modified is the generation time
     meta = {"generated_at": generated_at.isoformat(), "rows": count, "size": path.stat().st_size}
