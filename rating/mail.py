@@ -20,6 +20,7 @@ from flask import after_this_request, current_app, has_request_context, render_t
 from sqlalchemy import select, update
 
 from .db import get_session, utcnow
+from .i18n import in_locale, translate
 from .models import OutboundMail
 
 log = logging.getLogger("rating.mail")
@@ -33,10 +34,21 @@ def init_app(app) -> None:
 
 
 def queue_mail(
-    session, *, to, subject, template, user_id=None, headers=None, dedupe_key=None, **context
+    session,
+    *,
+    to,
+    subject,
+    template,
+    locale=None,
+    user_id=None,
+    headers=None,
+    dedupe_key=None,
+    **context,
 ) -> OutboundMail | None:
     """Render templates/mail/<template>.txt and add it to the outbox (caller commits).
 
+    The subject (a msgid marked with N_) and the body are written in `locale`, the
+    recipient's language (`User.locale`); French when it is None (someone without an account).
     `headers`: extra headers (a notification's List-Unsubscribe). `dedupe_key` names the
     (recipient, event): a second mail with the same key is not queued (None is returned), so
     that a job run again after a crash or a retry does not send the same news twice; the
@@ -46,7 +58,9 @@ def queue_mail(
         select(OutboundMail.id).where(OutboundMail.dedupe_key == dedupe_key)
     ):
         return None
-    body = render_template(f"mail/{template}.txt", **context)
+    subject = subject_in(subject, locale)
+    with in_locale(locale):
+        body = render_template(f"mail/{template}.txt", **context)
     mail = OutboundMail(
         recipient=to, subject=subject, body=body, user_id=user_id, dedupe_key=dedupe_key,
         headers=json.dumps(headers, ensure_ascii=False) if headers else None,
@@ -55,6 +69,12 @@ def queue_mail(
     session.flush()
     session.info[QUEUED] = True
     return mail
+
+
+def subject_in(subject, locale: str | None) -> str:
+    """The subject as `queue_mail` stores it for a recipient of `locale` (to find mails sent)."""
+    with in_locale(locale):
+        return translate(subject)
 
 
 def deliver_soon(session) -> None:

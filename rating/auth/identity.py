@@ -20,9 +20,9 @@ from .tokens import TokenInvalid, fingerprint, make_token, read_token
 
 security_log = logging.getLogger("rating.security")
 SUBJECTS = {
-    "email_change": "Confirmez votre nouvelle adresse e-mail",
-    "email_taken": "Une demande de changement d'adresse",
-    "email_changed": "L'adresse e-mail de votre compte a changé",
+    "email_change": N_("Confirmez votre nouvelle adresse e-mail"),
+    "email_taken": N_("Une demande de changement d'adresse"),
+    "email_changed": N_("L'adresse e-mail de votre compte a changé"),
 }
 ADDRESS_TAKEN = N_("Cette adresse est désormais celle d'un autre compte : rien n'a été changé.")
 
@@ -62,6 +62,7 @@ def request_email_change(session, user: User, *, new_email: str, password: str, 
         to=new_email,
         subject=SUBJECTS[template],
         template=template,
+        locale=user.locale,
         user_id=user.id,
         user=user,
         **context,
@@ -97,6 +98,7 @@ def confirm_email_change(session, token: str) -> User:
         to=old,
         subject=SUBJECTS["email_changed"],
         template="email_changed",
+        locale=user.locale,
         user_id=user.id,
         user=user,
         new_email=masked(new),

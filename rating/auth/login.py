@@ -10,13 +10,14 @@ from sqlalchemy import select
 from .. import mail
 from ..db import utcnow
 from ..models import OutboundMail, User
+from ..msgids import N_
 from ..security import site_url_for
 from . import devices, throttle
 from .rules import normalise_email
 from .sessions import end_session, may_remember, start_session
 
 security_log = logging.getLogger("rating.security")
-ALERT_SUBJECT = "Tentatives de connexion à votre compte"
+ALERT_SUBJECT = N_("Tentatives de connexion à votre compte")
 
 
 class LoginRejected(Exception):
@@ -124,7 +125,7 @@ def _tell_owner_once(session, user: User, keys: throttle.Keys, now) -> None:
         return
     told = select(OutboundMail.id).where(
         OutboundMail.user_id == user.id,
-        OutboundMail.subject == ALERT_SUBJECT,
+        OutboundMail.subject == mail.subject_in(ALERT_SUBJECT, user.locale),
         OutboundMail.created_at >= since,
     )
     if session.scalar(told.limit(1)) is not None:
@@ -134,6 +135,7 @@ def _tell_owner_once(session, user: User, keys: throttle.Keys, now) -> None:
         to=user.email,
         subject=ALERT_SUBJECT,
         template="login_alert",
+        locale=user.locale,
         user_id=user.id,
         user=user,
         reset=site_url_for("auth.reset_request"),

@@ -32,10 +32,10 @@ from .tokens import TokenInvalid, fingerprint, make_token, read_token
 security_log = logging.getLogger("rating.security")
 RESET_MAILS_PER_HOUR = 3
 SUBJECTS = {
-    "verify": "Confirmez votre adresse e-mail",
-    "already_registered": "Une inscription avec votre adresse",
-    "reset": "Réinitialisation de votre mot de passe",
-    "password_changed": "Votre mot de passe a été modifié",
+    "verify": N_("Confirmez votre adresse e-mail"),
+    "already_registered": N_("Une inscription avec votre adresse"),
+    "reset": N_("Réinitialisation de votre mot de passe"),
+    "password_changed": N_("Votre mot de passe a été modifié"),
 }
 CGU_REQUIRED = N_("Acceptez les conditions générales d'utilisation pour créer un compte.")
 
@@ -54,6 +54,7 @@ def _send(session, user: User, template: str, **context) -> None:
         to=user.email,
         subject=SUBJECTS[template],
         template=template,
+        locale=user.locale,
         user_id=user.id,
         user=user,
         **context,
@@ -178,7 +179,7 @@ def request_reset(session, email: str) -> None:
     user = session.scalar(
         select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
     )
-    if user is None or _recent_mails(session, user.id, SUBJECTS["reset"]) >= RESET_MAILS_PER_HOUR:
+    if user is None or _recent_mails(session, user, SUBJECTS["reset"]) >= RESET_MAILS_PER_HOUR:
         session.rollback()
         return
     token = make_token("reset", user.id, user.password_hash)
@@ -190,11 +191,11 @@ def request_reset(session, email: str) -> None:
     mail.deliver_soon(session)
 
 
-def _recent_mails(session, user_id: int, subject: str) -> int:
+def _recent_mails(session, user: User, subject) -> int:
     since = utcnow() - HOUR
     stmt = select(func.count(OutboundMail.id)).where(
-        OutboundMail.user_id == user_id,
-        OutboundMail.subject == subject,
+        OutboundMail.user_id == user.id,
+        OutboundMail.subject == mail.subject_in(subject, user.locale),
         OutboundMail.created_at > since,
     )
     return session.scalar(stmt) or 0

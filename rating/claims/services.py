@@ -14,6 +14,7 @@ from .. import mail
 from ..audit.independence import representation_problem
 from ..db import utcnow
 from ..models import Company, Membership, User
+from ..msgids import N_
 from ..reviews import lifecycle, screening
 from ..security import site_url_for
 from . import links, rules
@@ -21,10 +22,10 @@ from .declared import clean_text
 
 audit_log = logging.getLogger("rating.audit_log")
 SUBJECTS = {
-    "accept": "Votre demande de représentation est acceptée",
-    "refuse": "Votre demande de représentation n'est pas acceptée",
-    "revoke": "Votre accès d'entreprise a été retiré",
-    "invitation": "Invitation à représenter une entreprise",
+    "accept": N_("Votre demande de représentation est acceptée"),
+    "refuse": N_("Votre demande de représentation n'est pas acceptée"),
+    "revoke": N_("Votre accès d'entreprise a été retiré"),
+    "invitation": N_("Invitation à représenter une entreprise"),
 }
 
 
@@ -116,6 +117,7 @@ def _queue_decision_mail(session: Session, membership: Membership, decision: str
         to=user.email,
         subject=SUBJECTS[decision],
         template="claim_decision",
+        locale=user.locale,
         user_id=user.id,
         user=user,
         company=membership.company,
@@ -197,7 +199,8 @@ def invite_colleague(session: Session, inviter: User, company: Company, email: s
     email = rules.normalise_email(email)
     if email == rules.normalise_email(inviter.email):
         raise ClaimRejected([("email", "Vous représentez déjà cette entreprise.")])
-    colleague = session.scalar(select(User.id).where(User.email == email))
+    known = session.execute(select(User.id, User.locale).where(User.email == email)).first()
+    colleague = known.id if known else None
     if colleague is not None and is_active_representative(session, colleague, company.id):
         raise ClaimRejected([("email", "Cette personne représente déjà l'entreprise.")])
     token = links.make_invitation(company.id, inviter.id, email)
@@ -206,6 +209,7 @@ def invite_colleague(session: Session, inviter: User, company: Company, email: s
         to=email,
         subject=SUBJECTS["invitation"],
         template="claim_invitation",
+        locale=known.locale if known else inviter.locale,  # a newcomer: the inviter's language
         user_id=colleague,
         inviter=inviter,
         company=company,

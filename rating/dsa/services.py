@@ -191,13 +191,19 @@ def decide_notice(
         else:
             _remove_review(session, review, moderator, statement, now)
     mail.queue_mail(
-        session, to=notice.email, subject=str(SUBJECTS["notice"]), template="dsa_notice",
+        session, to=notice.email, subject=SUBJECTS["notice"], template="dsa_notice",
+        locale=_locale_of(session, notice.notifier_id), user_id=notice.notifier_id,
         notice=notice, review=review, statement=statement,
         appeal_url=links.absolute("dsa.notifier_appeal", token=links.notice_token(notice.id)),
     )  # fmt: skip
     session.commit()
     mail.deliver_soon(session)
     return notice
+
+
+def _locale_of(session: Session, user_id: int | None) -> str | None:
+    """A signed-in notifier's or appellant's language; French for someone without an account."""
+    return session.scalar(select(User.locale).where(User.id == user_id)) if user_id else None
 
 
 def contested_decision(session: Session, review: Review) -> ModerationDecision | None:
@@ -289,8 +295,9 @@ def decide_appeal(
     elif statement.outcome == "upheld" and review.status == "published":
         _remove_review(session, review, moderator, statement, now)
     mail.queue_mail(
-        session, to=appeal.email, subject=str(SUBJECTS["appeal"]), template="dsa_appeal",
-        user_id=appeal.appellant_id, appeal=appeal, review=review, statement=statement,
+        session, to=appeal.email, subject=SUBJECTS["appeal"], template="dsa_appeal",
+        locale=_locale_of(session, appeal.appellant_id), user_id=appeal.appellant_id,
+        appeal=appeal, review=review, statement=statement,
     )  # fmt: skip
     session.commit()
     mail.deliver_soon(session)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rating import mail
-from rating.i18n import in_locale, translate
 from rating.models import Company, CompanyFollow, Membership, NotificationOptOut, OutboundMail, User
 from rating.models.notification import COMPANY_REVIEW, OPTIONAL_KINDS
 from rating.security import site_url_for
@@ -72,13 +71,12 @@ def notify(
         token = tokens.make(tokens.Scope(user.id, kind, company_id))
         unsubscribe_url = site_url_for("notifications.unsubscribe", token=token)
         headers = {"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": ONE_CLICK}
-    with in_locale(user.locale):
-        return mail.queue_mail(
-            session, to=user.email, subject=translate(subject), template=template,
-            user_id=user.id, headers=headers, dedupe_key=f"{event}:{user.id}"[:200],
-            user=user, link=link, unsubscribe_url=unsubscribe_url,
-            settings_url=site_url_for("notifications.settings"), **context,
-        )  # fmt: skip
+    return mail.queue_mail(
+        session, to=user.email, subject=subject, template=template, locale=user.locale,
+        user_id=user.id, headers=headers, dedupe_key=f"{event}:{user.id}"[:200],
+        user=user, link=link, unsubscribe_url=unsubscribe_url,
+        settings_url=site_url_for("notifications.settings"), **context,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ straight to writing their review when accepted."""
 
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -13,9 +12,9 @@ from ..admin import companies as admin_companies
 from ..admin import log
 from ..admin.errors import AdminRejected
 from ..db import utcnow
-from ..i18n import in_locale, translate
 from ..models import Company, Suggestion, User
 from ..msgids import N_
+from ..security import site_url_for
 
 PENDING_MAX = 10  # pending suggestions per shopper: enough for real use, not for flooding
 TOO_MANY = N_(
@@ -87,23 +86,21 @@ def _tell(session: Session, suggestion: Suggestion) -> None:
     user = suggestion.user
     if user is None or not user.email or user.is_deleted:
         return
-    site = current_app.config["SITE_URL"].rstrip("/")
-    adapter = current_app.url_map.bind("")
     review_url = None
     if suggestion.company is not None:
-        review_url = site + adapter.build("reviews.new", {"slug": suggestion.company.slug})
-    with in_locale(user.locale):
-        mail.queue_mail(
-            session,
-            to=user.email,
-            user_id=user.id,
-            template="suggestion_decision",
-            subject=translate(N_(SUBJECTS[suggestion.status], name=suggestion.name)),
-            user=user,
-            suggestion=suggestion,
-            review_url=review_url,
-            mine_url=site + adapter.build("suggestions.mine", {}),
-        )
+        review_url = site_url_for("reviews.new", slug=suggestion.company.slug)
+    mail.queue_mail(
+        session,
+        to=user.email,
+        user_id=user.id,
+        locale=user.locale,
+        template="suggestion_decision",
+        subject=N_(SUBJECTS[suggestion.status], name=suggestion.name),
+        user=user,
+        suggestion=suggestion,
+        review_url=review_url,
+        mine_url=site_url_for("suggestions.mine"),
+    )
 
 
 def _decided(suggestion: Suggestion, admin: User, status: str) -> dict:

@@ -280,3 +280,19 @@ def test_export_in_english_has_decimal_points_and_english_labels(app, world):
     assert not any(re.search(r"[0-9],[0-9]", value) for value in exported.values())
     assert {r["statut"] for r in reviews} == {"Published"}
     assert {r["canal"] for r in reviews} <= {"Phone", "E-mail or form", "Live chat"}
+
+
+def test_a_representative_is_not_offered_to_answer_a_review_they_wrote(app, world):
+    """A shopper who later represents the company: the reply form would be refused (a
+    representative never answers their own review); a colleague may answer it."""
+    with app.app_context():
+        session = get_session()
+        rep = session.scalar(select(User).where(User.email == world["rep"]))
+        company = session.scalar(select(Company).where(Company.slug == world["a"]))
+        own = add_review(session, company, days_ago=400, author=rep)
+        session.commit()
+        own_id = own.id
+    page = signed_in(app, world["rep"]).get(f"/dashboard/{world['a']}").get_data(as_text=True)
+    assert "un collègue peut y répondre, pas vous" in page
+    assert f'id="reponse-{own_id}"' not in page
+    assert f'id="reponse-{world["awaiting"][0]}"' in page

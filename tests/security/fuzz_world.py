@@ -328,12 +328,12 @@ SPECS = {
         lambda w: f"/admin/users/{w.user_ids['shopper_b']}",
         may_delete=("user_sessions",),
     ),
-    "admin.suggestion_accept": Spec(
+    "suggestions.admin_accept": Spec(
         "admin",
         lambda w: f"/admin/suggestions/{w.suggestion}/accept",
         lambda w: f"/admin/suggestions/{w.suggestion}",
     ),
-    "admin.suggestion_refuse": Spec(
+    "suggestions.admin_refuse": Spec(
         "admin",
         lambda w: f"/admin/suggestions/{w.suggestion}/refuse",
         lambda w: f"/admin/suggestions/{w.suggestion}",

@@ -398,16 +398,21 @@ ROUTES = [
     Route("admin.user_detail", "GET", lambda w: f"/admin/users/{w.user_b}", only("admin")),
     Route("admin.user_roles", "POST", lambda w: f"/admin/users/{w.user_b}/roles", only("admin")),
     Route("admin.user_lock", "POST", lambda w: f"/admin/users/{w.user_b}/lock", only("admin")),
-    Route("admin.suggestions", "GET", lambda w: "/admin/suggestions", only("admin")),
-    Route("admin.suggestion", "GET", lambda w: f"/admin/suggestions/{w.suggestion}", only("admin")),
+    Route("suggestions.admin_list", "GET", lambda w: "/admin/suggestions", only("admin")),
     Route(
-        "admin.suggestion_accept",
+        "suggestions.admin_show",
+        "GET",
+        lambda w: f"/admin/suggestions/{w.suggestion}",
+        only("admin"),
+    ),
+    Route(
+        "suggestions.admin_accept",
         "POST",
         lambda w: f"/admin/suggestions/{w.suggestion}/accept",
         only("admin"),
     ),
     Route(
-        "admin.suggestion_refuse",
+        "suggestions.admin_refuse",
         "POST",
         lambda w: f"/admin/suggestions/{w.suggestion}/refuse",
         only("admin"),
@@ -440,7 +445,10 @@ CROSS = [
     ),
     Route("admin.user_detail", "GET", lambda w: "/admin/users/999999", signed("403", admin="404")),
     Route(
-        "admin.suggestion", "GET", lambda w: "/admin/suggestions/999999", signed("403", admin="404")
+        "suggestions.admin_show",
+        "GET",
+        lambda w: "/admin/suggestions/999999",
+        signed("403", admin="404"),
     ),
 ]
 

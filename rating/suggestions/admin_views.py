@@ -1,25 +1,27 @@
-"""/admin/suggestions: accept a shopper's suggestion (creating the company) or refuse it."""
+"""/admin/suggestions (administrators only): accept one, creating the company, or refuse it."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..admin.companies import CompanyRejected
+from ..admin.company_views import _sector_choices, draft_of
+from ..admin.forms import CompanyForm, RefuseForm
+from ..auth.access import role_required
 from ..db import get_session
 from ..forms import add_errors
 from ..models import Suggestion
-from ..suggestions import services
-from ..suggestions.duplicates import WHY, likely_duplicates
-from .companies import CompanyRejected
-from .company_views import _sector_choices, draft_of
-from .forms import CompanyForm, RefuseForm
+from . import services
+from .duplicates import WHY, likely_duplicates
 from .views import bp
 
 DECIDED_SHOWN = 20
 
 
-@bp.route("/suggestions")
-def suggestions():
+@bp.route("/admin/suggestions")
+@role_required("admin")
+def admin_list():
     """Pending suggestions, the oldest first, then the latest decisions."""
     session = get_session()
     pending = session.scalars(
@@ -61,14 +63,16 @@ def _suggestion_or_404(suggestion_id: int) -> Suggestion:
     return get_session().get(Suggestion, suggestion_id) or abort(404)
 
 
-@bp.route("/suggestions/<int:suggestion_id>")
-def suggestion(suggestion_id: int):
+@bp.route("/admin/suggestions/<int:suggestion_id>")
+@role_required("admin")
+def admin_show(suggestion_id: int):
     """One suggestion with its likely duplicates and the two decisions."""
     return _suggestion_page(_suggestion_or_404(suggestion_id))
 
 
-@bp.route("/suggestions/<int:suggestion_id>/accept", methods=["POST"])
-def suggestion_accept(suggestion_id: int):
+@bp.route("/admin/suggestions/<int:suggestion_id>/accept", methods=["POST"])
+@role_required("admin")
+def admin_accept(suggestion_id: int):
     """Create the company from the checked fields; the shopper is mailed a link to review it."""
     item = _suggestion_or_404(suggestion_id)
     form = _sector_choices(CompanyForm())
@@ -85,12 +89,13 @@ def suggestion_accept(suggestion_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for("admin.suggestions"), 303)
+            return redirect(url_for("suggestions.admin_list"), 303)
     return _suggestion_page(item, accept_form=form)
 
 
-@bp.route("/suggestions/<int:suggestion_id>/refuse", methods=["POST"])
-def suggestion_refuse(suggestion_id: int):
+@bp.route("/admin/suggestions/<int:suggestion_id>/refuse", methods=["POST"])
+@role_required("admin")
+def admin_refuse(suggestion_id: int):
     """Refuse with a reason, mailed to the shopper."""
     item = _suggestion_or_404(suggestion_id)
     form = RefuseForm()
@@ -101,5 +106,5 @@ def suggestion_refuse(suggestion_id: int):
             add_errors(form, exc.reasons)
         else:
             flash(gettext("Suggestion refusée ; la personne reçoit le motif."), "success")
-            return redirect(url_for("admin.suggestions"), 303)
+            return redirect(url_for("suggestions.admin_list"), 303)
     return _suggestion_page(item, refuse_form=form)
