@@ -1,0 +1,233 @@
+"""The deployment recipe, run: Debian's nginx with deploy/'s proxy rules in front of two
+gunicorn hosts (deploy/gunicorn.conf.py; each its own instance and search index), one
+PostgreSQL database and one Redis, all real, on 127.0.0.1.
+
+Checks: a shopper's journey through nginx; 50 idle, half-sent connections do not stop
+/healthz; the rate limit counts the real client's address, not a header it sends, and
+whichever host answers; an edit through one host is found by the other's search; a page
+rendered by one host is served by the other from the shared cache.
+
+Marked `processes` (servers of its own): CI runs it once, in the SQLite pass; it starts its
+own PostgreSQL cluster (.ci/pg-cluster) whatever DATABASE_URL says. Every wait polls for its
+condition with a generous ceiling, never a fixed sleep.
+"""
+
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from rating import create_app
+from tests.conftest import TEST_SECRET
+from tests.deploy.stack import Browser, Host, Nginx, start_postgres
+from tests.factories import World, use_app
+from tests.helpers import login, post_form
+from tests.reviews.test_views import form_data
+
+pytestmark = pytest.mark.processes
+
+CEILING = 90  # seconds any one wait may last; only a broken deployment reaches it
+IDLE_CONNECTIONS = 50
+
+
+@dataclass
+class Stack:
+    nginx: Nginx
+    hosts: tuple[Host, Host]
+    database_url: str
+    slugs: dict[str, str]  # the companies, by their part in the tests
+    ids: dict[str, int]  # their ids, and the sector's
+
+    @property
+    def url(self) -> str:
+        return self.nginx.url
+
+
+def seed(database_url: str, workdir) -> tuple[dict[str, str], dict[str, int]]:
+    """A shopper, an administrator and three companies, in the shared database."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": database_url,
+            "SEARCH_INDEX_DIR": str(workdir / "seed-index"),
+            "SITE_URL": "http://localhost",
+        }
+    )
+    use_app(app)
+    db = app.extensions["rating.db.write"]()
+    w = World(db)
+    sector = w.sector(slug="energie", name="Énergie")
+    w.user(email="cliente@example.org", pseudonym="Cliente")
+    w.user(email="admin@example.org", pseudonym="Admine", roles=("admin",))
+    companies = {
+        key: w.company(sector, slug=slug, name=name, legal_name=f"{name} SA")
+        for key, slug, name in (
+            ("reviewed", "volt-energie", "Volt Énergie"),
+            ("renamed", "gaz-ancien", "Gaz Ancien"),
+            ("cached", "lumiere-ouest", "Lumière Ouest"),
+        )
+    }
+    w.commit()
+    ids = {"sector": sector.id, **{key: company.id for key, company in companies.items()}}
+    found = ({key: company.slug for key, company in companies.items()}, ids)
+    db.close()
+    app.extensions["rating.engine"].dispose()
+    return found
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, redis_url):
+    workdir = tmp_path_factory.mktemp("deploy")
+    database_url, stop_postgres = start_postgres()
+    started = []
+    try:
+        hosts = [
+            Host(
+                workdir / name,
+                database_url=database_url,
+                redis_url=redis_url,
+                site_url="http://placeholder",
+            )
+            for name in ("a", "b")
+        ]
+        nginx = Nginx(workdir, [f"127.0.0.1:{host.port}" for host in hosts])
+        for host in hosts:
+            host.env["SITE_URL"] = nginx.url
+        hosts[0].flask("db", "upgrade")
+        hosts[0].flask("audit", "keygen")  # the key file every host shares
+        slugs, ids = seed(database_url, workdir)
+
+        def start(host: Host) -> Host:
+            host.flask("search", "rebuild")  # a new host starts from a rebuild
+            return host.serve()
+
+        with ThreadPoolExecutor(len(hosts)) as pool:
+            started.extend(pool.map(start, hosts))
+        started.append(nginx.start())
+        yield Stack(nginx, tuple(hosts), database_url, slugs, ids)
+    finally:
+        for process in reversed(started):
+            process.stop()
+        stop_postgres()
+
+
+def until(condition, what: str):
+    """Poll `condition` until it returns something true; fail past CEILING seconds."""
+    deadline = time.monotonic() + CEILING
+    while not (found := condition()):
+        assert time.monotonic() < deadline, f"waited {CEILING} s for {what}"
+        time.sleep(0.2)
+    return found
+
+
+def test_a_shopper_signs_in_posts_a_review_and_sees_it_through_nginx(stack):
+    shopper = Browser(stack.url)
+    assert login(shopper, "cliente@example.org").status_code == 302
+    slug = stack.slugs["reviewed"]
+    url = f"/companies/{slug}/review"
+    posted = post_form(shopper, url, form_data(title="Accueil rapide et courtois"))
+    assert posted.status_code == 302, posted.text
+    shown = shopper.get(posted.headers["Location"], follow_redirects=True).text
+    assert "Merci, votre avis est publié." in shown
+    # Each page through nginx may come from either host: the session and the review hold.
+    for _ in range(4):
+        page = shopper.get(f"/companies/{slug}").text
+        assert "Accueil rapide et courtois" in page and "Cliente" in page
+
+
+def half_sent(port: int, n: int) -> socket.socket:
+    """A connection that starts a request and never finishes it: headers without their
+    end, or a body shorter than announced."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    if n % 2:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+    else:
+        sock.sendall(
+            b"POST /login HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4096\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\nemail=lent"
+        )
+    return sock
+
+
+def test_idle_half_sent_connections_do_not_stop_healthz(stack):
+    idle = [half_sent(stack.nginx.port, n) for n in range(IDLE_CONNECTIONS)]
+    try:
+        visitor = Browser(stack.url)
+        # More answers than the two hosts have workers (2 × 2): none is held by the idle ones.
+        for _ in range(8):
+            assert visitor.get("/healthz").status_code == 200
+        assert visitor.get("/").status_code == 200
+        assert all(sock.fileno() != -1 for sock in idle)
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def reset_request(browser: Browser, n: int, spoofed: str | None = None):
+    headers = {"X-Forwarded-For": spoofed} if spoofed else {}
+    data = {"email": f"inconnu{n}@example.org"}
+    return post_form(browser, "/reset", data, headers=headers)
+
+
+def test_the_rate_limit_counts_the_real_client_address_on_every_host(stack):
+    """/reset allows 10 requests an hour per address. A client that sends its own
+    X-Forwarded-For (another each time) is still itself; another client is not limited by
+    the first's requests; nginx spreads the requests over both hosts, which count together."""
+    first, second = Browser(stack.url, "127.0.0.1"), Browser(stack.url, "127.0.0.2")
+    statuses = [reset_request(first, n, spoofed=f"198.51.100.{n}").status_code for n in range(11)]
+    assert statuses == [302] * 10 + [429]
+    assert reset_request(second, 99).status_code == 302
+
+
+def test_an_edit_through_one_host_is_found_by_the_other(stack):
+    host_a, host_b = stack.hosts
+    admin = Browser(host_a.url)
+    assert login(admin, "admin@example.org").status_code == 302
+    company_id = stack.ids["renamed"]
+    edit = {
+        "name": "Gaz Renouvelé Atlantique",
+        "legal_name": "Gaz Ancien SA",
+        "aliases": "",
+        "siren": "",
+        "city": "Lyon",
+        "region": "Auvergne-Rhône-Alpes",
+        "website_domain": "",
+        "mediator_name": "",
+        "mediator_url": "",
+        "sector_id": str(stack.ids["sector"]),
+    }
+    saved = post_form(admin, f"/admin/companies/{company_id}", edit)
+    assert saved.status_code == 303, saved.text
+    link = f'href="/companies/{stack.slugs["renamed"]}"'
+    polls = iter(range(10**6))
+
+    def found_on(host: Host) -> bool:
+        # Each poll from its own loopback address: the search limit (60 a minute per
+        # address) is not what this waits for.
+        n = next(polls)
+        visitor = Browser(host.url, f"127.0.{1 + n // 250}.{1 + n % 250}")
+        page = visitor.get("/search?q=Renouvel%C3%A9+Atlantique")
+        assert page.status_code == 200, page.status_code
+        return link in page.text
+
+    until(lambda: found_on(host_a), "host A's search to find the company it renamed")
+    until(lambda: found_on(host_b), "host B's search to find the company renamed through A")
+
+
+def test_a_page_rendered_by_one_host_is_served_by_the_other_from_redis(stack):
+    host_a, host_b = stack.hosts
+    slug = stack.slugs["cached"]
+    assert "Lumière Ouest" in Browser(host_a.url).get(f"/companies/{slug}").text
+    # Changed behind the app's back (no stamp moves): only a kept render still shows the
+    # old name, and host B has never rendered this page.
+    engine = create_engine(stack.database_url)
+    with engine.begin() as conn:
+        rename = text("UPDATE companies SET name = 'Nom Jamais Rendu' WHERE slug = :slug")
+        conn.execute(rename, {"slug": slug})
+    engine.dispose()
+    page = Browser(host_b.url).get(f"/companies/{slug}").text
+    assert "Lumière Ouest" in page and "Nom Jamais Rendu" not in page
