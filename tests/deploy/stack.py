@@ -149,10 +149,10 @@ class Nginx:
     """Debian's nginx, not as a service: its configuration, pid, logs and temporary files
     in `workdir`, listening on a free port of 127.0.0.1, with deploy/'s proxy rules."""
 
-    def __init__(self, workdir: Path, upstreams: list[str]):
+    def __init__(self, workdir: Path, upstreams: list[str], port: int | None = None):
         require(Path(NGINX).exists(), "nginx is not installed (Debian package nginx)")
         self.dir = workdir
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.conf = workdir / "nginx.conf"
         servers = "\n".join(f"        server {address};" for address in upstreams)

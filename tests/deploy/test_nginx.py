@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from rating import create_app
-from tests.conftest import TEST_SECRET, require
+from tests.conftest import TEST_SECRET, free_port, require
 from tests.deploy.stack import DEPLOY, NGINX, ROOT, Browser, Host, Nginx, nginx_user, start_postgres
 from tests.factories import World, use_app
 from tests.helpers import login, post_form
@@ -87,20 +87,19 @@ def seed(database_url: str, workdir) -> tuple[dict[str, str], dict[str, int]]:
 def stack(tmp_path_factory, redis_url):
     workdir = tmp_path_factory.mktemp("deploy")
     database_url, stop_postgres = start_postgres()
-    started = []
+    hosts, nginx = [], None
     try:
+        nginx_port = free_port()
         hosts = [
             Host(
                 workdir / name,
                 database_url=database_url,
                 redis_url=redis_url,
-                site_url="http://placeholder",
+                site_url=f"http://127.0.0.1:{nginx_port}",
             )
             for name in ("a", "b")
         ]
-        nginx = Nginx(workdir, [f"127.0.0.1:{host.port}" for host in hosts])
-        for host in hosts:
-            host.env["SITE_URL"] = nginx.url
+        nginx = Nginx(workdir, [f"127.0.0.1:{host.port}" for host in hosts], port=nginx_port)
         hosts[0].flask("db", "upgrade")
         hosts[0].flask("audit", "keygen")  # the key file every host shares
         slugs, ids = seed(database_url, workdir)
@@ -110,12 +109,13 @@ def stack(tmp_path_factory, redis_url):
             return host.serve()
 
         with ThreadPoolExecutor(len(hosts)) as pool:
-            started.extend(pool.map(start, hosts))
-        started.append(nginx.start())
-        yield Stack(nginx, tuple(hosts), database_url, slugs, ids)
+            list(pool.map(start, hosts))
+        nginx.start()
+        yield Stack(nginx, (hosts[0], hosts[1]), database_url, slugs, ids)
     finally:
-        for process in reversed(started):
-            process.stop()
+        for server in (nginx, *hosts):
+            if server is not None:
+                server.stop()
         stop_postgres()
 
 
