@@ -186,7 +186,8 @@ def check_secret(config) -> None:
 
 
 REDIS_CACHE = "rating.pagecache.TolerantRedisCache"  # Flask-Caching's RedisCache, see there
-# A Redis that stops answering costs a request one second at most, never a hung worker.
+# A Redis that stops answering costs a request a few seconds at most (one per call to it),
+# never a hung worker.
 REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
 

@@ -28,6 +28,7 @@ also expire after `PAGE_CACHE_TIMEOUT` seconds, which bounds what no stamp cover
 renamed by an administrator on the command line).
 """
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -47,37 +48,29 @@ cache = Cache()
 log = logging.getLogger(__name__)
 
 
+def _outage_is_a_miss(method, fallback):
+    """`method` of the Redis store, answering `fallback(*args)` (and logging why) when Redis
+    is unreachable."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as error:
+            log.warning("page cache unavailable, pages rendered without it: %s", error)
+            return fallback(*args)
+
+    return call
+
+
 class TolerantRedisCache(RedisCache):
     """Flask-Caching's Redis store, for which an unreachable Redis is a miss: the page is
     rendered (and not kept) rather than failing the request."""
 
-    def get(self, key):
-        try:
-            return super().get(key)
-        except RedisError as error:
-            log.warning("page cache unavailable (%s): rendering without it", error)
-            return None
-
-    def set(self, key, value, timeout=None):
-        try:
-            return super().set(key, value, timeout)
-        except RedisError as error:
-            log.warning("page cache unavailable (%s): entry not kept", error)
-            return False
-
-    def get_many(self, *keys):
-        try:
-            return super().get_many(*keys)
-        except RedisError as error:
-            log.warning("page cache unavailable (%s): rendering without it", error)
-            return [None] * len(keys)
-
-    def set_many(self, mapping, timeout=None):
-        try:
-            return super().set_many(mapping, timeout)
-        except RedisError as error:
-            log.warning("page cache unavailable (%s): entries not kept", error)
-            return []
+    get = _outage_is_a_miss(RedisCache.get, lambda key: None)
+    set = _outage_is_a_miss(RedisCache.set, lambda *args: False)
+    get_many = _outage_is_a_miss(RedisCache.get_many, lambda *keys: [None] * len(keys))
+    set_many = _outage_is_a_miss(RedisCache.set_many, lambda *args: [])
 
 
 DEFAULTS = {
