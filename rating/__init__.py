@@ -5,7 +5,14 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import check_secret, check_site_url, load_or_create_secret, settings_from_environment
+from .config import (
+    check_production,
+    check_secret,
+    check_site_url,
+    load_or_create_secret,
+    settings_from_environment,
+    shared_stores,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = load_or_create_secret(app.instance_path)
     check_secret(app.config)
     check_site_url(app.config)
+    shared_stores(app.config)
+    check_production(app.config)
     hops = int(app.config.get("TRUSTED_PROXIES") or 0)
     if hops:
         # The client's address (limits, fraud signals) and scheme from N proxies; never the

@@ -41,6 +41,8 @@ ENV_SETTINGS = (
     "SITE_URL",
     "TRUSTED_PROXIES",  # reverse proxies in front of the app whose X-Forwarded-* are believed
     "CACHE_TYPE",  # NullCache: pages without the page cache (bench/load.py --no-cache)
+    "REDIS_URL",  # the store every worker and host shares: page cache and rate limits
+    "WEB_CONCURRENCY",  # gunicorn's worker count on this host (deploy/gunicorn.conf.py)
     "AUDIT_SIGNING_KEY_FILE",
     *LEGAL_SETTINGS,
     "SITEMAP_MAX_URLS",
@@ -92,7 +94,14 @@ class Config:
     # them). None: the sender's address.
     MAIL_RETURN_PATH = None
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL replaces it (shared_stores)
+    RATELIMIT_KEY_PREFIX = "observatoire"
+    # Shared store for the page cache and the limits of every worker and host (shared_stores).
+    REDIS_URL = None
+    # Worker processes serving this app on this host: gunicorn's own WEB_CONCURRENCY, which
+    # deploy/gunicorn.conf.py reads and checks; production refuses per-process limits with
+    # more than one (check_production).
+    WEB_CONCURRENCY = 1
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
     # Login failures are counted in the database (shared by every worker), from browsers
@@ -131,7 +140,7 @@ def settings_from_environment(environ=os.environ) -> dict:
         value = environ.get(name)
         if value is None or value == "":
             continue
-        if name in ("MAIL_PORT", "TRUSTED_PROXIES", "SITEMAP_MAX_URLS"):
+        if name in ("MAIL_PORT", "TRUSTED_PROXIES", "SITEMAP_MAX_URLS", "WEB_CONCURRENCY"):
             value = int(value)
         elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
             value = value.lower() in ("1", "true", "yes", "on")
@@ -182,3 +191,54 @@ def check_secret(config) -> None:
         raise RuntimeError(
             f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} random characters in production."
         )
+
+
+REDIS_CACHE = "rating.pagecache.TolerantRedisCache"  # Flask-Caching's RedisCache, see there
+# A Redis that stops answering costs a request a few seconds at most (one per call to it),
+# never a hung worker.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def shared_stores(config) -> None:
+    """With REDIS_URL, the page cache and the rate limits live in Redis, shared by every
+    worker and host; without it each process keeps its own (Flask-Caching's SimpleCache,
+    Flask-Limiter's memory://). A store named explicitly (RATELIMIT_STORAGE_URI other than
+    memory://, CACHE_TYPE NullCache for the benchmarks) is kept.
+
+    If Redis becomes unreachable, limits fall back to per-process counters (RELIABILITY
+    RL-2) and pages are rendered without the cache, rather than failing the request."""
+    url = config.get("REDIS_URL")
+    if not url:
+        return
+    if config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = url
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    config.setdefault("RATELIMIT_STORAGE_OPTIONS", dict(REDIS_TIMEOUTS))
+    if config.get("CACHE_TYPE") in (None, "SimpleCache"):
+        config["CACHE_TYPE"] = REDIS_CACHE
+        config["CACHE_REDIS_URL"] = url
+        config.setdefault("CACHE_KEY_PREFIX", "observatoire:")
+        config.setdefault("CACHE_OPTIONS", dict(REDIS_TIMEOUTS))
+
+
+def check_production(config) -> None:
+    """What a production deployment must set, refused at start with the setting to fix:
+    SITE_URL (checked by check_site_url), cookies for HTTPS only, and limits shared by
+    every worker once there is more than one."""
+    if config.get("APP_ENV") != "production":
+        return
+    problems = []
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append(
+            "SESSION_COOKIE_SECURE must be true in production (the site is served over HTTPS)."
+        )
+    workers = int(config.get("WEB_CONCURRENCY") or 1)
+    storage = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if workers > 1 and storage.startswith("memory://"):
+        problems.append(
+            f"WEB_CONCURRENCY={workers} workers with per-process rate limits ({storage}):"
+            " set REDIS_URL (or RATELIMIT_STORAGE_URI=redis://…) so that every worker and"
+            " host counts the same requests."
+        )
+    if problems:
+        raise RuntimeError(" ".join(problems))

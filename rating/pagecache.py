@@ -20,12 +20,17 @@ make an entry another visitor will get, nor fill the cache with copies of one pa
   own actions (edit my review, reply as the company, the claim status).
 
 The store is Flask-Caching: per worker in memory by default (`CACHE_TYPE` "SimpleCache",
-bounded by `CACHE_THRESHOLD` entries), "NullCache" to measure pages without it. Entries
+bounded by `CACHE_THRESHOLD` entries), "NullCache" to measure pages without it, and Redis,
+shared by every worker and host, when `REDIS_URL` is set (rating.config.shared_stores). The
+key holds nothing host-specific (no Host header, no address), so one host's render serves
+the others; the deployment fingerprint keeps two releases side by side apart. Entries
 also expire after `PAGE_CACHE_TIMEOUT` seconds, which bounds what no stamp covers (a sector
 renamed by an administrator on the command line).
 """
 
+import functools
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -33,11 +38,40 @@ from pathlib import Path
 from flask import Response, current_app, make_response, request, session
 from flask.typing import ResponseReturnValue
 from flask_caching import Cache
+from flask_caching.backends.rediscache import RedisCache
 from flask_login import current_user
+from redis.exceptions import RedisError
 
 from .i18n import select_locale
 
 cache = Cache()
+log = logging.getLogger(__name__)
+
+
+def _outage_is_a_miss(method, fallback):
+    """`method` of the Redis store, answering `fallback(*args)` (and logging why) when Redis
+    is unreachable."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as error:
+            log.warning("page cache unavailable, pages rendered without it: %s", error)
+            return fallback(*args)
+
+    return call
+
+
+class TolerantRedisCache(RedisCache):
+    """Flask-Caching's Redis store, for which an unreachable Redis is a miss: the page is
+    rendered (and not kept) rather than failing the request."""
+
+    get = _outage_is_a_miss(RedisCache.get, lambda key: None)
+    set = _outage_is_a_miss(RedisCache.set, lambda *args: False)
+    get_many = _outage_is_a_miss(RedisCache.get_many, lambda *keys: [None] * len(keys))
+    set_many = _outage_is_a_miss(RedisCache.set_many, lambda *args: [])
+
 
 DEFAULTS = {
     "CACHE_TYPE": "SimpleCache",
@@ -55,17 +89,16 @@ def init_app(app) -> None:
 
 
 def deployment_fingerprint(app) -> str:
-    """What the pages are made of besides data: templates and compiled catalogues, by name,
-    size and modification time (the same in every worker of one deployment)."""
+    """What the pages are made of besides data: templates and compiled catalogues, by name
+    and content, so that every worker of every host running one release has the same (a
+    checkout's file times differ from host to host) and two releases never share pages."""
     roots = [Path(app.root_path).parent / "templates", Path(app.root_path) / "translations"]
     digest = hashlib.blake2b(digest_size=8)
     for root in roots:
         for path in sorted(root.rglob("*")):
             if path.suffix in (".html", ".svg", ".txt", ".mo"):
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns};".encode()
-                )
+                digest.update(f"{path.relative_to(root)}\x1f".encode())
+                digest.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
     return digest.hexdigest()
 
 

@@ -3,6 +3,9 @@
 import os
 import re
 import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from argon2 import PasswordHasher
@@ -26,6 +29,45 @@ def require(condition: bool, why: str) -> None:
     if IN_CI:
         pytest.fail(f"missing under CI: {why}")
     pytest.skip(why)
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment, on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, ceiling: float = 30) -> None:
+    """Poll until something accepts connections on 127.0.0.1:`port` (fail if `process` ends)."""
+    deadline = time.monotonic() + ceiling
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            assert process.poll() is None, f"{what} exited with {process.returncode}"
+            assert time.monotonic() < deadline, f"{what} not listening after {ceiling} s"
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """A throwaway Redis server on loopback (Debian's redis-server), for the module's tests."""
+    binary = shutil.which("redis-server")
+    require(binary is not None, "redis-server is not installed (Debian package redis-server)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, process, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,6 @@ either way. Rate limits are off (RATELIMIT_ENABLED=false, as for the load benchm
 load is the point, not the limits.
 """
 
-import functools
 import http.client
 import http.cookiejar
 import os
@@ -68,6 +67,7 @@ from rating.search.outbox import rebuild, verify
 from tests.browser.conftest import LiveServer
 from tests.conftest import require
 from tests.factories import make_company, make_sector, make_user
+from tests.helpers import FromAddress, NoRedirect
 
 pytestmark = pytest.mark.processes  # starts and kills gunicorn; runs once, on SQLite
 
@@ -252,23 +252,6 @@ def answers(url: str) -> bool:
         return False
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the 302 itself is the answer we record
-
-
-class _From(urllib.request.HTTPHandler):
-    """Connections from a loopback address of our choice (127.x.y.z are all local)."""
-
-    def __init__(self, address: str):
-        super().__init__()
-        self.address = address
-
-    def http_open(self, req):
-        connect = functools.partial(http.client.HTTPConnection, source_address=(self.address, 0))
-        return self.do_open(connect, req)
-
-
 class Shopper:
     """A browser of one shopper at one address: cookies, the real review form.
 
@@ -278,7 +261,7 @@ class Shopper:
     def __init__(self, base: str, email: str, address: str):
         self.base, self.email = base, email
         jar = urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        self.opener = urllib.request.build_opener(jar, _From(address), _NoRedirect())
+        self.opener = urllib.request.build_opener(jar, FromAddress(address), NoRedirect())
 
     def open(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None

@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ON_POSTGRES, POSTGRES_URL, TEST_SECRET, require
+from tests.conftest import ON_POSTGRES, POSTGRES_URL, TEST_SECRET, free_port, require
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -28,20 +27,15 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+STARTUP_CEILING = 180  # seconds for gunicorn to answer /healthz; only a broken start reaches it
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:
     """A gunicorn process serving a fresh database; `flask()` runs CLI commands against it."""
 
     def __init__(self, workdir: Path, workers: int = 2):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
             **os.environ,
@@ -55,6 +49,7 @@ class LiveServer:
         self.outbox = workdir / "outbox"
         self.log = workdir / "gunicorn.log"
         self.workers = workers
+        self.options: list[str] = []  # more gunicorn options (a config file: -c PATH)
         self.process = None
         self._log_handle = None
 
@@ -74,6 +69,10 @@ class LiveServer:
     def start(self) -> "LiveServer":
         self.flask("db", "upgrade")
         self.flask("audit", "keygen")
+        return self.serve()
+
+    def serve(self) -> "LiveServer":
+        """Start gunicorn on the prepared database; return once /healthz answers."""
         gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
         self._log_handle = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603
@@ -85,6 +84,7 @@ class LiveServer:
                 f"127.0.0.1:{self.port}",
                 "--access-logfile",
                 "-",
+                *self.options,
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -92,19 +92,21 @@ class LiveServer:
             stdout=self._log_handle,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # A ceiling only: on a loaded machine the app's import alone takes seconds per process.
+        deadline = time.monotonic() + STARTUP_CEILING
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):  # noqa: S310
                     return self
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("gunicorn did not start: " + self.log.read_text())
 
     def stop(self) -> None:
-        if self.process:
+        if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=60)
         if self._log_handle:
             self._log_handle.close()
 

@@ -2,10 +2,6 @@
 
 import http.cookiejar
 import re
-import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,7 +9,6 @@ import urllib.request
 import pytest
 
 from tests.browser.conftest import LiveServer
-from tests.conftest import require
 
 pytestmark = pytest.mark.processes  # starts gunicorn and redis-server; runs once, on SQLite
 
@@ -47,32 +42,6 @@ def test_login_failures_limited_across_two_workers(live_server):
     ]
     assert statuses[:5] == [422] * 5  # wrong password: the form again, with its message
     assert statuses[5:] == [429, 429]
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A throwaway Redis server on loopback (Debian's redis-server)."""
-
-    binary = shutil.which("redis-server")
-    require(binary is not None, "redis-server is not installed (Debian package redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(  # noqa: S603
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    process.terminate()
-    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
