@@ -79,7 +79,8 @@ def test_representative_is_told_of_a_new_review_and_unsubscribes_in_one_click(
     page.goto(body_link)  # opening the link changes nothing (mail scanners fetch links)
     shot(page, "unsubscribe-confirm", full_page=False)
     page.get_by_role("button", name="Me désabonner").click()
-    expect(page.locator("p.notice[role=status]")).to_contain_text("vous ne recevrez plus ces e-mails")
+    done = page.locator("p.notice[role=status]")
+    expect(done).to_contain_text("vous ne recevrez plus ces e-mails")
 
     page.goto(f"{server.url}/account/notifications")
     shot(page, "notification-settings")
