@@ -33,6 +33,12 @@ ANSWERED_FROM = {
     "abroad": N_("À l'étranger"),
     "unknown": N_("Je ne sais pas"),
 }
+# The same codes as the company page reports them ("En France : 62 %").
+ANSWERED_SHARES = {
+    "france": N_("En France"),
+    "abroad": N_("À l'étranger"),
+    "unknown": N_("Ne savent pas"),
+}
 # The channels whose form asks where the call was answered and how often it was transferred.
 ANSWERED_CHANNELS = ("phone", "chat")
 MAX_TRANSFERS = 20
@@ -248,6 +254,7 @@ LABELS = {
     "audit_channel": AUDIT_CHANNELS,
     "solved": SOLVED,
     "answered_from": ANSWERED_FROM,
+    "answered_share": ANSWERED_SHARES,
     "origin": ORIGINS,
     "criterion": CRITERIA,
     "aspect": ASPECTS,

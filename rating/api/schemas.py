@@ -8,6 +8,7 @@ documented here fails the suite. Objects are closed (`additionalProperties: fals
 from rating.models.audit import AUDIT_CHANNELS, LETTERS
 from rating.models.company import CONTACT_CHANNELS, PHONE_COSTS
 from rating.models.review import CRITERIA, ORIGINS, REVIEW_CHANNELS, SOLVED_VALUES
+from rating.vocabulary import ANSWERED_FROM, COMMUNITY_CHANNELS
 
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 HEX128 = {"type": "string", "pattern": "^[0-9a-f]{128}$"}
@@ -191,8 +192,60 @@ SCHEMAS = {
             "reply_rate": nullable(number(0, 1)),
             "median_reply_hours": nullable(number(0)),
             "solved_after_reply_rate": nullable(number(0, 1)),
+            "channels": {
+                "type": "object",
+                "properties": {name: ref("ChannelCommunity") for name in COMMUNITY_CHANNELS},
+                "additionalProperties": False,
+                "description": (
+                    "Par canal, à partir de 5 avis publiés du canal sur 36 mois (canaux "
+                    "absents en dessous) ; même formule que la note globale."
+                ),
+            },
         },
         "Note de la communauté (méthodologie v1, avis publiés des 36 derniers mois).",
+    ),
+    "ChannelCommunity": obj(
+        {
+            "score": number(1, 5, "Note sur 5 (une décimale), même formule que la note globale."),
+            "count": integer(5),
+            "reception": nullable(number(1, 5)),
+            "after_sales": nullable(number(1, 5)),
+            "median_hold_minutes": nullable(number(0)),
+            "human_reached_rate": nullable(
+                number(0, 1, "Part des avis qui disent avoir parlé à une personne.")
+            ),
+        },
+        "Chiffres de la communauté pour un canal.",
+    ),
+    "AnsweredFrom": obj(
+        {
+            "answers": integer(0),
+            "min_answers": integer(1),
+            "shares": nullable(
+                obj(
+                    {code: number(0, 1) for code in ANSWERED_FROM},
+                    "Parts ; null sous `min_answers` réponses.",
+                )
+            ),
+            "countries": array(
+                obj(
+                    {
+                        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                        "answers": integer(1),
+                    },
+                    "Pays cité (ISO 3166-1 alpha-2) par les réponses « à l'étranger ».",
+                )
+            ),
+            "divergence": {
+                "type": "boolean",
+                "description": (
+                    "L'entreprise ne déclare que des centres en France et au moins 30 % d'au "
+                    "moins 20 réponses disent « à l'étranger »."
+                ),
+            },
+        },
+        "Où les clients pensent avoir été servis (téléphone, chat), 36 mois : des "
+        "perceptions, pas des faits vérifiés.",
     ),
     "ChannelResult": obj(
         {
@@ -220,6 +273,7 @@ SCHEMAS = {
             "contact_points": array(ref("ContactPoint")),
             "contact_centres": array(ref("ContactCentre")),
             "community": ref("Community"),
+            "answered_from": ref("AnsweredFrom"),
             "audit": obj(
                 {
                     "latest": nullable(ref("Grade")),
