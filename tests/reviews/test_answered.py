@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from rating.db import get_session, utcnow
 from rating.models import Review
 from rating.scores import formula
+from tests.api.contract import check
 from tests.factories import World
 from tests.helpers import login, post_form
 
@@ -59,6 +60,10 @@ def text(response) -> str:
     return response.get_data(as_text=True).replace("\u202f", " ").replace("\xa0", " ")
 
 
+def openapi(client) -> dict:
+    return client.get("/api/v1/openapi.json").get_json()
+
+
 def the_review() -> Review:
     """The review the shopper posted (inside an app context)."""
     return get_session().scalars(select(Review).where(Review.title == "Appel transféré")).one()
@@ -101,7 +106,9 @@ def test_a_shopper_reports_abroad_and_the_company_page_counts_it(app, world):
     # The company declares French centres only; 7 of 20 answers (35 %) say abroad.
     assert "centres de contact en France uniquement" in page
 
-    data = visitor.get(f"/api/v1/companies/{slug}").get_json()
+    response = visitor.get(f"/api/v1/companies/{slug}")
+    check(openapi(visitor), "/api/v1/companies/{slug}", response, {200})
+    data = response.get_json()
     assert data["answered_from"] == {
         "answers": 20,
         "min_answers": 10,
@@ -191,7 +198,9 @@ def test_figures_per_channel_from_five_reviews(app, client):
     assert "E-mail ou formulaire" not in table  # 4 reviews only
     assert "50 min" in table and "0 %" in table and "100 %" in table
 
-    channels = client.get(f"/api/v1/companies/{slug}").get_json()["community"]["channels"]
+    response = client.get(f"/api/v1/companies/{slug}")
+    check(openapi(client), "/api/v1/companies/{slug}", response, {200})  # documented
+    channels = response.get_json()["community"]["channels"]
     assert set(channels) == {"phone", "chat"}
     day = date.today() - timedelta(days=10)
     expected = formula.community_score([formula.RatedReview(day, 5, {})] * 5, date.today())
