@@ -192,11 +192,12 @@ def test_figures_per_channel_from_five_reviews(app, client):
         slug = company.slug
     page = text(client.get(f"/companies/{slug}"))
     assert "Par canal, selon les clients (36 mois)" in page
-    table = page[page.index('class="data-table channel-table"') :]
-    table = table[: table.index("</table>")]
+    table = page[page.index('class="channel-list"') :]
+    table = table[: table.index("</ul>")]
     assert "Téléphone" in table and "Chat en ligne" in table
     assert "E-mail ou formulaire" not in table  # 4 reviews only
-    assert "50 min" in table and "0 %" in table and "100 %" in table
+    assert "Attente médiane : 50 min" in table and "personne : 0 %" in table
+    assert "personne : 100 %" in table and "(5 avis)" in table
 
     response = client.get(f"/api/v1/companies/{slug}")
     check(openapi(client), "/api/v1/companies/{slug}", response, {200})  # documented
