@@ -4,12 +4,14 @@
 scores people see, rating.scores.formula.one_decimal), so Babel's half-even never moves a digit.
 Machine formats (open-data CSV, JSON API, SVG coordinates, hashed payloads) keep ISO dates
 and decimal points and never come here. `init_app` makes these the template filters
-`decimal`, `percent` and `delay`.
+`decimal`, `percent`, `delay` and `country`.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import format_decimal, format_percent, gettext, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
+
+from rating import countries
 
 NOTHING = "—"
 
@@ -46,5 +48,12 @@ def delay(hours: float | None) -> str:
     return ngettext("%(days)s jour", "%(days)s jours", int(days), days=shown)
 
 
+def country(code: str | None) -> str:
+    """An ISO 3166-1 alpha-2 code as the page's language names the country: "MA" → "Maroc"."""
+    if not code:
+        return NOTHING
+    return countries.name(code, getattr(get_locale(), "language", "fr"))
+
+
 def init_app(app) -> None:
-    app.jinja_env.filters.update(decimal=decimal, percent=percent, delay=delay)
+    app.jinja_env.filters.update(decimal=decimal, percent=percent, delay=delay, country=country)

@@ -26,6 +26,24 @@ AUDIT_CHANNELS = {
     "chat": N_("Chat"),
     "social": N_("Réseaux sociaux"),
 }
+# Where a shopper (or an auditor) thinks the person who answered was: a perception, shown
+# as such beside what the company declares (DESIGN, "Where calls are answered").
+ANSWERED_FROM = {
+    "france": N_("En France"),
+    "abroad": N_("À l'étranger"),
+    "unknown": N_("Je ne sais pas"),
+}
+# The same codes as the company page reports them ("En France : 62 %").
+ANSWERED_SHARES = {
+    "france": N_("En France"),
+    "abroad": N_("À l'étranger"),
+    "unknown": N_("Ne savent pas"),
+}
+# The channels whose form asks where the call was answered and how often it was transferred.
+ANSWERED_CHANNELS = ("phone", "chat")
+MAX_TRANSFERS = 20
+# The channels the company page gives community figures for, each on its own.
+COMMUNITY_CHANNELS = ("phone", "email", "chat", "social", "shop")
 SOLVED = {"yes": N_("Oui"), "no": N_("Non"), "in_progress": N_("En cours")}
 ORIGINS = {"spontaneous": N_("Avis spontané"), "invited": N_("Sur invitation")}
 RECEPTION_CRITERIA = {
@@ -185,6 +203,8 @@ TEST_MEASURES = (
     "understanding",
     "accuracy",
 )
+# Where the agent said they were, when they said so (optional, not graded).
+TEST_CALL_FIELDS = ("answered_from", "answered_country", "transfers")
 GRADE_KPIS = (
     "accessibility_rate",
     "median_phone_wait_seconds",
@@ -215,6 +235,8 @@ LABELS = {
     "channel": CHANNELS,
     "audit_channel": AUDIT_CHANNELS,
     "solved": SOLVED,
+    "answered_from": ANSWERED_FROM,
+    "answered_share": ANSWERED_SHARES,
     "origin": ORIGINS,
     "criterion": CRITERIA,
     "aspect": ASPECTS,

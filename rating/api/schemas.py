@@ -9,7 +9,7 @@ from rating.models.audit import AUDIT_CHANNELS, LETTERS
 from rating.models.company import CONTACT_CHANNELS, PHONE_COSTS
 from rating.models.review import CRITERIA, ORIGINS, REVIEW_CHANNELS, SOLVED_VALUES
 from rating.scores.buckets import REFUSAL_CODES
-from rating.vocabulary import DECISION_GROUNDS
+from rating.vocabulary import ANSWERED_FROM, COMMUNITY_CHANNELS, DECISION_GROUNDS
 
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 HEX128 = {"type": "string", "pattern": "^[0-9a-f]{128}$"}
@@ -193,6 +193,15 @@ SCHEMAS = {
             "reply_rate": nullable(number(0, 1)),
             "median_reply_hours": nullable(number(0)),
             "solved_after_reply_rate": nullable(number(0, 1)),
+            "channels": {
+                "type": "object",
+                "properties": {name: ref("ChannelCommunity") for name in COMMUNITY_CHANNELS},
+                "additionalProperties": False,
+                "description": (
+                    "Par canal, à partir de 5 avis publiés du canal sur 36 mois (canaux "
+                    "absents en dessous) ; même formule que la note globale."
+                ),
+            },
         },
         "Note de la communauté (méthodologie v1, avis publiés des 36 derniers mois).",
     ),
@@ -237,6 +246,49 @@ SCHEMAS = {
         },
         "Registre public de modération de l'entreprise (depuis toujours), comme sur sa page.",
     ),
+    "ChannelCommunity": obj(
+        {
+            "score": number(1, 5, "Note sur 5 (une décimale), même formule que la note globale."),
+            "count": integer(5),
+            "reception": nullable(number(1, 5)),
+            "after_sales": nullable(number(1, 5)),
+            "median_hold_minutes": nullable(number(0)),
+            "human_reached_rate": nullable(
+                number(0, 1, "Part des avis qui disent avoir parlé à une personne.")
+            ),
+        },
+        "Chiffres de la communauté pour un canal.",
+    ),
+    "AnsweredFrom": obj(
+        {
+            "answers": integer(0),
+            "min_answers": integer(1),
+            "shares": nullable(
+                obj(
+                    {code: number(0, 1) for code in ANSWERED_FROM},
+                    "Parts ; null sous `min_answers` réponses.",
+                )
+            ),
+            "countries": array(
+                obj(
+                    {
+                        "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                        "answers": integer(1),
+                    },
+                    "Pays cité (ISO 3166-1 alpha-2) par les réponses « à l'étranger ».",
+                )
+            ),
+            "divergence": {
+                "type": "boolean",
+                "description": (
+                    "L'entreprise ne déclare que des centres en France et au moins 30 % d'au "
+                    "moins 20 réponses disent « à l'étranger »."
+                ),
+            },
+        },
+        "Où les clients pensent avoir été servis (téléphone, chat), 36 mois : des "
+        "perceptions, pas des faits vérifiés.",
+    ),
     "ChannelResult": obj(
         {
             "tests": integer(1),
@@ -265,6 +317,7 @@ SCHEMAS = {
             "community": ref("Community"),
             "facts": ref("Facts"),
             "moderation": ref("ModerationLedger"),
+            "answered_from": ref("AnsweredFrom"),
             "audit": obj(
                 {
                     "latest": nullable(ref("Grade")),

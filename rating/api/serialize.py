@@ -1,6 +1,7 @@
 """Companies and reviews as the plain dicts of the public JSON contract (DESIGN.md)."""
 
 from rating.models import Company, Review
+from rating.scores.read import CompanyCalls
 from rating.vocabulary import REFUSAL_GROUNDS
 
 
@@ -20,8 +21,38 @@ def company_item(company: Company) -> dict:
     }
 
 
-def company_detail(company: Company, community: dict, audit: dict) -> dict:
-    """The full company with its contact points, community score and audit grades."""
+def answered_from(calls: CompanyCalls) -> dict:
+    """Where shoppers think they were answered: perceptions, shares from `min_answers` on."""
+    answered = calls.answered
+    return {
+        "answers": answered.answers,
+        "min_answers": calls.min_answers,
+        "shares": answered.shares,
+        "countries": [{"country": c, "answers": n} for c, n in answered.countries]
+        if answered.shown
+        else [],
+        "divergence": answered.divergence,
+    }
+
+
+def channels(calls: CompanyCalls) -> dict:
+    """The community figures of each channel holding `min_channel_reviews` reviews."""
+    return {
+        figures.channel: {
+            "score": figures.score.score,
+            "count": figures.count,
+            "reception": figures.score.reception,
+            "after_sales": figures.score.after_sales,
+            "median_hold_minutes": figures.median_hold_minutes,
+            "human_reached_rate": figures.human_reached_rate,
+        }
+        for figures in calls.channels
+    }
+
+
+def company_detail(company: Company, community: dict, audit: dict, calls: CompanyCalls) -> dict:
+    """The full company with its contact points, community score (with its figures per
+    channel), where shoppers say calls are answered, and audit grades."""
     return {
         **company_item(company),
         "legal_name": company.legal_name,
@@ -50,7 +81,8 @@ def company_detail(company: Company, community: dict, audit: dict) -> dict:
             {"city": c.city, "country": c.country, "languages": c.languages, "declared": True}
             for c in company.contact_centres
         ],
-        "community": community,
+        "community": {**community, "channels": channels(calls)},
+        "answered_from": answered_from(calls),
         "audit": audit,
     }
 

@@ -3,6 +3,8 @@
 Also the API's OpenAPI document (/api/v1/openapi.json) and its French page (/api).
 """
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,6 +15,7 @@ from rating.companies.services import company_stamp
 from rating.db import get_session, paginate
 from rating.models import Company, Review, Sector
 from rating.reviews import community
+from rating.scores import read
 from rating.search import search_companies
 from rating.security import limiter
 
@@ -100,7 +103,11 @@ def company(slug: str):
             "history": [grade.as_api() for grade in audit["history"]] if audit else [],
             "divergence": bool(audit and audit["divergence"]),
         }
-        detail = serialize.company_detail(found, community.public_community(summary), audit_json)
+        centres = [centre.country for centre in found.contact_centres]
+        calls = read.company_calls(session, found.id, centres, date.today())
+        detail = serialize.company_detail(
+            found, community.public_community(summary), audit_json, calls
+        )
         detail["facts"] = serialize.crowd_facts(summary["facts"])
         detail["moderation"] = serialize.moderation_ledger(summary["ledger"])
         return detail

@@ -68,7 +68,7 @@ def _test_row(rng: random.Random, slug: str, channel: str, quality: float, when:
 
 def _csv(rows: list[dict]) -> str:
     lines = [",".join(CSV_COLUMNS)]
-    lines += [",".join(row[c] for c in CSV_COLUMNS) for row in rows]
+    lines += [",".join(row.get(c, "") for c in CSV_COLUMNS) for row in rows]
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from rating.forms import choices
+from rating import vocabulary
+from rating.forms import CountField, choices, country_choices
+from rating.msgids import N_
 
 from .services import CampaignDraft
 from .testrows import PARIS, AuditTestDraft
@@ -135,7 +137,20 @@ class AuditTestForm(FlaskForm):
         coerce=_int_or_none,
         validate_choice=False,
     )
+    # Phone and chat only (ANSWERED_CHANNELS), when the agent said where they were.
+    answered_from = SelectField(
+        _l("Où se trouvait l'interlocuteur, selon lui"),
+        choices=choices([("", N_("Non dit")), *vocabulary.ANSWERED_FROM.items()]),
+        validate_choice=False,
+    )
+    answered_country = SelectField(_l("Pays, s'il est à l'étranger"), validate_choice=False)
+    transfers = CountField(_l("Transferts"), validators=[Optional()])
     notes = TextAreaField(_l("Notes (jamais publiées)"), validators=[Optional(), Length(max=2000)])
+    ANSWERED_CHANNELS = vocabulary.ANSWERED_CHANNELS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answered_country.choices = country_choices()
 
     def draft(self, channel: str) -> AuditTestDraft:
         """The entered values as a draft (a date-time without offset is Paris time)."""
@@ -152,6 +167,9 @@ class AuditTestForm(FlaskForm):
             understanding=self.understanding.data,
             accuracy=self.accuracy.data,
             notes=self.notes.data or "",
+            answered_from=self.answered_from.data or None,
+            answered_country=self.answered_country.data or None,
+            transfers=self.transfers.data,
         )
 
 

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..notifications.events import grades_published
 from ..outbox import queue_companies
+from ..vocabulary import TEST_CALL_FIELDS
 from .chain import GENESIS, canonical_json, chain_hash, sha256_hex
 from .grading import MysteryTest, grade, grade_as_dict
 from .signing import sign, signing_key
@@ -38,6 +39,9 @@ CHAIN_VERSION = 2
 def anonymised_test(test: AuditTest, slug: str) -> dict:
     """One anonymised test; the scores of an unreached contact are null (not graded)."""
     reached = bool(test.reached)
+    # Where the agent said they were: only when recorded, so that the tests frozen before
+    # these fields existed still equal their live rows (rating.audit.verification).
+    said = {f: getattr(test, f) for f in TEST_CALL_FIELDS if getattr(test, f) is not None}
     return {
         "test_id": test.id,
         "company_id": test.company_id,
@@ -50,6 +54,7 @@ def anonymised_test(test: AuditTest, slug: str) -> dict:
         "courtesy": test.courtesy if reached else None,
         "understanding": test.understanding if reached else None,
         "accuracy": test.accuracy if reached else None,
+        **said,
     }
 
 

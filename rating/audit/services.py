@@ -173,6 +173,9 @@ def _new_test(campaign: AuditCampaign, user: User, draft: AuditTestDraft) -> Aud
         wait_seconds=draft.wait_seconds,
         response_hours=draft.response_hours,
         notes=draft.notes.strip(),
+        answered_from=draft.answered_from,
+        answered_country=draft.answered_country,
+        transfers=draft.transfers,
         **scores,
     )
 

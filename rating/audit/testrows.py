@@ -5,7 +5,9 @@ CSV columns (header required, comma or semicolon, UTF-8): company_slug, channel
 unless an offset is given), scenario, reached (oui/non, 1/0, true/false), wait_seconds
 (phone and chat), response_hours (email and social, decimal), courtesy (0–4),
 understanding (0–4), accuracy (0–2) — the three scores are left empty when not reached —
-and notes (optional, never published).
+and notes (optional, never published). Optional too, for phone and chat, when the agent
+said so: answered_from (france, abroad, unknown), answered_country (ISO 3166-1 alpha-2, when
+abroad) and transfers (0–20); published with the test.
 """
 
 import csv
@@ -15,13 +17,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rating.msgids import N_
-from rating.vocabulary import AUDIT_CHANNELS, TEST_MEASURES
+from rating.scores.calls import check_answered
+from rating.vocabulary import ANSWERED_CHANNELS, AUDIT_CHANNELS, TEST_CALL_FIELDS, TEST_MEASURES
 
 from .methodology import CHANNELS
 
 PARIS = ZoneInfo("Europe/Paris")
-CSV_COLUMNS = ("company_slug", "channel", "performed_at", "scenario", *TEST_MEASURES, "notes")
-REQUIRED_COLUMNS = CSV_COLUMNS[:-1]
+REQUIRED_COLUMNS = ("company_slug", "channel", "performed_at", "scenario", *TEST_MEASURES)
+CSV_COLUMNS = (*REQUIRED_COLUMNS, "notes", *TEST_CALL_FIELDS)
 MAX_ROWS = 5000
 FIRST_YEAR = 2000  # no mystery-shopping test of this site's methodology is older
 MEASURE = {"phone": "wait_seconds", "chat": "wait_seconds"}
@@ -44,6 +47,9 @@ class AuditTestDraft:
     understanding: int | None = None
     accuracy: int | None = None
     notes: str = ""
+    answered_from: str | None = None
+    answered_country: str | None = None
+    transfers: int | None = None
 
 
 def measure_of(channel: str) -> str:
@@ -82,6 +88,7 @@ def validate_draft(draft: AuditTestDraft, now: datetime) -> list[tuple[str, str]
     # `not 0 <= value` also refuses NaN, which compares false with everything.
     if value is not None and not 0 <= value <= (86400 if measure == "wait_seconds" else 2000):
         errors.append((measure, N_("Valeur hors limites.")))
+    errors.extend(_check_calls(draft, label))
     if draft.reached:
         if value is None:
             message = (
@@ -112,6 +119,15 @@ def validate_draft(draft: AuditTestDraft, now: datetime) -> list[tuple[str, str]
     return errors
 
 
+def _check_calls(draft: AuditTestDraft, label: str) -> list[tuple[str, str]]:
+    """Where the agent was: phone and chat only, checked like a shopper's answer."""
+    given = [name for name in TEST_CALL_FIELDS if getattr(draft, name) is not None]
+    if draft.channel not in ANSWERED_CHANNELS:
+        message = N_("Ce champ ne s'applique pas au canal %(channel)s.", channel=label)
+        return [(name, message) for name in given]
+    return check_answered(draft.answered_from, draft.answered_country, draft.transfers)
+
+
 def _number(text: str, kind):
     text = text.strip().replace(",", ".")
     return kind(text) if text else None
@@ -137,6 +153,9 @@ PARSERS = {
     "courtesy": lambda t: _number(t, int),
     "understanding": lambda t: _number(t, int),
     "accuracy": lambda t: _number(t, int),
+    "answered_from": lambda t: t.strip().lower() or None,
+    "answered_country": lambda t: t.strip().upper() or None,
+    "transfers": lambda t: _number(t, int),
 }
 
 

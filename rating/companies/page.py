@@ -23,6 +23,7 @@ from rating.models import Company, User
 from rating.notifications.services import is_following
 from rating.palmares.pages import BadgeEmbed, badge_embed
 from rating.reviews import community
+from rating.scores import read
 
 from . import services
 from .merges import MergeRecord, merge_records
@@ -38,6 +39,7 @@ class CompanyPage:
     declarations: list[HistoryLine]
     reviews: community.ReviewPage
     badge: BadgeEmbed
+    calls: read.CompanyCalls  # where calls are answered, figures per channel
     merges: list[MergeRecord] = field(default_factory=list)  # duplicates merged into it
 
 
@@ -67,6 +69,9 @@ def company_page(
         declarations=declaration_history(session, company.id),
         reviews=community.reviews_page(session, company.id, filters, page, summary=summary),
         badge=badge_embed(company),
+        calls=read.company_calls(
+            session, company.id, [c.country for c in company.contact_centres], today
+        ),
         merges=merge_records(session, company.id),
     )
 

@@ -122,6 +122,7 @@ def detail(slug: str):
             is_admin=viewer.is_admin,
             following=viewer.following,
             merges=found.merges,
+            calls=found.calls,
         )
 
     return pagecache.serve("company", stamp, render, params)

@@ -17,6 +17,7 @@ from rating.i18n import translate
 from rating.models import Company
 from rating.msgids import N_
 from rating.reviews import community, rules
+from rating.scores import read
 from rating.vocabulary import ASPECTS
 
 from . import charts, export, figures, monthly, queries
@@ -100,6 +101,9 @@ def scorecard(
         "awaiting": [community.card(review) for review in awaiting],
         "trend": monthly_charts(session, company.id, today),
         "invitations": queries.invitation_batches(session, company.id, now or utcnow()),
+        "calls": read.company_calls(
+            session, company.id, [c.country for c in company.contact_centres], today
+        ),
         "today": today,
         "min_ranked": figures.MIN_RANKED_REVIEWS,
         "min_reply": rules.MIN_REPLY,

@@ -5,6 +5,7 @@ believable way; texts are composed from the phrase banks around the review's own
 """
 
 import hashlib
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -66,6 +67,26 @@ def _facts(rng, plan: CompanyPlan, channel: str, stars: int, solved: str) -> dic
     if channel == "phone" and plan.phone_cost != "standard" and rng.random() < 0.5:
         facts["phone_cost"] = "surcharged" if plan.phone_cost == "premium" else "free"
     return facts
+
+
+def _answered(plan: CompanyPlan, channel: str, stars: int, key: str) -> dict:
+    """Where the shopper thinks the call was answered, and the transfers (phone, chat;
+    often left blank). Its own random stream per review, so the rest of the demo stays."""
+    answers = dict.fromkeys(("answered_from", "answered_country", "transfers"))
+    if channel not in ("phone", "chat"):
+        return answers
+    rng = random.Random(f"answered-{key}")
+    if rng.random() < 0.92:
+        abroad = rng.random() < plan.abroad_share
+        # Perceptions: most guess right, some do not know, a few guess wrong.
+        weights = (0.1, 0.75, 0.15) if abroad else (0.8, 0.05, 0.15)
+        said = rng.choices(("france", "abroad", "unknown"), weights)[0]
+        answers["answered_from"] = said
+        if said == "abroad" and rng.random() < 0.6:
+            answers["answered_country"] = rng.choice(plan.abroad_countries)
+    if rng.random() < 0.5:
+        answers["transfers"] = min(20, int(rng.expovariate(1 / (0.3 + (5 - stars) * 0.6))))
+    return answers
 
 
 def _criteria(rng, plan: CompanyPlan, stars: int) -> dict:
@@ -140,7 +161,9 @@ def build_reviews(rng, now: datetime, plans, accounts: list[Account], scale: flo
             continue
         taken.add((author, company))
         channels = [c["channel"] for c in plan.contacts]
-        channel = rng.choices(channels, [CHANNEL_WEIGHTS[c] for c in channels])[0]
+        weights = [CHANNEL_WEIGHTS[c] * (3 if c == "phone" and plan.hidden_offshore else 1)
+                   for c in channels]  # fmt: skip
+        channel = rng.choices(channels, weights)[0]
         stars = _clip(rng.gauss(plan.quality, 1.1))
         solved = _solved(rng, stars)
         facts = _facts(rng, plan, channel, stars, solved)
@@ -164,6 +187,7 @@ def build_reviews(rng, now: datetime, plans, accounts: list[Account], scale: flo
             "solved_after_reply": None,
             **_criteria(rng, plan, stars),
             **facts,
+            **_answered(plan, channel, stars, f"{plan.row['slug']}-{len(reviews)}-{author}"),
         }
         review = ReviewPlan(row=row, company=company, author=author)
         others = [i for i in shoppers[:50] if i != author]  # reporters are never the author

@@ -1,11 +1,13 @@
 """Build the demo companies with their contact points and declared contact centres (pure)."""
 
+import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from .names import (
     CENTRES_ABROAD,
     CENTRES_FRANCE,
+    COUNTRY_CODES,
     ENDINGS,
     LEGAL_FORMS,
     PATTERNS,
@@ -50,6 +52,11 @@ class CompanyPlan:
     reception_bias: float = 0.0  # reception rated better (or worse) than after-sales
     popularity: float = 1.0  # relative number of reviews it receives
     phone_cost: str | None = None
+    # Where its calls are really answered (hidden): the share answered abroad, and where.
+    abroad_share: float = 0.0
+    abroad_countries: tuple[str, ...] = ()
+    # Says "France" but has calls answered abroad: such companies push customers to the phone.
+    hidden_offshore: bool = False
 
 
 def _brand(rng, used: set[str]) -> str:
@@ -144,6 +151,28 @@ def _centres(rng, when) -> list[dict]:
     ]
 
 
+def _answering(plan: CompanyPlan) -> None:
+    """Where the company's calls are really answered, against what it declares: most as
+    declared, a few declaring French centres only while many calls go abroad (the company
+    page's divergence notice), the rest without a declaration anywhere in between.
+
+    Its own random stream (by slug), so that the rest of the demo does not move with it.
+    """
+    rng = random.Random(f"answering-{plan.row['slug']}")
+    declared = [COUNTRY_CODES[c["country"]] for c in plan.centres if c["country"] != "France"]
+    if declared:
+        plan.abroad_share, plan.abroad_countries = rng.uniform(0.3, 0.7), tuple(declared)
+        return
+    plan.abroad_countries = tuple(rng.sample(sorted(COUNTRY_CODES.values()), 2))
+    if plan.centres:  # French centres only: true for most, not for a few popular ones
+        plan.hidden_offshore = rng.random() < (0.8 if plan.popularity > 2.5 else 0.1)
+        plan.abroad_share = (
+            rng.uniform(0.55, 0.8) if plan.hidden_offshore else rng.uniform(0.0, 0.06)
+        )
+    else:
+        plan.abroad_share = rng.choice((0.0, 0.05, 0.3, 0.6))
+
+
 def build_companies(rng, now: datetime, scale: float = 1.0) -> list[CompanyPlan]:
     """Every demo company, sector by sector, in a fixed order (same seed, same world)."""
     plans: list[CompanyPlan] = []
@@ -210,5 +239,6 @@ def build_companies(rng, now: datetime, scale: float = 1.0) -> list[CompanyPlan]
                 plan.row["mediator_url"] = None
             plan.contacts = _contacts(rng, plan, brand, domain, city, declared)
             plan.centres = _centres(rng, declared)
+            _answering(plan)
             plans.append(plan)
     return plans

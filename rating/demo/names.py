@@ -210,6 +210,16 @@ CENTRES_ABROAD = (
     ("Port-Louis", "Maurice", "français, anglais"),
     ("Bucarest", "Roumanie", "français, roumain, anglais"),
 )
+# ISO 3166-1 alpha-2 code of each country above but France (shoppers' answers name codes).
+COUNTRY_CODES = {
+    "Maroc": "MA",
+    "Tunisie": "TN",
+    "Portugal": "PT",
+    "Sénégal": "SN",
+    "Madagascar": "MG",
+    "Maurice": "MU",
+    "Roumanie": "RO",
+}
 
 FIRST_NAMES = (
     "Camille",

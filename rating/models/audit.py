@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
-from .checks import between, one_of
+from .checks import answered_checks, between, one_of
 
 AUDIT_CHANNELS = tuple(vocabulary.AUDIT_CHANNELS)
 CAMPAIGN_STATUSES = ("draft", "submitted", "published")
@@ -106,6 +106,7 @@ class AuditTest(Base):
         CheckConstraint("accuracy BETWEEN 0 AND 2", name="accuracy_range"),
         CheckConstraint("wait_seconds IS NULL OR wait_seconds >= 0", name="wait_positive"),
         CheckConstraint("response_hours IS NULL OR response_hours >= 0", name="response_positive"),
+        *(CheckConstraint(sql, name=name) for name, sql in answered_checks()),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +122,10 @@ class AuditTest(Base):
     courtesy: Mapped[int] = mapped_column(Integer, default=0)
     understanding: Mapped[int] = mapped_column(Integer, default=0)
     accuracy: Mapped[int] = mapped_column(Integer, default=0)
+    # Where the agent said they were, when they said so (optional, never graded).
+    answered_from: Mapped[str | None] = mapped_column(String(8))
+    answered_country: Mapped[str | None] = mapped_column(String(2))
+    transfers: Mapped[int | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

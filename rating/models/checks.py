@@ -1,5 +1,7 @@
 """SQL text of CHECK constraints shared by the models, portable to SQLite and PostgreSQL."""
 
+from rating.vocabulary import ANSWERED_FROM, MAX_TRANSFERS
+
 # Luhn: from the right, every second digit is doubled (and 9 subtracted above 9).
 # For a 9-digit SIREN the doubled digits are positions 2, 4, 6 and 8 from the left.
 _PLAIN = {str(d): d for d in range(10)}
@@ -15,6 +17,20 @@ def one_of(column: str, values) -> str:
 def between(column: str, low: int, high: int) -> str:
     """`column BETWEEN low AND high`, true for NULL (optional values)."""
     return f"{column} IS NULL OR {column} BETWEEN {low} AND {high}"
+
+
+def answered_checks() -> list[tuple[str, str]]:
+    """(name, SQL) of the checks on where a call was answered (reviews and audit tests)."""
+    from_known = one_of("answered_from", ANSWERED_FROM)
+    return [
+        ("answered_from_known", f"answered_from IS NULL OR {from_known}"),
+        (
+            "answered_country_abroad",
+            "answered_country IS NULL OR "
+            "(answered_from = 'abroad' AND length(answered_country) = 2)",
+        ),
+        ("transfers_range", between("transfers", 0, MAX_TRANSFERS)),
+    ]
 
 
 def _digit(column: str, position: int, table: dict) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import vocabulary
 from ..db import Base, UTCDateTime, utcnow
-from .checks import between, one_of
+from .checks import answered_checks, between, one_of
 
 # The codes of rating.vocabulary, as tuples for the CHECK constraints and the queries.
 REVIEW_CHANNELS = tuple(vocabulary.CHANNELS)
@@ -61,6 +61,7 @@ class Review(Base):
         CheckConstraint(
             f"phone_cost IS NULL OR {one_of('phone_cost', PHONE_COSTS)}", name="phone_cost_known"
         ),
+        *(CheckConstraint(sql, name=name) for name, sql in answered_checks()),
         # One live review per author and company, held by the database (no read-then-insert race).
         Index(
             "uq_reviews_live_author_company",
@@ -108,6 +109,10 @@ class Review(Base):
     resolution_days: Mapped[int | None]
     human_reached: Mapped[bool | None]
     phone_cost: Mapped[str | None] = mapped_column(String(10))
+    # Where the author thinks they were answered (phone, chat): a perception, optional.
+    answered_from: Mapped[str | None] = mapped_column(String(8))
+    answered_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    transfers: Mapped[int | None]
     # Said by the author after the company replied.
     solved_after_reply: Mapped[bool | None]
     # Anti-fraud inputs: keyed hashes, never the raw address.

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from itertools import chain
 from pathlib import Path
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from rating.csvfile import write_csv
@@ -31,10 +31,6 @@ from . import rows
 REVIEWS = "reviews"
 BATCH = 2000  # rows fetched at a time
 FACTS = ("hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost")
-# Added to Review by the "calls" branch: NULL (empty cells) until it is merged.
-ANSWERED = tuple(
-    getattr(Review, name, null()).label(name) for name in ("answered_from", "answered_country")
-)
 
 
 @dataclass(frozen=True)
@@ -74,11 +70,13 @@ def published_reviews(today: date) -> Select:
         Review.stars,
         *(getattr(Review, name) for name in CRITERIA),
         *(getattr(Review, name) for name in FACTS),
-        *ANSWERED,
+        Review.answered_from,
+        Review.answered_country,
         Review.solved,
         Review.solved_after_reply,
         Review.title,
         Review.body,
+        Review.transfers,
     ]
     return (
         select(*columns)

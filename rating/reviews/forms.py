@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 
 from rating import vocabulary
-from rating.forms import choices
+from rating.forms import CountField, choices, country_choices
 from rating.i18n import lazy
 from rating.msgids import N_
 from rating.plaintext import visible
@@ -34,18 +33,6 @@ STAR_CHOICES = [
     (str(n), lazy_ngettext("%(num)d étoile", "%(num)d étoiles", n)) for n in (5, 4, 3, 2, 1)
 ]
 UNKNOWN = [("", _l("Je ne sais pas"))]
-
-
-class CountField(IntegerField):
-    """An optional whole number with a French message when it is not one."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = int(valuelist[0].strip())
-            except ValueError:
-                raise ValueError(_l("Indiquez un nombre entier, par exemple 12.")) from None
 
 
 class FrenchDateField(DateField):
@@ -126,6 +113,17 @@ class ReviewForm(FlaskForm):
         [*rules.PHONE_COSTS.items(), ("", _l("Je ne sais pas"))],
         "",
     )
+    answered_from = _radio(
+        _l("Où pensez-vous que votre interlocuteur se trouvait ?"),
+        [*vocabulary.ANSWERED_FROM.items(), ("", N_("Sans réponse"))],
+        "",
+    )
+    answered_country = SelectField(
+        _l("Dans quel pays, si vous le savez ?"), validate_choice=False, default=""
+    )
+    transfers = CountField(
+        _l("Avez-vous été transféré ? Combien de fois (0 si non)"), validators=[Optional()]
+    )
     own_experience = BooleanField(
         _l(
             "Je certifie que cet avis décrit ma propre expérience et que je n'ai reçu aucune "
@@ -145,7 +143,12 @@ class ReviewForm(FlaskForm):
             "human_reached",
             "phone_cost",
         ),
+        "calls": ("answered_from", "answered_country", "transfers"),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answered_country.choices = country_choices()
 
     def group_open(self, group: str) -> bool:
         """A group starts open when it holds an error or a value: nothing typed is hidden."""
@@ -176,6 +179,9 @@ class ReviewForm(FlaskForm):
             resolution_days=self.resolution_days.data,
             human_reached={"yes": True, "no": False}.get(self.human_reached.data),
             phone_cost=self.phone_cost.data or None,
+            answered_from=self.answered_from.data or None,
+            answered_country=self.answered_country.data or None,
+            transfers=self.transfers.data,
         )
 
     def fill_from(self, review) -> None:
@@ -193,6 +199,9 @@ class ReviewForm(FlaskForm):
         self.resolution_days.data = review.resolution_days
         self.human_reached.data = {True: "yes", False: "no"}.get(review.human_reached, "")
         self.phone_cost.data = review.phone_cost or ""
+        self.answered_from.data = review.answered_from or ""
+        self.answered_country.data = review.answered_country or ""
+        self.transfers.data = review.transfers
         self.own_experience.data = review.own_experience
 
 

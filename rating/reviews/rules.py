@@ -9,9 +9,11 @@ from datetime import date
 
 from rating.msgids import N_
 from rating.plaintext import visible
+from rating.scores.calls import check_answered
 from rating.scores.formula import months_before
 from rating.vocabulary import (
     AFTER_SALES_CRITERIA,
+    ANSWERED_CHANNELS,
     CHANNELS,
     CRITERIA,
     PHONE_COSTS,
@@ -51,6 +53,19 @@ class ReviewDraft:
     resolution_days: int | None = None
     human_reached: bool | None = None
     phone_cost: str | None = None
+    answered_from: str | None = None
+    answered_country: str | None = None
+    transfers: int | None = None
+
+
+CALL_FIELDS = ("answered_from", "answered_country", "transfers")
+
+
+def call_fields(draft: ReviewDraft) -> dict:
+    """The stored answers on where the call was answered: asked for phone and chat only, so
+    left empty for any other channel (the group is on the page whatever the channel)."""
+    keep = draft.channel in ANSWERED_CHANNELS
+    return {name: getattr(draft, name) if keep else None for name in CALL_FIELDS}
 
 
 def check_draft(draft: ReviewDraft, today: date) -> list[tuple[str, str]]:
@@ -116,6 +131,8 @@ def check_draft(draft: ReviewDraft, today: date) -> list[tuple[str, str]]:
         errors.append(
             ("phone_cost", N_("Choisissez « gratuit », « surtaxé » ou « je ne sais pas »."))
         )
+    if draft.channel in ANSWERED_CHANNELS:
+        errors.extend(check_answered(draft.answered_from, draft.answered_country, draft.transfers))
     if not draft.own_experience:
         errors.append(
             (

@@ -20,7 +20,7 @@ from rating.msgids import N_
 
 from . import lifecycle, screening, signals
 from .masking import mask_contacts
-from .rules import CRITERIA, MAX_TITLE, ReviewDraft, check_draft
+from .rules import CRITERIA, MAX_TITLE, ReviewDraft, call_fields, check_draft
 
 ALREADY_REVIEWED = N_(
     "Vous avez déjà un avis en cours sur cette entreprise : vous pouvez le modifier "
@@ -82,6 +82,7 @@ def _fields(draft: ReviewDraft) -> dict:
         )
     }  # fmt: skip
     fields.update((name, draft.criteria.get(name)) for name in CRITERIA)
+    fields.update(call_fields(draft))
     text = screening.review_text(draft.title, draft.body)
     fields["body_fingerprint"] = signals.fingerprint(text)
     return fields

@@ -9,16 +9,18 @@ A company whose window holds no published review has no score (None): "pas encor
 on pages, `null` in the API, never the prior alone (DESIGN, "Scores").
 """
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from rating.models import Company, CompanyStats
+from rating.models import Company, CompanyStats, ContactCentre, Review
+from rating.models.review import CRITERIA
 
-from . import formula, store
+from . import calls, formula, store
 from .contribution import Summary
 
 
@@ -98,3 +100,88 @@ def best_first(today: date) -> tuple:
     weighted = func.coalesce(CompanyStats.sum_weighted_stars, 0.0) * scale
     unrated = case((func.coalesce(CompanyStats.window_count, 0) > 0, 0), else_=1)
     return unrated, formula.bayesian(weighted, weight).desc()
+
+
+def _counted(today: date) -> tuple:
+    """The reviews the score is made of: published, not flagged, inside today's window."""
+    return (
+        Review.status == "published",
+        Review.flag.is_(None),
+        Review.experience_date.between(formula.window_start(today), today),
+    )
+
+
+def answered(
+    session: Session, company_ids: Iterable[int], today: date
+) -> dict[int, calls.Answered]:
+    """{company id: where shoppers say they were answered} (two queries)."""
+    ids = list(company_ids)
+    rows: dict[int, list] = {company_id: [] for company_id in ids}
+    declared: dict[int, list[str]] = {company_id: [] for company_id in ids}
+    if not ids:
+        return {}
+    counted = session.execute(
+        select(Review.company_id, Review.answered_from, Review.answered_country, func.count())
+        .where(Review.company_id.in_(ids), Review.answered_from.is_not(None), *_counted(today))
+        .group_by(Review.company_id, Review.answered_from, Review.answered_country)
+    )
+    for company_id, answered_from, country, number in counted:
+        rows[company_id].append((answered_from, country, number))
+    centres = session.execute(
+        select(ContactCentre.company_id, ContactCentre.country).where(
+            ContactCentre.company_id.in_(ids)
+        )
+    )
+    for company_id, country in centres:
+        declared[company_id].append(country or "")
+    return {
+        company_id: calls.answered(rows[company_id], declared[company_id]) for company_id in ids
+    }
+
+
+@dataclass(frozen=True)
+class CompanyCalls:
+    """Where a company's calls are answered, and its figures per channel."""
+
+    answered: calls.Answered
+    channels: list[calls.ChannelFigures] = field(default_factory=list)
+    # The thresholds, for the page's explanations (class attributes, not fields).
+    min_answers = calls.MIN_ANSWERS
+    min_channel_reviews = calls.MIN_CHANNEL_REVIEWS
+
+
+def company_calls(
+    session: Session, company_id: int, declared_countries: Iterable[str], today: date
+) -> CompanyCalls:
+    """Where a company's calls are answered and its figures per channel, from one query over
+    its counted reviews; `declared_countries` are its declared centres' (already loaded)."""
+    rows = session.execute(
+        select(
+            Review.channel,
+            Review.experience_date,
+            Review.stars,
+            Review.hold_minutes,
+            Review.human_reached,
+            Review.answered_from,
+            Review.answered_country,
+            *(getattr(Review, name) for name in CRITERIA),
+        ).where(Review.company_id == company_id, *_counted(today))
+    ).all()
+    reviews = [
+        calls.ChannelReview(
+            channel=row[0],
+            experience_date=row[1],
+            stars=row[2],
+            hold_minutes=row[3],
+            human_reached=row[4],
+            criteria=dict(zip(CRITERIA, row[7:], strict=True)),
+        )
+        for row in rows
+    ]
+    reported = Counter((row[5], row[6]) for row in rows if row[5] is not None)
+    return CompanyCalls(
+        answered=calls.answered(
+            ((fr, country, n) for (fr, country), n in reported.items()), declared_countries
+        ),
+        channels=calls.channel_figures(reviews, today),
+    )

@@ -156,6 +156,8 @@ def make_schema() -> fields.Schema:
         # 1 for a ceased company (SIRENE "C"): results list open companies first.
         sort_closed=fields.COLUMN(columns.NumericColumn("B", default=0)),
         closed=fields.ID(),  # "1" on ceased companies: tells whether any result needs the sort
+        # "1": answered in France according to customers (rating.scores.calls), a facet.
+        answered_france=fields.ID(sortable=True),
     )
 
 

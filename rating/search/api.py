@@ -39,6 +39,7 @@ def search_companies(
     region: str | None = None,
     letter: str | None = None,
     sort: str | None = None,
+    france: str | None = None,
 ) -> SearchResult:
     """Search companies by words, name prefix, typo or SIREN.
 
@@ -46,6 +47,7 @@ def search_companies(
     ({"sector": [(slug, n)], "region": [(name, n)], "letter": [(letter, n)]}), a suggestion
     when nothing matched, highlight segments per id and the stored fields per id.
     `sort` is None (relevance), "score" (community score) or "grade" (audit grade).
+    `france` "1" keeps the companies answered in France according to customers.
     Callers load the rows with `select(Company).where(Company.id.in_(ids))`, keep the
     rank order, and drop ids the database no longer shows (a deleted company is never shown).
     """
@@ -59,6 +61,7 @@ def search_companies(
         region=region or None,
         letter=letter or None,
         sort=sort,
+        france=france or None,
     )
 
 

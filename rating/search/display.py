@@ -8,11 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from ..audit.queries import latest_grades_of
+from ..i18n import translate
 from ..models import Company, Sector
+from ..msgids import N_
 from ..scores import read
+from ..scores.calls import MIN_ANSWERS
 from .query import SearchResult
 
 LETTERS = ("A", "B", "C", "D", "E")
+ANSWERED_FRANCE = N_("Oui, selon au moins %(min)d clients", min=MIN_ANSWERS)
 
 
 @dataclass(frozen=True)
@@ -81,4 +85,5 @@ def facet_labels(session: Session, result: SearchResult) -> dict[str, dict[str, 
         "sector": {slug: names.get(slug, slug) for slug in slugs},
         "region": {key: key for key, _ in result.facets.get("region", [])},
         "letter": {key: key for key, _ in result.facets.get("letter", [])},
+        "france": {"1": translate(ANSWERED_FRANCE)},
     }

@@ -65,6 +65,7 @@ def documents_for(session: Session, ids: list[int], today: date | None = None) -
     grades = latest_grades(session, ids)
     points = _grouped(session, ContactPoint, ids)
     centres = _grouped(session, ContactCentre, ids)
+    answered = read.answered(session, ids, today)
     docs = {}
     for company in companies:
         docs[company.id] = company_document(
@@ -74,11 +75,14 @@ def documents_for(session: Session, ids: list[int], today: date | None = None) -
             grades.get(company.id),
             points.get(company.id, []),
             centres.get(company.id, []),
+            answered_france=answered[company.id].france_majority,
         )
     return docs
 
 
-def company_document(company, stats, score, grade, points, centres) -> dict:
+def company_document(
+    company, stats, score, grade, points, centres, answered_france: bool = False
+) -> dict:
     """The fields of one company's document (None values left out: Whoosh refuses them).
 
     The community score is only a sort key here (`sort_score`, as of the day the document
@@ -123,6 +127,7 @@ def company_document(company, stats, score, grade, points, centres) -> dict:
         "sort_score": score.score if score is not None else -1.0,
         "sort_closed": 1 if company.closed_at is not None else 0,
         "closed": "1" if company.closed_at is not None else None,
+        "answered_france": "1" if answered_france else None,
     }
     return {k: v for k, v in doc.items() if v is not None}
 

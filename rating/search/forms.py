@@ -12,7 +12,7 @@ LETTERS = ("A", "B", "C", "D", "E")
 
 
 class SearchForm(FlaskForm):
-    """/search?q=&sector=&region=&letter=&sort=&page= — facets are kept as hidden fields."""
+    """/search?q=&sector=&region=&letter=&france=&sort=&page= — facets are kept as hidden fields."""
 
     class Meta:
         csrf = False
@@ -30,6 +30,7 @@ class SearchForm(FlaskForm):
     sector = HiddenField()
     region = HiddenField()
     letter = HiddenField()
+    france = HiddenField()  # "1": answered in France according to customers
 
     def params(self, page_arg) -> dict:
         """Cleaned search parameters; anything odd is dropped rather than refused."""
@@ -43,6 +44,7 @@ class SearchForm(FlaskForm):
             "sector": (self.sector.data or "")[:60] or None,
             "region": (self.region.data or "")[:120] or None,
             "letter": letter if letter in LETTERS else None,
+            "france": "1" if self.france.data == "1" else None,
             "sort": self.sort.data if self.sort.data in SORTS else None,
             "page": page,
         }

@@ -26,7 +26,12 @@ STEMMED_FIELDS = ("names", "content")
 MAX_FUZZY_TERMS = 6  # bounded expansion: at most this many spellings per mistyped word
 MAX_PER_PAGE = 50
 MAX_PAGE = 200
-FACETS = {"sector": "sector_slug", "region": "region_key", "letter": "letter"}
+FACETS = {
+    "sector": "sector_slug",
+    "region": "region_key",
+    "letter": "letter",
+    "france": "answered_france",  # "Répondu en France (selon les clients)": key "1"
+}
 SORTS = {"score": "sort_score", "grade": "sort_grade"}
 # Facets whose values have an order of their own (A before E), listed in it; others by count.
 ORDERED_FACETS = {"letter"}
@@ -162,8 +167,13 @@ def _facet_order(name: str):
     return lambda kv: (-kv[1], kv[0])
 
 
-def _filters(sector, region, letter) -> list:
-    values = {"sector_slug": sector, "region_key": region, "letter": letter}
+def _filters(sector, region, letter, france=None) -> list:
+    values = {
+        "sector_slug": sector,
+        "region_key": region,
+        "letter": letter,
+        "answered_france": france,
+    }
     # boost 0: a filter narrows the results without changing their order.
     return [Term(name, value, boost=0.0) for name, value in values.items() if value]
 
@@ -189,6 +199,7 @@ def run_search(
     region: str | None = None,
     letter: str | None = None,
     sort: str | None = None,
+    france: str | None = None,
 ) -> SearchResult:
     """Search companies; see `rating.search.search_companies`."""
     page = min(max(int(page or 1), 1), MAX_PAGE)
@@ -196,7 +207,7 @@ def run_search(
     result = SearchResult(ids=[], total=0, page=page, per_page=per_page)
     reader = searcher.reader()
     plan = plan_query(reader, q)
-    filters = _filters(sector, region, letter)
+    filters = _filters(sector, region, letter, france)
     if plan.query is NullQuery and not filters:
         return result
     parts = ([plan.query] if plan.query is not NullQuery else []) + filters

@@ -33,7 +33,7 @@ def results():
         session = get_session()  # only when rendering: a cached view needs no session
         # The cleaned parameters, nothing else of the request (they are the cache's key).
         form = SearchForm(MultiDict({k: v for k, v in params.items() if v}))
-        searched = bool(params["q"] or params["sector"] or params["region"] or params["letter"])
+        searched = any(params[k] for k in ("q", "sector", "region", "letter", "france"))
         result = search_companies(**params, per_page=PER_PAGE) if searched else None
         return render_template(
             "search/results.html",

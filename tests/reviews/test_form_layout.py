@@ -36,8 +36,9 @@ def test_the_star_widget_keeps_the_radios_and_the_groups_start_closed(client, sh
     for n in range(1, 6):
         label = f"{n} étoile" + ("s" if n > 1 else "")
         assert f'<span class="visually-hidden">{label}</span>' in widget
-    assert details(html) == {"groupe-accueil": False, "groupe-sav": False, "groupe-faits": False}
-    for name in ("reachability", "competence", "hold_minutes", "phone_cost"):
+    closed = dict.fromkeys(("groupe-accueil", "groupe-sav", "groupe-faits", "groupe-appel"), False)
+    assert details(html) == closed
+    for name in ("reachability", "competence", "hold_minutes", "phone_cost", "answered_from"):
         assert f'name="{name}"' in html
 
 
@@ -50,4 +51,9 @@ def test_errors_are_listed_at_once_and_open_their_group(client, shopper):
     links = re.findall(r'<a href="#([a-z_]+)(?:-\d)?">', summary)
     # The required fields and the facts' bad number, all in the first answer.
     assert {"channel", "stars", "solved", "title", "body", "hold_minutes"} <= set(links)
-    assert details(html) == {"groupe-accueil": True, "groupe-sav": False, "groupe-faits": True}
+    assert details(html) == {
+        "groupe-accueil": True,
+        "groupe-sav": False,
+        "groupe-faits": True,
+        "groupe-appel": False,
+    }
