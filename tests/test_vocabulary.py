@@ -87,7 +87,10 @@ def test_openapi_enums_and_open_data_columns():
     assert review["channel"]["enum"] == list(vocabulary.CHANNELS)
     assert review["solved"]["enum"] == list(vocabulary.SOLVED)
     assert review["origin"]["enum"] == list(vocabulary.ORIGINS)
-    assert TESTS_CSV_COLUMNS[4:] == list(vocabulary.TEST_MEASURES)
+    measures, said = len(vocabulary.TEST_MEASURES), len(vocabulary.TEST_CALL_FIELDS)
+    assert TESTS_CSV_COLUMNS[4 : 4 + measures] == list(vocabulary.TEST_MEASURES)
+    assert TESTS_CSV_COLUMNS[4 + measures :] == list(vocabulary.TEST_CALL_FIELDS)
+    assert len(TESTS_CSV_COLUMNS) == 4 + measures + said
     assert GRADES_CSV_COLUMNS[-len(vocabulary.GRADE_KPIS) :] == list(vocabulary.GRADE_KPIS)
 
 
