@@ -1,15 +1,12 @@
 """Public pages as a shopper sees them on a desktop and a phone: nothing scrolls sideways,
 the autocomplete list hangs from its own box, search results come before the facets on a
-phone, and the phone header stays compact. Screenshots go to test-artifacts/screens/."""
+phone, and the phone header stays compact (test_public_face.py takes the screenshots)."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
-
 pytestmark = pytest.mark.browser
 
-SCREENS = ARTIFACTS / "screens"
 DESKTOP, PHONE, NARROW = 1280, 390, 360
 FIXED_PAGES = {
     "home": "/",
@@ -45,19 +42,14 @@ def open_at(browser, url: str, width: int):
 
 
 def test_no_public_page_scrolls_sideways_at_360_px(browser, demo_server, public_pages):
-    SCREENS.mkdir(parents=True, exist_ok=True)
+    # (the screenshots at 1280 and 390 px are taken by test_public_face.py)
     too_wide = {}
     for name, path in public_pages.items():
-        for width in (NARROW, PHONE, DESKTOP):
-            page = open_at(browser, demo_server.url + path, width)
-            scroll, inner = page.evaluate(
-                "[document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            if width != NARROW:  # for a human to look at
-                page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
-            elif scroll > inner:
-                too_wide[name] = scroll
-            page.close()
+        page = open_at(browser, demo_server.url + path, NARROW)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            too_wide[name] = scroll
+        page.close()
     assert too_wide == {}, f"pages wider than {NARROW} px: {too_wide}"
 
 
