@@ -5,34 +5,11 @@ phone, and the phone header stays compact (test_public_face.py takes the screens
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.test_public_face import public_pages  # noqa: F401 (module fixture)
+
 pytestmark = pytest.mark.browser
 
 DESKTOP, PHONE, NARROW = 1280, 390, 360
-FIXED_PAGES = {
-    "home": "/",
-    "companies": "/companies",
-    "search": "/search?q=banque",
-    "grades": "/grades",
-    "palmares": "/palmares",
-    "methodology": "/methodology",
-    "charter": "/charte",
-    "api": "/api",
-    "propose": "/companies/proposer",
-}
-
-
-@pytest.fixture(scope="module")
-def public_pages(browser, demo_server) -> dict[str, str]:
-    """The fixed pages, plus a sector, a company and a publication found by following links."""
-    page = browser.new_page()
-    page.goto(demo_server.url + "/companies")
-    company = page.locator(".company-list .company-link").first.get_attribute("href")
-    page.goto(demo_server.url + "/grades")
-    publication = page.locator("a[href^='/publications/']").first.get_attribute("href")
-    page.goto(demo_server.url + "/")
-    sector = page.locator(".sector-card").first.get_attribute("href")
-    page.close()
-    return {**FIXED_PAGES, "sector": sector, "company": company, "publication": publication}
 
 
 def open_at(browser, url: str, width: int):
@@ -41,7 +18,7 @@ def open_at(browser, url: str, width: int):
     return page
 
 
-def test_no_public_page_scrolls_sideways_at_360_px(browser, demo_server, public_pages):
+def test_no_public_page_scrolls_sideways_at_360_px(browser, demo_server, public_pages):  # noqa: F811
     # (the screenshots at 1280 and 390 px are taken by test_public_face.py)
     too_wide = {}
     for name, path in public_pages.items():
