@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from rating.msgids import N_
 from rating.scores import read
 from rating.scores.formula import CommunityScore
 
@@ -84,33 +85,33 @@ def kpi_rows(kpis: dict) -> list[dict]:
     return [
         row(
             "accessibility_rate",
-            "Taux d'accessibilité",
+            N_("Taux d'accessibilité"),
             "%",
-            f"plus de {refs['accessibility_rate']} %",
+            N_("plus de %(num)s %%", num=refs["accessibility_rate"]),
             lambda v: v > refs["accessibility_rate"],
         ),
         row(
             "median_phone_wait_seconds",
-            "Attente médiane au téléphone",
+            N_("Attente médiane au téléphone"),
             "s",
-            "2 minutes ou moins",
+            N_("2 minutes ou moins"),
             lambda v: v <= refs["median_phone_wait_seconds"],
         ),
         row(
             "median_email_response_hours",
-            "Délai médian de réponse par e-mail",
+            N_("Délai médian de réponse par e-mail"),
             "h",
             None,
             lambda v: None,
         ),
         row(
             "complete_rate",
-            "Réponses complètes dès le premier contact",
+            N_("Réponses complètes dès le premier contact"),
             "%",
-            f"environ {refs['complete_rate']} %",
+            N_("environ %(num)s %%", num=refs["complete_rate"]),
             lambda v: v >= refs["complete_rate"],
         ),
-        row("mean_courtesy", "Courtoisie moyenne", "/4", None, lambda v: None),
+        row("mean_courtesy", N_("Courtoisie moyenne"), "/4", None, lambda v: None),
     ]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 from urllib.parse import urlsplit
 
+from rating.msgids import N_
 from rating.plaintext import visible
 from rating.vocabulary import CHANNELS, CONTACT_PHONE_COSTS
 
@@ -21,12 +22,12 @@ BLANK_ROWS = 2  # empty rows offered to add a contact point or a centre, without
 
 CHANNEL_LABELS = CHANNELS
 PHONE_COST_LABELS = CONTACT_PHONE_COSTS
-FIELD_LABELS = {
-    "description": "Présentation",
-    "mediator_name": "Médiateur de la consommation",
-    "mediator_url": "Site du médiateur",
-    "contact_points": "Moyens de contact",
-    "contact_centres": "Centres de contact",
+FIELD_LABELS = {  # translated when shown (the public history of declarations)
+    "description": N_("Présentation"),
+    "mediator_name": N_("Médiateur de la consommation"),
+    "mediator_url": N_("Site du médiateur"),
+    "contact_points": N_("Moyens de contact"),
+    "contact_centres": N_("Centres de contact"),
 }
 SCALAR_FIELDS = ("description", "mediator_name", "mediator_url")
 WEB_ONLY = "Seules les adresses web commençant par http:// ou https:// sont acceptées."

@@ -1,42 +1,15 @@
 """Public pages as a shopper sees them on a desktop and a phone: nothing scrolls sideways,
 the autocomplete list hangs from its own box, search results come before the facets on a
-phone, and the phone header stays compact. Screenshots go to test-artifacts/screens/."""
+phone, and the phone header stays compact (test_public_face.py takes the screenshots)."""
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.test_public_face import public_pages  # noqa: F401 (module fixture)
 
 pytestmark = pytest.mark.browser
 
-SCREENS = ARTIFACTS / "screens"
 DESKTOP, PHONE, NARROW = 1280, 390, 360
-FIXED_PAGES = {
-    "home": "/",
-    "companies": "/companies",
-    "search": "/search?q=banque",
-    "grades": "/grades",
-    "palmares": "/palmares",
-    "methodology": "/methodology",
-    "charter": "/charte",
-    "api": "/api",
-    "donnees": "/donnees",
-    "propose": "/companies/proposer",
-}
-
-
-@pytest.fixture(scope="module")
-def public_pages(browser, demo_server) -> dict[str, str]:
-    """The fixed pages, plus a sector, a company and a publication found by following links."""
-    page = browser.new_page()
-    page.goto(demo_server.url + "/companies")
-    company = page.locator(".company-list .company-link").first.get_attribute("href")
-    page.goto(demo_server.url + "/grades")
-    publication = page.locator("a[href^='/publications/']").first.get_attribute("href")
-    page.goto(demo_server.url + "/")
-    sector = page.locator(".sector-card").first.get_attribute("href")
-    page.close()
-    return {**FIXED_PAGES, "sector": sector, "company": company, "publication": publication}
 
 
 def open_at(browser, url: str, width: int):
@@ -45,20 +18,15 @@ def open_at(browser, url: str, width: int):
     return page
 
 
-def test_no_public_page_scrolls_sideways_at_360_px(browser, demo_server, public_pages):
-    SCREENS.mkdir(parents=True, exist_ok=True)
+def test_no_public_page_scrolls_sideways_at_360_px(browser, demo_server, public_pages):  # noqa: F811
+    # (the screenshots at 1280 and 390 px are taken by test_public_face.py)
     too_wide = {}
     for name, path in public_pages.items():
-        for width in (NARROW, PHONE, DESKTOP):
-            page = open_at(browser, demo_server.url + path, width)
-            scroll, inner = page.evaluate(
-                "[document.documentElement.scrollWidth, window.innerWidth]"
-            )
-            if width != NARROW:  # for a human to look at
-                page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
-            elif scroll > inner:
-                too_wide[name] = scroll
-            page.close()
+        page = open_at(browser, demo_server.url + path, NARROW)
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        if scroll > inner:
+            too_wide[name] = scroll
+        page.close()
     assert too_wide == {}, f"pages wider than {NARROW} px: {too_wide}"
 
 
