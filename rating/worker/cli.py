@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from rating import mail
-from rating.i18n import translate
 
 from . import jobs
 from .health import readiness
@@ -101,6 +100,6 @@ def status() -> None:
         else:
             click.echo(f"  {job.name} : jamais lancé")
     for reason in found.reasons:
-        click.echo(f"PAS PRÊT : {translate(reason)}", err=True)
+        click.echo(f"PAS PRÊT : {reason}", err=True)  # the French msgid
     if not found.ready:
         raise click.exceptions.Exit(1)
