@@ -16,18 +16,18 @@ from .tail import HostThread, read_heartbeat
 
 def _worker(threads: int) -> None:
     app = current_app._get_current_object()
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-        )
+    # wsgi.py sets up logging (ours at INFO); the queue's own messages at INFO too.
+    logging.getLogger("huey").setLevel(logging.INFO)
     queue = app.extensions["rating.worker"]
     huey = queue.huey(immediate=False)
     host = HostThread(app)
     host.start()
     queue.enqueue(mail.DELIVER_TASK, huey=huey)  # what a killed worker or an outage left
     # Locks left by a worker killed while running a job would block that job for good.
+    # An idle queue is polled at least every second (Huey's default backs off to 10 s):
+    # a mail queued by a request leaves within a second or so.
     consumer = huey.create_consumer(
-        workers=threads, worker_type="thread", periodic=True, flush_locks=True
+        workers=threads, worker_type="thread", periodic=True, flush_locks=True, max_delay=1.0
     )
     try:
         consumer.run()
