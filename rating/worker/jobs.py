@@ -22,6 +22,7 @@ from rating.auth.sessions import prune_expired_sessions
 from rating.db import utcnow
 from rating.notifications import bounces, digest
 from rating.scores.expire import expire
+from rating.scores.recompute import recompute
 from rating.search import verify as verify_index
 
 from . import reminders
@@ -115,6 +116,18 @@ def audit_verify(app) -> str:
     return "chaîne des publications intègre"
 
 
+def scores_check(app) -> str:
+    """`scores recompute --check`: the summaries against their reviews, writing nothing."""
+    with app.extensions["rating.db.read"]() as session:
+        drifts = recompute(session, check=True)
+        session.rollback()
+    if drifts:
+        listed = ", ".join(str(drift.company_id) for drift in drifts[:20])
+        raise JobFailed(f"{len(drifts)} résumé(s) différent(s) des avis : {listed} "
+                        "(flask scores recompute)")  # fmt: skip
+    return "résumés conformes aux avis"
+
+
 def search_verify(app) -> str:
     drift = verify_index(app)
     if not drift.ok:
@@ -151,6 +164,7 @@ JOBS = (
     Job("prune", "20 0", "tentatives de connexion et sessions expirées", prune),
     Job("mail-bounces", "30 0", "retours en erreur (WORKER_BOUNCE_MAILBOX)", mail_bounces),
     Job("backup", "0 1", "sauvegarde de la base (instance/backups)", database_backup),
+    Job("scores-check", "15 1", "résumés comparés aux avis", scores_check),
     Job("audit-verify", "30 1", "vérification de la chaîne des publications", audit_verify),
     Job("opendata-export", "0 2", "export des données ouvertes", opendata_export),
     Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),

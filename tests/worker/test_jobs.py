@@ -83,6 +83,7 @@ def test_the_schedule_is_after_midnight_in_paris_and_hourly_for_reminders():
         ("notifications-digest", "résumés du"),
         ("mail-bounces", "WORKER_BOUNCE_MAILBOX non défini"),
         ("audit-verify", "intègre"),
+        ("scores-check", "résumés conformes"),
         ("search-verify", "index conforme"),
         ("moderation-reminders", "0 rappel(s)"),
         ("opendata-export", "données ouvertes"),
