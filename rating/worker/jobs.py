@@ -14,12 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from huey import crontab
+from sqlalchemy import select
 
 from rating import backup, mail
 from rating.audit.verification import verify as verify_chain
 from rating.auth import throttle
 from rating.auth.sessions import prune_expired_sessions
 from rating.db import utcnow
+from rating.models import Publication
 from rating.notifications import bounces, digest
 from rating.scores.expire import expire
 from rating.scores.recompute import recompute
@@ -108,12 +110,29 @@ def database_backup(app) -> str:
     return f"sauvegarde {done.path} ({done.rows} lignes)"
 
 
+def audit_head_path(app) -> Path:
+    """The chain head this host saw at its last good check ("SEQ:HASH"), kept outside the
+    database: a chain rewritten or truncated since then fails the next check."""
+    return Path(app.instance_path) / "audit-head"
+
+
 def audit_verify(app) -> str:
+    path = audit_head_path(app)
+    seen = path.read_text().strip() if path.exists() else ""
+    heads = [(int(seen.split(":")[0]), seen.split(":")[1])] if ":" in seen else []
     with app.extensions["rating.db.read"]() as session:
-        problem = verify_chain(session)
+        problem = verify_chain(session, expect_heads=heads)
+        head = session.execute(
+            select(Publication.sequence, Publication.chain_hash)
+            .order_by(Publication.sequence.desc())
+            .limit(1)
+        ).first()
     if problem:
         raise JobFailed(problem)
-    return "chaîne des publications intègre"
+    if head is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{head.sequence}:{head.chain_hash}\n")
+    return "chaîne des publications intègre" + (f" (tête n° {head.sequence})" if head else "")
 
 
 def scores_check(app) -> str:

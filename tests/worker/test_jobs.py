@@ -89,7 +89,8 @@ def test_the_schedule_is_after_midnight_in_paris_and_hourly_for_reminders():
         ("opendata-export", "données ouvertes"),
     ],
 )
-def test_each_job_runs_by_hand(app, name, expected):
+def test_each_job_runs_by_hand(app, name, expected, tmp_path):
+    app.instance_path = str(tmp_path / "instance")  # nothing written into the checkout
     with app.app_context():
         rebuild(app)
     result = app.test_cli_runner().invoke(args=["worker", "run-job", name])
@@ -162,3 +163,13 @@ def test_without_a_worker_requests_drain_after_their_response(app, db):
     after_a_write(app)
     with app.app_context():
         assert search_companies("wenceslas").ids == [company.id]
+
+
+def test_audit_check_remembers_the_head_and_fails_when_it_left_the_chain(app, tmp_path):
+    app.instance_path = str(tmp_path / "instance")
+    head = jobs.audit_head_path(app)
+    head.parent.mkdir(parents=True)
+    head.write_text("3:" + "a" * 64 + "\n")  # seen at a former check; the chain now has none
+    result = app.test_cli_runner().invoke(args=["worker", "run-job", "audit-verify"])
+    assert result.exit_code == 1
+    assert "la tête attendue n° 3 n'est plus dans la chaîne" in result.output
