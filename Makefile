@@ -25,12 +25,13 @@ static: $(STAMP)
 	$(FLASK) digest clean >/dev/null
 	$(FLASK) digest compile >/dev/null
 
+# Serves with the worker beside gunicorn (tools/serve-with-worker); Ctrl-C stops both.
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) audit keygen
 	$(FLASK) demo load
 	$(FLASK) search rebuild
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - wsgi:app
+	tools/serve-with-worker $(BIN)
 
 # Test-only front-end tools (axe-core), from the npm registry at the locked versions.
 $(NODE_STAMP): package.json package-lock.json

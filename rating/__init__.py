@@ -72,6 +72,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         security,
         static,
         suggestions,
+        worker,
     )
 
     db.init_app(app)
@@ -81,6 +82,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pagecache.init_app(app)
     static.init_app(app)
     mail.init_app(app)
+    worker.init_app(app)
     auth.init_app(app)
     cli.init_app(app)
     features = (main, auth, companies, search, reviews, moderation, audit, api)

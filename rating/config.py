@@ -22,6 +22,14 @@ LEGAL_SETTINGS = (
     "LEGAL_HOST_ADDRESS",
     "LEGAL_HOST_PHONE",
 )
+# The worker (rating.worker, README "Operations"): its queue store and whether one runs here.
+WORKER_SETTINGS = (
+    "WORKER_ENABLED",
+    "HUEY_SQLITE_PATH",
+    "WORKER_MAIL_LEASE",
+    "WORKER_HEARTBEAT_FILE",
+    "WORKER_BOUNCE_MAILBOX",
+)
 ENV_SETTINGS = (
     "SECRET_KEY",
     "DATABASE_URL",
@@ -48,6 +56,7 @@ ENV_SETTINGS = (
     "SITEMAP_MAX_URLS",
     "OPENDATA_DIR",
     "OPENDATA_AUTHOR_KEY",
+    *WORKER_SETTINGS,
 )
 
 
@@ -94,9 +103,22 @@ class Config:
     # them). None: the sender's address.
     MAIL_RETURN_PATH = None
 
+    # `flask worker` (rating.worker): True when one runs for this host, so that requests only
+    # enqueue (mail) and leave the search index to it; None: on in production only. Off, the
+    # tasks run at once where they are queued (Huey's immediate mode) and requests drain the
+    # search outbox after their response.
+    WORKER_ENABLED = None
+    HUEY_SQLITE_PATH = ""  # "" = instance/worker-queue.sqlite
+    # Seconds a mail being sent stays claimed: a worker killed mid-send leaves it to another
+    # run only after this (so that two workers never send it at once).
+    WORKER_MAIL_LEASE = 600
+    WORKER_HEARTBEAT_FILE = ""  # "" = instance/worker-heartbeat.json (one per host)
+    WORKER_BOUNCE_MAILBOX = ""  # maildir or mbox of bounces read daily ("" = none)
+
     RATELIMIT_STORAGE_URI = "memory://"  # REDIS_URL replaces it (shared_stores)
     RATELIMIT_KEY_PREFIX = "observatoire"
-    # Shared store for the page cache and the limits of every worker and host (shared_stores).
+    # Shared store for the page cache, the limits and the worker's queue of every worker and
+    # host (shared_stores, rating.worker); unset: per process, and the queue in a SQLite file.
     REDIS_URL = None
     # Worker processes serving this app on this host: gunicorn's own WEB_CONCURRENCY, which
     # deploy/gunicorn.conf.py reads and checks; production refuses per-process limits with
@@ -140,9 +162,20 @@ def settings_from_environment(environ=os.environ) -> dict:
         value = environ.get(name)
         if value is None or value == "":
             continue
-        if name in ("MAIL_PORT", "TRUSTED_PROXIES", "SITEMAP_MAX_URLS", "WEB_CONCURRENCY"):
+        if name in (
+            "MAIL_PORT",
+            "TRUSTED_PROXIES",
+            "SITEMAP_MAX_URLS",
+            "WEB_CONCURRENCY",
+            "WORKER_MAIL_LEASE",
+        ):
             value = int(value)
-        elif name in ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "RATELIMIT_ENABLED"):
+        elif name in (
+            "MAIL_USE_TLS",
+            "SESSION_COOKIE_SECURE",
+            "RATELIMIT_ENABLED",
+            "WORKER_ENABLED",
+        ):
             value = value.lower() in ("1", "true", "yes", "on")
         found[name] = value
     if found.get("SESSION_COOKIE_SECURE"):

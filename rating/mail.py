@@ -1,9 +1,12 @@
 """Outgoing mail through one durable outbox: SMTP when MAIL_SERVER is set, else .eml files.
 
 Services call `queue_mail` inside their transaction, then `deliver_soon` after their
-commit. In a request the sending happens once the response has been sent, so that a
-slow SMTP server does not slow the page and the answer takes the same time whether a
-message was queued or not (no account enumeration by timing).
+commit, which only enqueues the task "mail.deliver" (rating.worker): with a worker the
+request does no mail work at all (the answer takes the same time whether a message was
+queued or not: no account enumeration by timing); without one (tests, a bare `flask run`)
+the task runs at once. Each message is claimed before it is sent and marked sent after:
+a worker killed mid-batch leaves the messages it sent marked, and the one it was sending
+claimed until the lease ends; none is ever sent again once its sending is recorded.
 """
 
 import json
@@ -11,15 +14,17 @@ import logging
 import os
 import smtplib
 import ssl
+from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import after_this_request, current_app, has_request_context, render_template
-from sqlalchemy import select, update
+from flask import current_app, render_template
+from sqlalchemy import or_, select, update
 
-from .db import get_session, utcnow
+from .db import utcnow
 from .i18n import in_locale, translate
 from .models import OutboundMail
 
@@ -78,35 +83,41 @@ def subject_in(subject, locale: str | None) -> str:
 
 
 def deliver_soon(session) -> None:
-    """Send what is pending: after the response in a request, at once elsewhere (CLI).
-    Nothing to do when this session queued no mail (a review no one is told of)."""
+    """Ask the worker to send what this session queued (nothing when it queued no mail)."""
     if not session.info.pop(QUEUED, False):
         return
-    if not has_request_context():
-        deliver_pending(session)
-        return
-    app = current_app._get_current_object()
-
-    @after_this_request
-    def _schedule(response):
-        response.call_on_close(lambda: _deliver_in_new_context(app))
-        return response
+    current_app.extensions["rating.worker"].enqueue(DELIVER_TASK)
 
 
-def _deliver_in_new_context(app) -> None:
-    # The request's context is gone by the time the server closes the response.
-    with app.app_context():
-        try:
-            deliver_pending(get_session())
-        except Exception:  # a mail problem must never surface in a user's request
-            log.exception("mail delivery failed")
+DELIVER_TASK = "mail.deliver"  # the worker's task (rating.worker.queue) running deliver_pending
+
+
+def pending_count(session) -> int:
+    """Messages still to send (the worker's mail queue length, for /healthz/ready)."""
+    return len(
+        session.scalars(
+            select(OutboundMail.id)
+            .where(OutboundMail.sent_at.is_(None), OutboundMail.attempts < MAX_ATTEMPTS)
+            .limit(10_000)
+        ).all()
+    )
+
+
+def _claimable(now, lease: timedelta):
+    return (
+        OutboundMail.sent_at.is_(None),
+        OutboundMail.attempts < MAX_ATTEMPTS,
+        or_(OutboundMail.claimed_at.is_(None), OutboundMail.claimed_at < now - lease),
+    )
 
 
 def deliver_pending(session, *, limit: int = 100) -> tuple[int, int]:
-    """Send unsent messages (fewer than MAX_ATTEMPTS tries); return (sent, failed)."""
+    """Send unsent messages (fewer than MAX_ATTEMPTS tries, not claimed by a live worker);
+    return (sent, failed)."""
+    lease = timedelta(seconds=int(current_app.config.get("WORKER_MAIL_LEASE", 600)))
     ids = session.scalars(
         select(OutboundMail.id)
-        .where(OutboundMail.sent_at.is_(None), OutboundMail.attempts < MAX_ATTEMPTS)
+        .where(*_claimable(utcnow(), lease))
         .order_by(OutboundMail.id)
         .limit(limit)
     ).all()
@@ -114,13 +125,14 @@ def deliver_pending(session, *, limit: int = 100) -> tuple[int, int]:
     sent = failed = 0
     with _Transport(current_app.config) as transport:
         for mail_id in ids:
-            mail = _claim(session, mail_id)
+            mail = _claim(session, mail_id, lease)
             if mail is None:
                 continue  # another worker took it
             try:
                 where = transport.send(_message(mail, current_app.config), mail.id)
             except (OSError, smtplib.SMTPException) as exc:
                 mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                mail.claimed_at = None  # not sent: the next run may try again at once
                 failed += 1
                 log.warning("mail #%s to user #%s not sent: %s", mail.id, mail.user_id, exc)
                 session.commit()
@@ -135,22 +147,20 @@ def deliver_pending(session, *, limit: int = 100) -> tuple[int, int]:
     return sent, failed
 
 
-def _claim(session, mail_id: int) -> OutboundMail | None:
-    """Take one message atomically (attempts + 1), so that two workers never both send it."""
-    mail = session.get(OutboundMail, mail_id)
-    if mail is None or mail.sent_at is not None:
-        session.rollback()
-        return None
+def _claim(session, mail_id: int, lease: timedelta) -> OutboundMail | None:
+    """Take one message atomically (attempts + 1, claimed now), so that two workers never
+    both send it; None when it is sent, or claimed by someone else within the lease."""
+    now = utcnow()
     claimed = session.execute(
         update(OutboundMail)
-        .where(OutboundMail.id == mail_id, OutboundMail.attempts == mail.attempts)
-        .where(OutboundMail.sent_at.is_(None))
-        .values(attempts=OutboundMail.attempts + 1)
+        .where(OutboundMail.id == mail_id, *_claimable(now, lease))
+        .values(attempts=OutboundMail.attempts + 1, claimed_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     session.commit()
     if claimed != 1:
         return None
+    mail = session.get(OutboundMail, mail_id)
     session.refresh(mail)
     return mail
 
@@ -166,7 +176,10 @@ def _message(mail: OutboundMail, config) -> EmailMessage:
     message["To"] = mail.recipient
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain="observatoire.local")
+    # One Message-ID per outbox row: should a message ever go twice (a worker killed between
+    # the server's "250 OK" and the commit that records it), mail clients see one message.
+    domain = urlsplit(config.get("SITE_URL") or "").hostname or "observatoire.local"
+    message["Message-ID"] = f"<outbox.{mail.id}.{mail.created_at:%Y%m%d%H%M%S}@{domain}>"
     if config.get("MAIL_RETURN_PATH"):
         # Where bounces go (the SMTP envelope sender, see _Transport.send); the receiving
         # server writes it again from the envelope, the .eml files keep it for reading.

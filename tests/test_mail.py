@@ -159,13 +159,15 @@ def test_smtp_failure_is_kept_for_a_retry_and_never_raised(app, smtp_server):
     assert len(handler.envelopes) == 1
 
 
-def test_a_request_sends_its_mail_once_the_response_is_closed(app, tmp_path, smtp_server):
+def test_with_a_worker_a_request_only_enqueues_its_mail(app, tmp_path, smtp_server):
     controller, handler = smtp_server
     app.config.update(
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=controller.port,
         MAIL_USERNAME="observatoire",
         MAIL_PASSWORD="s3cret",
+        WORKER_ENABLED=True,
+        HUEY_SQLITE_PATH=str(tmp_path / "queue.sqlite"),
     )
     client = app.test_client()
     password = "une phrase assez longue"
@@ -181,8 +183,11 @@ def test_a_request_sends_its_mail_once_the_response_is_closed(app, tmp_path, smt
         },
     )
     assert response.status_code == 302
-    assert handler.envelopes == []  # the answer did not wait for the SMTP server
-    response.close()  # what gunicorn does once the response is sent
+    response.close()  # what gunicorn does once the response is sent: no work after it either
+    assert handler.envelopes == []  # neither the answer nor its closing waited for SMTP
+    huey = app.extensions["rating.worker"].huey()
+    assert huey.pending_count() == 1
+    huey.execute(huey.dequeue())  # what `flask worker` does
     (envelope,) = handler.envelopes
     assert envelope.rcpt_tos == ["camille@example.org"]
     assert (

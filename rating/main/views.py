@@ -1,12 +1,13 @@
 """Home page and health check."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import format_date, format_datetime, format_decimal, format_percent
 
 from .. import pagecache
 from ..companies import services as companies
 from ..db import get_session
 from ..i18n import translate
+from ..worker.health import readiness
 
 bp = Blueprint("main", __name__)
 
@@ -33,6 +34,22 @@ def index():
 def healthz():
     """Liveness probe; touches no database."""
     return {"status": "ok"}
+
+
+@bp.route("/healthz/ready")
+def ready():
+    """Readiness (JSON): 200 when this host can serve, 503 with the reasons otherwise; the
+    mail queue, this host's index lag, overdue moderation items, the worker's heartbeat."""
+    found = readiness(current_app._get_current_object())
+    body = {
+        "status": "ready" if found.ready else "not ready",
+        "reasons": [translate(reason) for reason in found.reasons],
+        **found.figures,
+    }
+    response = jsonify(body)
+    response.status_code = 200 if found.ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.app_context_processor

@@ -32,6 +32,9 @@ class OutboundMail(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a worker took it to send (rating.mail._claim): nobody else sends it before the
+    # lease (WORKER_MAIL_LEASE) ends, so two workers never both send it.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     # Extra headers as JSON (List-Unsubscribe and List-Unsubscribe-Post of a notification).
     headers: Mapped[str | None] = mapped_column(Text)

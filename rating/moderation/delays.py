@@ -10,6 +10,8 @@ from datetime import datetime, timedelta
 from rating.reviews.rules import MODERATION_MAX_DAYS
 
 MAX_WAIT = timedelta(days=MODERATION_MAX_DAYS)
+# The moderators are mailed once about an item still waiting a day before the promise ends.
+REMIND_AFTER = MAX_WAIT - timedelta(days=1)
 
 
 def held_since(created: datetime, updated: datetime | None, until: datetime) -> datetime:
@@ -28,6 +30,12 @@ def waiting_since(review, open_reports: list, now: datetime) -> datetime:
 def overdue(since: datetime, now: datetime) -> bool:
     """Waiting longer than the published maximum (MODERATION_MAX_DAYS)."""
     return now - since > MAX_WAIT
+
+
+def due_soon(since: datetime, now: datetime) -> bool:
+    """Waiting long enough for a reminder (REMIND_AFTER): the promise ends within a day, or
+    has already ended."""
+    return now - since >= REMIND_AFTER
 
 
 def hours(start: datetime, end: datetime) -> float:

@@ -9,6 +9,7 @@ from .. import pagecache
 from ..companies.services import latest_change
 from ..db import get_session
 from ..security import limiter
+from ..worker.queue import worker_enabled
 from .api import autocomplete as autocomplete_companies
 from .api import get_store, search_companies
 from .display import facet_labels, result_items
@@ -90,6 +91,8 @@ def drain_after_write(response):
     """
     session = g.get("db_session")
     if session is not None and session.in_transaction():
+        return response
+    if worker_enabled(current_app.config):  # this host's worker tails the changes instead
         return response
     app = current_app._get_current_object()
     store = get_store(app)

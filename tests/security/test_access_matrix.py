@@ -130,6 +130,7 @@ ROUTES = [
     # Public pages and the read-only API.
     Route("main.index", "GET", lambda w: "/", everyone("ok")),
     Route("main.healthz", "GET", lambda w: "/healthz", everyone("ok")),
+    Route("main.ready", "GET", lambda w: "/healthz/ready", everyone("ok")),
     Route("companies.index", "GET", lambda w: "/companies", everyone("ok")),
     Route("companies.sector", "GET", lambda w: "/sectors/banque", everyone("ok")),
     Route("companies.propose", "GET", lambda w: "/companies/proposer", everyone("ok")),

@@ -1,0 +1,221 @@
+"""The worker's jobs: what runs on schedule, each also runnable by hand (`flask worker run-job`).
+
+Times are UTC (Huey's crontab), all after midnight in Paris, summer and winter. A job returns
+a one-line summary; a check that finds a problem raises JobFailed. Shared jobs go through the
+queue (one host runs each, rating.worker.queue); per-host jobs (this host's index) run in the
+host's own thread (rating.worker.tail), never as a task another host may take.
+"""
+
+import importlib
+import logging
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from huey import crontab
+from sqlalchemy import select
+
+from rating import backup, mail
+from rating.audit.verification import verify as verify_chain
+from rating.auth import throttle
+from rating.auth.sessions import prune_expired_sessions
+from rating.db import utcnow
+from rating.models import Publication
+from rating.notifications import bounces, digest
+from rating.scores.expire import expire
+from rating.scores.recompute import recompute
+from rating.search import verify as verify_index
+
+from . import reminders
+
+log = logging.getLogger("rating.worker")
+
+
+class JobFailed(Exception):
+    """A check found a problem (its message says which)."""
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    schedule: str  # "minute hour" in UTC, crontab style
+    help: str
+    run: object  # function(app) -> str
+    per_host: bool = False
+
+    @property
+    def every(self) -> str:
+        return "hour" if self.schedule.split()[1] == "*" else "day"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    summary: str
+    at: str
+    seconds: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _write(app):
+    return app.extensions["rating.db.write"]()
+
+
+def deliver_mail(app) -> str:
+    with _write(app) as session:
+        sent, failed = mail.deliver_pending(session)
+    return f"{sent} message(s) envoyé(s), {failed} en échec"
+
+
+def scores_expire(app) -> str:
+    with _write(app) as session:
+        done = expire(session)
+    return f"{done.moved} résumé(s) avancé(s), {done.reviews} avis sorti(s) de la fenêtre"
+
+
+def prune(app) -> str:
+    with _write(app) as session:
+        attempts = throttle.prune(session)
+        sessions = prune_expired_sessions(session)
+        session.commit()
+    return f"{attempts} tentative(s) et {sessions} session(s) expirée(s) supprimées"
+
+
+def notifications_digest(app) -> str:
+    with _write(app) as session:
+        day = digest.yesterday()
+        queued = digest.send_digests(session, day)
+    return f"résumés du {day.isoformat()} : {queued} envoyé(s)"
+
+
+def mail_bounces(app) -> str:
+    path = app.config.get("WORKER_BOUNCE_MAILBOX")
+    if not path:
+        return "WORKER_BOUNCE_MAILBOX non défini : rien à lire"
+    with _write(app) as session:
+        count = bounces.read_bounces(session, Path(path))
+    return f"{count.read} message(s) lu(s), {count.hard} échec(s) définitif(s)"
+
+
+def database_backup(app) -> str:
+    url = app.config["DATABASE_URL"]
+    path = backup.default_path(url, Path(app.instance_path) / "backups")
+    try:
+        done = backup.backup(url, path)
+    except backup.BackupError as exc:
+        raise JobFailed(str(exc)) from None
+    return f"sauvegarde {done.path} ({done.rows} lignes)"
+
+
+def audit_head_path(app) -> Path:
+    """The chain head this host saw at its last good check ("SEQ:HASH"), kept outside the
+    database: a chain rewritten or truncated since then fails the next check."""
+    return Path(app.instance_path) / "audit-head"
+
+
+def audit_verify(app) -> str:
+    path = audit_head_path(app)
+    seen = path.read_text().strip() if path.exists() else ""
+    heads = [(int(seen.split(":")[0]), seen.split(":")[1])] if ":" in seen else []
+    with app.extensions["rating.db.read"]() as session:
+        problem = verify_chain(session, expect_heads=heads)
+        head = session.execute(
+            select(Publication.sequence, Publication.chain_hash)
+            .order_by(Publication.sequence.desc())
+            .limit(1)
+        ).first()
+    if problem:
+        raise JobFailed(problem)
+    if head is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"{head.sequence}:{head.chain_hash}\n")
+    return "chaîne des publications intègre" + (f" (tête n° {head.sequence})" if head else "")
+
+
+def scores_check(app) -> str:
+    """`scores recompute --check`: the summaries against their reviews, writing nothing."""
+    with app.extensions["rating.db.read"]() as session:
+        drifts = recompute(session, check=True)
+        session.rollback()
+    if drifts:
+        listed = ", ".join(str(drift.company_id) for drift in drifts[:20])
+        raise JobFailed(f"{len(drifts)} résumé(s) différent(s) des avis : {listed} "
+                        "(flask scores recompute)")  # fmt: skip
+    return "résumés conformes aux avis"
+
+
+def search_verify(app) -> str:
+    drift = verify_index(app)
+    if not drift.ok:
+        raise JobFailed(
+            f"index : {len(drift.missing)} manquante(s), {len(drift.extra)} en trop, "
+            f"{len(drift.stale)} périmée(s) (flask search rebuild)"
+        )
+    return f"index conforme ({drift.pending} modification(s) en attente)"
+
+
+def moderation_reminders(app) -> str:
+    with _write(app) as session:
+        queued = reminders.remind_moderators(session)
+    return f"{queued} rappel(s) aux modérateurs"
+
+
+OPENDATA = "rating.opendata.export"  # written on the "opendata" branch
+
+
+def opendata_export(app) -> str:
+    try:
+        module = importlib.import_module(OPENDATA)
+    except ModuleNotFoundError as exc:
+        if exc.name not in (OPENDATA, "rating.opendata"):
+            raise
+        return "export des données ouvertes absent de cette version"
+    module.export_all(app)
+    return "données ouvertes exportées"
+
+
+JOBS = (
+    Job("scores-expire", "5 0", "avis sortis de la fenêtre de 36 mois", scores_expire),
+    Job("notifications-digest", "10 0", "résumés quotidiens", notifications_digest),
+    Job("prune", "20 0", "tentatives de connexion et sessions expirées", prune),
+    Job("mail-bounces", "30 0", "retours en erreur (WORKER_BOUNCE_MAILBOX)", mail_bounces),
+    Job("backup", "0 1", "sauvegarde de la base (instance/backups)", database_backup),
+    Job("scores-check", "15 1", "résumés comparés aux avis", scores_check),
+    Job("audit-verify", "30 1", "vérification de la chaîne des publications", audit_verify),
+    Job("opendata-export", "0 2", "export des données ouvertes", opendata_export),
+    Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),
+    Job("search-verify", "0 3", "index de cet hôte / base", search_verify, per_host=True),
+)  # fmt: skip
+SHARED_JOBS = tuple(job for job in JOBS if not job.per_host)
+HOST_JOBS = tuple(job for job in JOBS if job.per_host)
+BY_NAME = {job.name: job for job in JOBS}
+
+
+def crontab_of(schedule: str):
+    """Huey's crontab test for "minute hour" ("*" alone: every minute)."""
+    minute, _, hour = schedule.partition(" ")
+    return crontab(minute=minute, hour=hour or "*")
+
+
+def slot_of(job: Job, now: datetime) -> str:
+    """The run a time belongs to: its day, or its hour for hourly jobs."""
+    return now.strftime("%Y-%m-%dT%H" if job.every == "hour" else "%Y-%m-%d")
+
+
+def run_job(app, job: Job) -> Outcome:
+    """Run one job now; never raises (the failure is logged and returned)."""
+    started = time.monotonic()
+    try:
+        summary, ok = job.run(app), True
+        log.info("job %s: %s", job.name, summary)
+    except JobFailed as exc:
+        summary, ok = str(exc), False
+        log.error("job %s failed: %s", job.name, exc)
+    except Exception as exc:  # a job's bug must not stop the worker
+        summary, ok = f"{type(exc).__name__}: {exc}", False
+        log.exception("job %s crashed", job.name)
+    at = utcnow().astimezone(UTC).isoformat(timespec="seconds")
+    return Outcome(ok, summary, at, round(time.monotonic() - started, 3))
