@@ -275,3 +275,10 @@ def check_production(config) -> None:
         )
     if problems:
         raise RuntimeError(" ".join(problems))
+
+
+def worker_enabled(config) -> bool:
+    """Whether a `flask worker` runs for this host (default: in production only): requests
+    then only queue their background work (rating.worker) and leave the search index to it."""
+    value = config.get("WORKER_ENABLED")
+    return config.get("APP_ENV") == "production" if value is None else bool(value)

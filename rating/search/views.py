@@ -7,9 +7,9 @@ from werkzeug.datastructures import MultiDict
 
 from .. import pagecache
 from ..companies.services import latest_change
+from ..config import worker_enabled
 from ..db import get_session
 from ..security import limiter
-from ..worker.queue import worker_enabled
 from .api import autocomplete as autocomplete_companies
 from .api import get_store, search_companies
 from .display import facet_labels, result_items

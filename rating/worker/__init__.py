@@ -1,8 +1,9 @@
 """`flask worker`: one long-running process per host that sends mail, feeds this host's
 search index and runs the daily jobs (Huey; README "Operations")."""
 
+from ..config import worker_enabled
 from .cli import worker_cli
-from .queue import WorkerQueue, worker_enabled
+from .queue import WorkerQueue
 
 
 def init_app(app) -> None:

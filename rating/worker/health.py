@@ -10,7 +10,7 @@ from rating.moderation.services import moderation_queue
 from rating.msgids import N_
 from rating.search.outbox import pending as index_lag
 
-from .queue import worker_enabled
+from ..config import worker_enabled
 from .tail import heartbeat_age
 
 # The heartbeat is written every second: older than this, the worker is gone or stuck.

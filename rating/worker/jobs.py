@@ -6,7 +6,6 @@ queue (one host runs each, rating.worker.queue); per-host jobs (this host's inde
 host's own thread (rating.worker.tail), never as a task another host may take.
 """
 
-import importlib
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from rating.auth.sessions import prune_expired_sessions
 from rating.db import utcnow
 from rating.models import Publication
 from rating.notifications import bounces, digest
+from rating.opendata.export import export_all
 from rating.scores.expire import expire
 from rating.scores.recompute import recompute
 from rating.search import verify as verify_index
@@ -163,17 +163,8 @@ def moderation_reminders(app) -> str:
     return f"{queued} rappel(s) aux modérateurs"
 
 
-OPENDATA = "rating.opendata.export"  # written on the "opendata" branch
-
-
 def opendata_export(app) -> str:
-    try:
-        module = importlib.import_module(OPENDATA)
-    except ModuleNotFoundError as exc:
-        if exc.name not in (OPENDATA, "rating.opendata"):
-            raise
-        return "export des données ouvertes absent de cette version"
-    module.export_all(app)
+    export_all(app)
     return "données ouvertes exportées"
 
 

@@ -18,17 +18,12 @@ from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.exceptions import TaskLockedException
 
 from rating import mail
+from rating.config import worker_enabled
 
 from . import jobs
 
 log = logging.getLogger("rating.worker")
 NAME = "observatoire"
-
-
-def worker_enabled(config) -> bool:
-    """Whether a `flask worker` runs for this host (default: in production only)."""
-    value = config.get("WORKER_ENABLED")
-    return config.get("APP_ENV") == "production" if value is None else bool(value)
 
 
 def sqlite_path(app) -> Path:

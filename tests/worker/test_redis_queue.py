@@ -9,7 +9,6 @@ from rating import create_app, mail
 from rating.db import get_session
 from rating.models import OutboundMail
 from rating.worker import jobs
-from tests.browser.test_workers import redis_url  # noqa: F401 (a throwaway redis-server)
 from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.processes  # starts redis-server
@@ -31,7 +30,7 @@ def host_app(database_url, tmp_path, name, redis):
 
 
 @pytest.fixture
-def hosts(database_url, tmp_path, redis_url):  # noqa: F811
+def hosts(database_url, tmp_path, redis_url):
     first = host_app(database_url, tmp_path, "a", redis_url)
     second = host_app(database_url, tmp_path, "b", redis_url)
     first.extensions["rating.worker"].huey().flush()  # a clean queue for this test
