@@ -2,7 +2,16 @@
 
 from .api import autocomplete, get_store, init_app, search_companies
 from .cli import search_cli
-from .outbox import NeedsRebuild, behind, drain_outbox, lag, prune_log, rebuild, verify
+from .outbox import (
+    NeedsRebuild,
+    behind,
+    drain_outbox,
+    indexed,
+    lag,
+    prune_log,
+    rebuild,
+    verify,
+)
 from .query import SearchResult
 from .views import bp
 
@@ -16,6 +25,7 @@ __all__ = [
     "bp",
     "drain_outbox",
     "get_store",
+    "indexed",
     "init_app",
     "rebuild",
     "search_cli",

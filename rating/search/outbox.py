@@ -61,6 +61,11 @@ def lag(app=None) -> changes.Lag:
         return changes.lag(session, index_name(app))
 
 
+def indexed(session, source: str, queued: int) -> int:
+    """How many of the `queued` changes tagged `source` this host's index has applied."""
+    return changes.applied_of(session, index_name(), source, queued)
+
+
 def _cursor(app, name: str):
     read, write = _sessions(app)
     with read() as session:

@@ -21,13 +21,17 @@ bp = Blueprint("search", __name__)
 PER_PAGE = 20
 HEAL_INTERVAL = 60.0  # seconds between two checks for rows left by a killed process
 CATCH_UP_INTERVAL = 1.0  # seconds between two looks at the log before answering a search
+# What answers from the index: the results page, autocomplete, the API's search.
+CATCH_UP_ENDPOINTS = frozenset({"search.results", "search.autocomplete", "api.companies"})
 
 
-@bp.before_request
+@bp.before_app_request
 def catch_up():
     """Before a search is answered, apply what other hosts changed: at most once a second
     per process, one cheap indexed read; never waits on the index lock (when another
     process holds it, the answer comes from the index as it is)."""
+    if request.endpoint not in CATCH_UP_ENDPOINTS:
+        return
     store = get_store()
     now = time.monotonic()
     if now - store.last_catch_up < CATCH_UP_INTERVAL:

@@ -56,6 +56,11 @@ class Counts:
     queued: int = 0  # search changes (the admin page shows how many the index has applied)
 
 
+def search_source(record_id: int) -> str:
+    """The tag of the search changes a run queues (its indexing progress counts them)."""
+    return f"sirene:{record_id}"
+
+
 def load_sector_map(all_codes: bool, path: Path = SECTOR_FILE) -> SectorMap:
     """The NAF → sector map of rating/data/naf_sectors.csv."""
     with open(path, encoding="utf-8", newline="") as handle:
@@ -273,7 +278,7 @@ def import_stock(
         counts.record_id = record.id
     record_id = counts.record_id
     batch = _Batch(session, sectors, dry_run, utcnow())
-    batch.source = f"sirene:{record_id}" if record_id is not None else None
+    batch.source = search_source(record_id) if record_id is not None else None
     committed, committed_line = Counts(record_id=counts.record_id), 1
     try:
         with StockReader(path) as stock:
