@@ -185,3 +185,20 @@ def test_a_change_committed_late_with_a_lower_id_is_not_skipped(hosts):
         slow.commit()
     assert drain_outbox(b) == 2
     assert "operateur-1" in searched(b, "lentement") and "operateur-2" in searched(b, "rapidement")
+
+
+def test_the_api_and_autocomplete_catch_up_too(hosts):
+    a, b = hosts["a"], hosts["b"]
+    rename(a, "operateur-3", "Opérateur Wombat")
+    client = b.test_client()
+
+    def api_slugs() -> list[str]:
+        items = client.get("/api/v1/companies?q=wombat").get_json()["items"]
+        return [item["slug"] for item in items]
+
+    until(lambda: api_slugs() == ["operateur-3"], "B's API finds A's edit")
+    rename(a, "operateur-3", "Opérateur Koala")
+    until(
+        lambda: client.get("/search/autocomplete?q=koal").get_json()["items"] != [],
+        "B's autocomplete finds A's next edit",
+    )
