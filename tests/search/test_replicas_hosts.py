@@ -9,91 +9,25 @@ DATABASE_URL=postgresql+psycopg://… and `-m processes` it runs on PostgreSQL t
 story runs in-process on both databases in test_replicas.py.
 """
 
-import os
 import re
-import subprocess
-import sys
-import urllib.request
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from bench.replicas import Browser, Host
 from rating import create_app
 from rating.models import SearchChange
-from tests.browser.conftest import _free_port
 from tests.conftest import TEST_SECRET
-from tests.factories import World
+from tests.factories import PASSWORD, World
 from tests.search.test_replicas import until
-from tests.test_faults import PASSWORD, Shopper, answers
 
 pytestmark = pytest.mark.processes
 
-ROOT = Path(__file__).resolve().parents[2]
-COPIED = ("rating", "templates", "static", "migrations", "wsgi.py", "node_modules")
 ADMIN = "admin@example.org"
 FIELDS = {
     "legal_name": "Opérateur SA", "aliases": "", "siren": "", "city": "Nantes",
     "region": "Pays de la Loire", "website_domain": "", "mediator_name": "", "mediator_url": "",
 }  # fmt: skip
-
-
-class Host:
-    """One copy of the code (links to this checkout) with an `instance/` of its own."""
-
-    def __init__(self, workdir: Path, name: str, database_url: str):
-        self.dir = workdir / name
-        self.dir.mkdir()
-        for item in COPIED:
-            (self.dir / item).symlink_to(ROOT / item)
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SEARCH_", "MAIL_"))}
-        self.env = {
-            **env,
-            "SECRET_KEY": TEST_SECRET,
-            "DATABASE_URL": database_url,
-            "SEARCH_INDEX_NAME": f"host-{name}",
-            "SITE_URL": self.url,
-            "RATELIMIT_ENABLED": "false",
-        }
-        self.process = None
-        # The same host seen in-process (its index directory and name) for the commands:
-        # a `flask` process per command would cost seconds of start-up each.
-        self.app = create_app(
-            {
-                "SECRET_KEY": TEST_SECRET,
-                "DATABASE_URL": database_url,
-                "SEARCH_INDEX_DIR": str(self.dir / "instance" / "search"),
-                "SEARCH_INDEX_NAME": f"host-{name}",
-            }
-        )
-
-    def flask(self, *args: str):
-        """`flask --app wsgi ARGS` of this host (its exit code and output)."""
-        return self.app.test_cli_runner().invoke(args=list(args))
-
-    def start(self) -> "Host":
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        log = (self.dir / "gunicorn.log").open("a")
-        command = [str(gunicorn), "--workers=2", "--preload", f"--bind=127.0.0.1:{self.port}"]
-        self.process = subprocess.Popen(
-            [*command, "wsgi:app"], cwd=self.dir, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        log.close()
-        until(lambda: answers(self.url), f"gunicorn of {self.dir.name} answers")
-        return self
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        self.process = None
-
-    def found(self, q: str) -> str:
-        """The results page of this host for `q`."""
-        with urllib.request.urlopen(f"{self.url}/search?q={q}", timeout=20) as page:  # noqa: S310
-            return page.read().decode()
 
 
 @pytest.fixture
@@ -116,23 +50,22 @@ def hosts(tmp_path, database_url):
     sector_id = sector.id
     db.close()
     seed.extensions["rating.engine"].dispose()
-    pair = {name: Host(tmp_path, name, database_url) for name in ("a", "b")}
+    pair = {name: Host(tmp_path, name, database_url, TEST_SECRET) for name in ("a", "b")}
     for host in pair.values():
         result = host.flask("search", "rebuild")
         assert result.exit_code == 0, result.output
         host.start()
     yield pair, ids, sector_id, database_url
     for host in pair.values():
-        host.stop()
-        host.app.extensions["rating.engine"].dispose()
+        host.close()
 
 
 def test_two_hosts_converge_through_the_log(hosts):
     pair, ids, sector_id, database_url = hosts
     a, b = pair["a"], pair["b"]
-    admin = Shopper(a.url, ADMIN, "127.0.0.1")
-    admin.sign_in()
-    status, _ = admin.post_form(
+    admin = Browser(a.url)
+    assert admin.post_form("/login", {"email": ADMIN, "password": PASSWORD}) == 302
+    status = admin.post_form(
         f"/admin/companies/{ids['operateur-7']}",
         {**FIELDS, "name": "Opérateur Quetzalcoatl", "sector_id": str(sector_id)},
     )
@@ -143,9 +76,9 @@ def test_two_hosts_converge_through_the_log(hosts):
     b.stop()
     # 200 companies change through A while B is down (their sector is renamed), and one more
     # company is edited, which B's `search verify` would report as stale until B catches up.
-    status, _ = admin.post_form(f"/admin/sectors/{sector_id}", {"name": "Téléphonie Quokka"})
+    status = admin.post_form(f"/admin/sectors/{sector_id}", {"name": "Téléphonie Quokka"})
     assert status == 303
-    status, _ = admin.post_form(
+    status = admin.post_form(
         f"/admin/companies/{ids['operateur-8']}",
         {**FIELDS, "name": "Opérateur Ornithorynque", "sector_id": str(sector_id)},
     )
