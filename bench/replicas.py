@@ -12,8 +12,8 @@ process). Measured:
 
     .venv/bin/python -m bench.replicas [--database-url URL] [--edits 30] [--backlog 1000]
 
-SQLite in a temporary directory by default; the section `## Search replicas` of
-BENCHMARKS.md is written with `--write`.
+SQLite in a temporary directory by default; writes the section `## Search replicas (SQLite)`
+(or PostgreSQL) of BENCHMARKS.md unless `--no-write`.
 """
 
 import argparse
@@ -32,8 +32,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from rating import create_app
+from rating import create_app, models  # noqa: F401 (models: every table for create_all)
 from rating.db import Base, make_engine
+from tests.factories import World  # the test data builders
 
 from .report import machine, write_section
 
@@ -155,8 +156,6 @@ class Browser:
 
 def seed(database_url: str, companies: int, password: str) -> tuple[dict[int, str], int]:
     """An administrator and `companies` companies of one sector: {id: slug}, the sector's id."""
-    from tests.factories import World  # noqa: PLC0415 (the test builders, bench-only)
-
     app = create_app({"SECRET_KEY": SECRET, "DATABASE_URL": database_url, "SEARCH_INDEX_DIR": None})
     db = app.extensions["rating.db.write"]()
     world = World(db)
@@ -235,7 +234,9 @@ def report(figures: dict, database: str, edits: int, backlog: int) -> str:
             f"| B's first search after {backlog} changes made while it was down "
             f"(applies them, then answers) | {ms(figures['catch_up'])} |",
             f"| B's next search (nothing to apply) | {ms(figures['steady'])} |",
-            f"| `search verify` on A and B afterwards | {figures['verified']} |",
+            "| `search verify` on A, on B afterwards | "
+            + " / ".join("pass" if ok else "FAIL" for ok in figures["verified"])
+            + " |",
             "",
             "The delay is bounded by the catch-up throttle (one look at the log per second per "
             "web process) plus applying the change; a host with a `flask worker` tailing the "
@@ -249,7 +250,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--backlog", type=int, default=1000)
-    parser.add_argument("--write", action="store_true", help="write it to BENCHMARKS.md")
+    parser.add_argument("--no-write", action="store_true", help="only print (BENCHMARKS.md kept)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -262,7 +263,7 @@ def main() -> None:
     database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
     body = report(figures, database, args.edits, args.backlog)
     print(body)
-    if args.write:
+    if not args.no_write:
         write_section(f"Search replicas ({database})", body)
 
 
