@@ -130,6 +130,12 @@ class Host:
         return get(f"{self.url}/search?q={urllib.parse.quote(q)}")[1]
 
 
+def total(page: str) -> int | None:
+    """The count a results page announces ("1 000 entreprises trouvées", Babel-formatted)."""
+    match = re.search(r"(\d[\d\s\u202f\u00a0]*) entreprises? trouvées?", page)
+    return int(re.sub(r"\D", "", match[1])) if match else None
+
+
 class Browser:
     """Cookies and the CSRF token of the page a form is on; redirects are not followed."""
 
@@ -202,7 +208,7 @@ def run(database_url: str, workdir: Path, edits: int, backlog: int) -> dict:
         assert admin.post_form(f"/admin/sectors/{sector_id}", {"name": "Téléphonie Quokka"}) == 303
         b.start()
         started = time.perf_counter()
-        assert f"{backlog} entreprises trouvées" in b.found("quokka")
+        assert total(b.found("quokka")) == backlog
         catch_up = time.perf_counter() - started
         second = time.perf_counter()
         b.found("quokka")
