@@ -101,11 +101,13 @@ def status_command() -> None:
     if where.needs_rebuild:
         click.echo("Reconstruction nécessaire : des modifications manquées ont été purgées.")
     click.echo("Index enregistrés :")
-    for cursor in changes.cursors(get_session()):
+    session = get_session()
+    for cursor in changes.cursors(session):
         flag = " (à reconstruire)" if cursor.needs_rebuild else ""
         click.echo(
-            f"  {cursor.name} : {changes.position_of(cursor)}, "
-            f"mis à jour le {cursor.updated_at:%Y-%m-%d %H:%M:%S} UTC{flag}"
+            f"  {cursor.name} : {changes.position_of(cursor)}, retard "
+            f"{changes.lag(session, cursor.name).behind}, curseur avancé le "
+            f"{cursor.updated_at:%Y-%m-%d %H:%M:%S} UTC{flag}"
         )
     if where.needs_rebuild:
         raise click.exceptions.Exit(2)
