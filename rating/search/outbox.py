@@ -224,9 +224,9 @@ def verify(app=None) -> Drift:
     )
 
 
-def drain_quietly(app) -> None:
+def drain_quietly(app, *, batch: int = BATCH, rounds: int = 4) -> None:
     """Tail from a request hook: an indexing problem must not fail the user's request."""
     try:
-        drain_outbox(app, max_rounds=4)
+        drain_outbox(app, batch=batch, max_rounds=rounds)
     except Exception:
         log.exception("search log not applied; `flask search status` tells why")

@@ -21,6 +21,9 @@ bp = Blueprint("search", __name__)
 PER_PAGE = 20
 HEAL_INTERVAL = 60.0  # seconds between two checks for rows left by a killed process
 CATCH_UP_INTERVAL = 1.0  # seconds between two looks at the log before answering a search
+# Changes one search applies before answering: a host back from a long stop catches up a
+# batch per second per process instead of making one visitor wait for all of it.
+CATCH_UP_BATCH = 100
 # What answers from the index: the results page, autocomplete, the API's search.
 CATCH_UP_ENDPOINTS = frozenset({"search.results", "search.autocomplete", "api.companies"})
 
@@ -28,8 +31,9 @@ CATCH_UP_ENDPOINTS = frozenset({"search.results", "search.autocomplete", "api.co
 @bp.before_app_request
 def catch_up():
     """Before a search is answered, apply what other hosts changed: at most once a second
-    per process, one cheap indexed read; never waits on the index lock (when another
-    process holds it, the answer comes from the index as it is)."""
+    per process, one cheap indexed read, then at most CATCH_UP_BATCH changes; never waits
+    on the index lock (when another process holds it, the answer comes from the index as
+    it is)."""
     if request.endpoint not in CATCH_UP_ENDPOINTS:
         return
     store = get_store()
@@ -44,7 +48,7 @@ def catch_up():
         logging.getLogger(__name__).exception("search log not readable")
         return
     if late:
-        drain_quietly(app)
+        drain_quietly(app, batch=CATCH_UP_BATCH, rounds=1)
 
 
 @bp.route("/search")
