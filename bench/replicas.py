@@ -114,7 +114,7 @@ class Host:
             [*command, "wsgi:app"], cwd=self.dir, env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()
-        until(lambda: get(self.url + "/healthz")[0] == 200, f"{self.dir.name} answers")
+        until(lambda: get(self.url + "/healthz")[0] == 200, f"{self.dir.name} answers", 300)
         return self
 
     def stop(self) -> None:
