@@ -34,6 +34,7 @@ ENV_SETTINGS = (
     "SECRET_KEY",
     "DATABASE_URL",
     "SEARCH_INDEX_DIR",
+    "SEARCH_INDEX_NAME",  # this host's index in the search log's cursors (README "replicas")
     "MAIL_SERVER",
     "MAIL_PORT",
     "MAIL_USERNAME",
@@ -67,6 +68,7 @@ class Config:
     SECRET_KEY = None
     DATABASE_URL = None  # default: SQLite file in the instance folder
     SEARCH_INDEX_DIR = ""  # "" = instance/search; None = in memory (tests)
+    SEARCH_INDEX_NAME = ""  # "" = "<machine name>:<index directory>"
     SITE_URL = None  # every absolute link; required in production (check_site_url)
     TRUSTED_PROXIES = 0  # 0: X-Forwarded-For/-Proto are ignored (nobody in front of us)
     # Ed25519 key signing the publication chain, outside the database ("" = instance/).

@@ -2,43 +2,48 @@
 
 One kind today: a company whose search entry must be refreshed. Every service that changes
 a company or what search results show (name, aliases, sector, city, description, contact
-points, reviews → score, grades → letter) calls `queue_company` here and nowhere else; the
-search package drains the rows into its index (rating.search.outbox). Kept apart from the
-search package so that the score store and the services below it need not import search.
+points, reviews → score, grades → letter) calls `queue_company` here and nowhere else; it
+appends to the search log (`search_changes`), which every host's index tails
+(rating.search.outbox). Kept apart from the search package so that the score store and the
+services below it need not import search.
 """
 
 from flask import g, has_app_context
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlalchemy.orm import Session
 
-from .models import SearchOutbox
+from .models import SearchChange
 
 OPS = ("upsert", "delete")
 
 
-def queue_company(session: Session, company_id: int, op: str = "upsert") -> None:
-    """Ask for `company_id`'s search entry to be refreshed, in the caller's transaction.
-
-    The drainer reads the company from the database, so the op is only a hint.
-    """
-    if op not in OPS:
-        raise ValueError(f"unknown outbox op {op!r}")
-    session.add(SearchOutbox(company_id=company_id, op=op))
-    if has_app_context():
-        g.search_queued = True  # this request drains after its response is built
+def _txid(session: Session):
+    """The writing transaction's id on PostgreSQL (readers order by it), 0 on SQLite."""
+    return func.txid_current() if session.get_bind().dialect.name == "postgresql" else 0
 
 
-def queue_companies(session: Session, company_ids, op: str = "upsert") -> None:
-    """`queue_company` for many companies (an audit publication, a sector rename, an import).
+def queue_companies(session: Session, company_ids, op: str = "upsert", *, source=None) -> int:
+    """Append a change for each of `company_ids` to the search log, in the caller's
+    transaction; return how many were appended.
 
-    One multi-row INSERT rather than one ORM object per company: a SIRENE batch queues
-    hundreds at a time.
+    One multi-row INSERT (a SIRENE batch queues hundreds at a time). The tailer reads the
+    company from the database, so the op is only a hint. `source` tags the rows for
+    someone who follows their progress (a SIRENE import).
     """
     if op not in OPS:
         raise ValueError(f"unknown outbox op {op!r}")
     ids = sorted(set(company_ids))
     if not ids:
-        return
-    session.execute(insert(SearchOutbox.__table__), [{"company_id": i, "op": op} for i in ids])
+        return 0
+    session.execute(
+        insert(SearchChange.__table__).values(txid=_txid(session)),
+        [{"company_id": i, "op": op, "source": source} for i in ids],
+    )
     if has_app_context():
-        g.search_queued = True
+        g.search_queued = True  # this request applies the log after its response is built
+    return len(ids)
+
+
+def queue_company(session: Session, company_id: int, op: str = "upsert") -> None:
+    """Ask for `company_id`'s search entry to be refreshed, in the caller's transaction."""
+    queue_companies(session, [company_id], op)

@@ -9,7 +9,8 @@ from ..companies.services import all_sectors, companies_page
 from ..db import get_session
 from ..forms import add_errors
 from ..models import Company, CompanyMerge, SireneImport
-from ..sirene import SKIP_REASONS
+from ..search import indexed
+from ..sirene import SKIP_REASONS, search_source
 from . import companies as services
 from . import merge
 from .forms import CloseForm, CompanyForm, GroupForm, MergeForm, SearchForm
@@ -45,7 +46,8 @@ def draft_of(form: CompanyForm) -> services.CompanyDraft:
 
 @bp.route("/companies")
 def companies():
-    """Search companies by name, slug or SIREN; the past SIRENE imports with their counts."""
+    """Search companies by name, slug or SIREN; the past SIRENE imports with their counts
+    and how many of their changes this host's search index has applied."""
     session = get_session()
     form = SearchForm(request.args)
     q = form.q.data if form.validate() else ""
@@ -59,6 +61,7 @@ def companies():
         q=q,
         result=result,
         imports=imports,
+        indexed={r.id: indexed(session, search_source(r.id), r.changes_queued) for r in imports},
         skip_labels=SKIP_REASONS,
     )
 

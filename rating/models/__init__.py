@@ -24,7 +24,7 @@ from .company import (
 )
 from .dsa import Appeal, IllegalNotice
 from .notification import CompanyFollow, NotificationOptOut
-from .outbox import OutboundMail, SearchOutbox
+from .outbox import OutboundMail
 from .review import (
     Invitation,
     ModerationDecision,
@@ -35,6 +35,7 @@ from .review import (
     ReviewRevision,
     ReviewSignal,
 )
+from .search import SearchChange, SearchCursor
 from .sirene import SireneImport
 from .user import LoginAttempt, User, UserRole, UserSession
 
@@ -73,7 +74,8 @@ __all__ = [
     "Review",
     "ReviewRevision",
     "ReviewSignal",
-    "SearchOutbox",
+    "SearchChange",
+    "SearchCursor",
     "Sector",
     "SireneImport",
     "User",

@@ -1,4 +1,5 @@
-"""Durable outboxes written in the same transaction as the change they follow."""
+"""Durable outboxes written in the same transaction as the change they follow (the search
+log is in models/search.py)."""
 
 from datetime import datetime
 
@@ -6,17 +7,6 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base, UTCDateTime, utcnow
-
-
-class SearchOutbox(Base):
-    """A company whose search entry must be refreshed (or removed) by the drainer."""
-
-    __tablename__ = "search_outbox"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[int] = mapped_column(Integer, index=True)
-    op: Mapped[str] = mapped_column(String(10), default="upsert")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OutboundMail(Base):

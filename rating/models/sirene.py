@@ -34,3 +34,5 @@ class SireneImport(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     skipped: Mapped[dict] = mapped_column(JSON, default=dict)  # {reason code: count}
     error: Mapped[str | None] = mapped_column(Text)
+    # Search changes queued by this run (source "sirene:<id>"), for the indexing progress.
+    changes_queued: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,5 +1,8 @@
 """The search API other features call: `search_companies`, `autocomplete`, `init_app`."""
 
+import os
+import socket
+import uuid
 from pathlib import Path
 
 from flask import current_app
@@ -18,10 +21,22 @@ def index_dir(app) -> str | None:
     return configured or str(Path(app.instance_path) / "search")
 
 
+def index_name(app, directory: str | None) -> str:
+    """This index's name in the search log's cursors: SEARCH_INDEX_NAME, else this machine's
+    name and the index directory (an index in memory gets a name of its own)."""
+    configured = app.config.get("SEARCH_INDEX_NAME")
+    if configured:
+        return str(configured)[:200]
+    where = os.path.realpath(directory) if directory else f"memory-{uuid.uuid4().hex[:12]}"
+    return f"{socket.gethostname()}:{where}"[-200:]
+
+
 def init_app(app) -> None:
     """Open the index, creating an empty one on first start (no other I/O)."""
-    store = IndexStore(index_dir(app))
+    directory = index_dir(app)
+    store = IndexStore(directory)
     store.ensure()
+    store.index_name = index_name(app, directory)
     app.extensions[EXTENSION] = store
 
 

@@ -37,6 +37,8 @@ class IndexStore:
         self._lock = threading.Lock()
         self._indexes: dict = {}  # generation name -> Whoosh Index (TOC re-read on use)
         self.last_heal = time.monotonic()  # see views.drain_after_write
+        self.last_catch_up = 0.0  # see views.catch_up
+        self.index_name = ""  # this index's cursor in the search log (api.init_app)
 
     # -- generations -------------------------------------------------------------------
 

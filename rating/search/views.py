@@ -1,5 +1,6 @@
 """/search (results, facets, pagination) and /search/autocomplete (JSON)."""
 
+import logging
 import time
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
@@ -14,12 +15,41 @@ from .api import autocomplete as autocomplete_companies
 from .api import get_store, search_companies
 from .display import facet_labels, result_items
 from .forms import SearchForm
-from .outbox import drain_quietly, pending
+from .outbox import behind, drain_quietly
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 HEAL_INTERVAL = 60.0  # seconds between two checks for rows left by a killed process
+CATCH_UP_INTERVAL = 1.0  # seconds between two looks at the log before answering a search
+# Changes one search applies before answering: a host back from a long stop catches up a
+# batch per second per process instead of making one visitor wait for all of it.
+CATCH_UP_BATCH = 100
+# What answers from the index: the results page, autocomplete, the API's search.
+CATCH_UP_ENDPOINTS = frozenset({"search.results", "search.autocomplete", "api.companies"})
+
+
+@bp.before_app_request
+def catch_up():
+    """Before a search is answered, apply what other hosts changed: at most once a second
+    per process, one cheap indexed read, then at most CATCH_UP_BATCH changes; never waits
+    on the index lock (when another process holds it, the answer comes from the index as
+    it is)."""
+    if request.endpoint not in CATCH_UP_ENDPOINTS:
+        return
+    store = get_store()
+    now = time.monotonic()
+    if now - store.last_catch_up < CATCH_UP_INTERVAL:
+        return
+    store.last_catch_up = now
+    app = current_app._get_current_object()
+    try:
+        late = behind(app)
+    except Exception:  # the database is unwell: search answers from the index as it is
+        logging.getLogger(__name__).exception("search log not readable")
+        return
+    if late:
+        drain_quietly(app, batch=CATCH_UP_BATCH, rounds=1)
 
 
 @bp.route("/search")
@@ -82,12 +112,13 @@ def autocomplete():
 
 @bp.after_app_request
 def drain_after_write(response):
-    """Apply this request's outbox rows once it committed; now and then, heal leftovers.
+    """Apply the search log once this request committed a change; now and then, heal.
 
-    Only requests that queued a row pay for draining (a flag set by queue_company), so
-    reads stay free; once a minute per process a single cheap read looks for rows left
-    by a killed process. A request still inside a transaction (it did not commit) skips:
-    its rows do not exist, and on SQLite it would wait on its own write lock.
+    Only requests that queued a change pay for tailing (a flag set by queue_company), so
+    reads stay free; once a minute per process a single cheap read looks for changes left
+    by a killed process or made on another host. A request still inside a transaction (it
+    did not commit) skips: its rows do not exist, and on SQLite it would wait on its own
+    write lock.
     """
     session = g.get("db_session")
     if session is not None and session.in_transaction():
@@ -100,6 +131,6 @@ def drain_after_write(response):
         drain_quietly(app)
     elif time.monotonic() - store.last_heal > HEAL_INTERVAL:
         store.last_heal = time.monotonic()
-        if pending(app):
+        if behind(app):
             drain_quietly(app)
     return response

@@ -53,6 +53,12 @@ class Counts:
     skipped: Counter = field(default_factory=Counter)
     layout: int = 0  # columns in the header
     record_id: int | None = None
+    queued: int = 0  # search changes (the admin page shows how many the index has applied)
+
+
+def search_source(record_id: int) -> str:
+    """The tag of the search changes a run queues (its indexing progress counts them)."""
+    return f"sirene:{record_id}"
 
 
 def load_sector_map(all_codes: bool, path: Path = SECTOR_FILE) -> SectorMap:
@@ -85,6 +91,7 @@ class _Plan:
         counts.closed += self.counts.closed
         counts.unchanged += self.counts.unchanged
         counts.skipped.update(self.counts.skipped)
+        counts.queued += self.counts.queued
 
 
 class _Batch:
@@ -92,6 +99,7 @@ class _Batch:
 
     def __init__(self, session: Session, sectors: SectorMap, dry_run: bool, now: datetime):
         self.session, self.sectors, self.dry_run, self.now = session, sectors, dry_run, now
+        self.source: str | None = None  # "sirene:<run id>" on the search changes
         self.sector_ids: dict[str, int] = {}
 
     def sector_id(self, slug: str) -> int | None:
@@ -178,7 +186,7 @@ class _Batch:
             ids += session.scalars(
                 insert(table).returning(table.c.id), self._new_rows(plan.creates)
             ).all()
-        queue_companies(session, ids)
+        plan.counts.queued = queue_companies(session, ids, source=self.source)
 
     def _declared(self, company_ids: list[int]) -> dict[int, set[str]]:
         """{company id: fields a person declared} among those an import may write."""
@@ -237,6 +245,7 @@ def _record(session: Session, record_id: int | None, counts: Counts, **values) -
             closed=counts.closed,
             unchanged=counts.unchanged,
             skipped=dict(sorted(counts.skipped.items())),
+            changes_queued=counts.queued,
             **values,
         )
     )
@@ -269,6 +278,7 @@ def import_stock(
         counts.record_id = record.id
     record_id = counts.record_id
     batch = _Batch(session, sectors, dry_run, utcnow())
+    batch.source = search_source(record_id) if record_id is not None else None
     committed, committed_line = Counts(record_id=counts.record_id), 1
     try:
         with StockReader(path) as stock:
@@ -333,7 +343,7 @@ def _finish_batch(session: Session, dry_run: bool) -> None:
 def _copy(counts: Counts) -> Counts:
     return Counts(
         counts.read, counts.created, counts.updated, counts.closed, counts.unchanged,
-        Counter(counts.skipped), counts.layout, counts.record_id,
+        Counter(counts.skipped), counts.layout, counts.record_id, counts.queued,
     )  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from rating.claims.declared import WEB_ONLY
 from rating.db import utcnow
-from rating.models import CompanyDeclaration, ContactPoint, SearchOutbox
+from rating.models import CompanyDeclaration, ContactPoint, SearchChange
 from tests.claims.conftest import company, form_data, signed_in
 
 PROFILE = "/dashboard/{}/profile"
@@ -21,7 +21,7 @@ def declarations(app, company_id: int) -> list[CompanyDeclaration]:
 
 def outbox(app) -> list[int]:
     with app.extensions["rating.db.read"]() as session:
-        return list(session.scalars(select(SearchOutbox.company_id)))
+        return list(session.scalars(select(SearchChange.company_id)))
 
 
 def open_form(client, slug):

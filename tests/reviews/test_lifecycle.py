@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from rating.db import utcnow
-from rating.models import CompanyStats, ReviewRevision, SearchOutbox
+from rating.models import CompanyStats, ReviewRevision, SearchChange
 from rating.moderation.services import decide_review
 from rating.reviews import lifecycle, replies, services, signals
 from rating.scores.recompute import recompute
@@ -22,7 +22,7 @@ ANSWER = "Bonjour, nous sommes désolés et vous rappelons dès demain."
 
 
 def outbox(session) -> list[int]:
-    return list(session.scalars(select(SearchOutbox.company_id).order_by(SearchOutbox.id)))
+    return list(session.scalars(select(SearchChange.company_id).order_by(SearchChange.id)))
 
 
 def last_revision(session, review) -> tuple:
@@ -47,7 +47,7 @@ def published(session):
     """A published review, with its company's outbox emptied."""
     author = make_user(session)
     review, _ = services.submit_review(session, author, make_company(session), draft())
-    session.execute(SearchOutbox.__table__.delete())
+    session.execute(SearchChange.__table__.delete())
     session.commit()
     return review
 
@@ -139,7 +139,7 @@ def test_linked_flag(session, published):
         session, make_user(session), published.company, draft(body=other)
     )
     assert (published.status, newer.status) == ("published", "published")
-    session.execute(SearchOutbox.__table__.delete())
+    session.execute(SearchChange.__table__.delete())
     burst = signals.Signal("company_burst", signals.HOLD, "", (published.id,))
     verdict = signals.Verdict(signals.HOLD, (burst,))
     flagged = lifecycle.flag_linked(session, newer, verdict, now=utcnow())

@@ -3,7 +3,7 @@ drain, the letter facet and the grade sort show the new grades and `search verif
 
 from sqlalchemy import func, select
 
-from rating.models import SearchOutbox
+from rating.models import SearchChange
 from rating.outbox import queue_companies
 from rating.search import drain_outbox, search_companies, verify
 from tests.factories import World, full_rows
@@ -17,12 +17,13 @@ def test_a_publication_reaches_the_letter_facet_and_the_grade_sort(app, session,
     session.commit()
     drain_outbox(app)
     assert verify(app).ok and search_companies("", letter="A").ids == []
+    logged = session.scalar(select(func.count()).select_from(SearchChange))
     campaign = w.campaign(author, [sector], per_sector=2)
     rows = full_rows(good.slug) + full_rows(poor.slug, c=1, u=1, a=0)
     w.publish(campaign, author, reviewer, rows=rows)
-    queued = session.scalar(select(func.count()).select_from(SearchOutbox))
+    queued = session.scalar(select(func.count()).select_from(SearchChange))
     session.commit()
-    assert queued == 2  # written with the publication, not by a later rebuild
+    assert queued - logged == 2  # written with the publication, not by a later rebuild
     drain_outbox(app)
     assert verify(app).ok
     assert runner.invoke(args=["search", "verify"]).exit_code == 0

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from flask import request
-from sqlalchemy import func, select
 
 from rating.db import get_session
-from rating.models import Company, SearchOutbox
+from rating.models import Company
 from rating.outbox import queue_company
 from rating.search import (
     drain_outbox,
     get_store,
+    lag,
     outbox,
     rebuild,
     search_companies,
@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def outbox_rows(session) -> int:
-    """Rows waiting, read in a fresh read-only session (the test's own session writes: on
-    SQLite its BEGIN IMMEDIATE would hold the lock the drainer needs)."""
-    with session.get_bind().connect() as conn:
-        return conn.scalar(select(func.count()).select_from(SearchOutbox))
+    """Changes this index has not applied, read in the app's own read-only session (the
+    test's session writes: on SQLite its BEGIN IMMEDIATE would hold the lock the tailer
+    needs)."""
+    return lag().behind
 
 
 def found(q: str) -> list[int]:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.sirene_rows import luhn_complete, person, unit, write_stock
-from rating.models import Company, CompanyDeclaration, SearchOutbox, Sector, SireneImport
+from rating.models import Company, CompanyDeclaration, SearchChange, Sector, SireneImport
 from rating.sirene import ImportFailed, import_stock
 from tests.factories import World
 
@@ -159,7 +159,7 @@ def test_update_close_reopen_and_what_a_representative_declared(runner, db, worl
     assert found[TELCO].closed_at is not None and found[TELCO].legal_name == "Déclaré"
     assert found[BANK].slug == kept.slug and found[SHOP].slug == follows.slug  # slugs stable
     db.rollback()
-    queued = set(db.scalars(select(SearchOutbox.company_id)))
+    queued = set(db.scalars(select(SearchChange.company_id)))
     assert queued == {kept.id, follows.id, declared.id}
     # The unit comes back to life: the company reopens (a declared legal name still stays).
     rows[2] = unit(TELCO, denominationUniteLegale="REGISTRE")
@@ -181,12 +181,12 @@ def test_second_run_changes_nothing_and_slugs_stay_unique(runner, db, tmp_path):
         ["energie-verte", f"energie-verte-{twins[1]['siren']}", f"societe-{BANK}"]
     )
     stamps = {c.siren: c.updated_at for c in companies(db).values()}
-    outbox = count(db, SearchOutbox)
+    outbox = count(db, SearchChange)
     second = run(runner, path)
     assert (figure(second.output, "Créées"), figure(second.output, "Mises à jour")) == (0, 0)
     assert figure(second.output, "Inchangées") == 3
     assert {c.siren: c.updated_at for c in companies(db).values()} == stamps
-    assert count(db, SearchOutbox) == outbox
+    assert count(db, SearchChange) == outbox
     db.rollback()
     runs = db.scalars(select(SireneImport).order_by(SireneImport.id)).all()
     assert [(r.created, r.unchanged) for r in runs] == [(3, 0), (0, 3)]
@@ -198,7 +198,7 @@ def test_dry_run_writes_nothing(runner, db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "essai à blanc" in result.output
     assert figure(result.output, "Créées") == 2
-    assert [count(db, m) for m in (Company, Sector, SearchOutbox, SireneImport)] == [0, 0, 0, 0]
+    assert [count(db, m) for m in (Company, Sector, SearchChange, SireneImport)] == [0, 0, 0, 0]
 
 
 def test_truncated_last_line_rolls_back_its_batch_only(app, runner, db, tmp_path):
