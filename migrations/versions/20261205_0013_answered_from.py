@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "answered_from"
-down_revision = "admin_pages"
+down_revision = "search_changes"
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from rating import mail
 from rating.moderation.services import moderation_queue
 from rating.msgids import N_
-from rating.search.outbox import pending as index_lag
+from rating.search.outbox import lag as index_lag
 
 from ..config import worker_enabled
 from .tail import heartbeat_age
@@ -39,7 +39,10 @@ def readiness(app) -> Readiness:
     except SQLAlchemyError:
         found.reasons.append(N_("La base de données ne répond pas."))
     try:
-        found.figures["index_lag"] = index_lag(app)
+        position = index_lag(app)
+        found.figures["index_lag"] = position.behind
+        if position.needs_rebuild:
+            found.reasons.append(N_("L'index de recherche de cet hôte doit être reconstruit."))
     except Exception:  # the index or its log unreadable: say so, do not fail the probe
         found.reasons.append(N_("L'index de recherche de cet hôte est illisible."))
     age = heartbeat_age(app)

@@ -26,6 +26,7 @@ from rating.opendata.export import export_all
 from rating.scores.expire import expire
 from rating.scores.recompute import recompute
 from rating.search import verify as verify_index
+from rating.search.outbox import prune_log
 
 from . import reminders
 
@@ -157,6 +158,16 @@ def search_verify(app) -> str:
     return f"index conforme ({drift.pending} modification(s) en attente)"
 
 
+def search_prune(app) -> str:
+    pruned = prune_log(app)
+    if pruned.stale:
+        raise JobFailed(
+            f"{pruned.deleted} modification(s) supprimée(s) ; à reconstruire (flask search "
+            f"rebuild sur l'hôte) : {', '.join(pruned.stale)}"
+        )
+    return f"{pruned.deleted} modification(s) supprimée(s) du journal de recherche"
+
+
 def moderation_reminders(app) -> str:
     with _write(app) as session:
         queued = reminders.remind_moderators(session)
@@ -178,6 +189,7 @@ JOBS = (
     Job("audit-verify", "30 1", "vérification de la chaîne des publications", audit_verify),
     Job("opendata-export", "0 2", "export des données ouvertes", opendata_export),
     Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),
+    Job("search-prune", "30 2", "journal de recherche déjà appliqué partout", search_prune),
     Job("search-verify", "0 3", "index de cet hôte / base", search_verify, per_host=True),
 )  # fmt: skip
 SHARED_JOBS = tuple(job for job in JOBS if not job.per_host)
