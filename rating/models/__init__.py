@@ -32,6 +32,7 @@ from .review import (
     ReplyRevision,
     Report,
     Review,
+    ReviewBand,
     ReviewRevision,
     ReviewSignal,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "ReplyRevision",
     "Report",
     "Review",
+    "ReviewBand",
     "ReviewRevision",
     "ReviewSignal",
     "SearchOutbox",
