@@ -45,6 +45,17 @@ def test_siren_exact_lookup_with_spaces(catalog):
     assert search_companies("542107651").ids == [catalog["credit-agricole"].id]
 
 
+def test_a_siret_finds_its_company_by_the_database_with_facets_and_filters(catalog):
+    found = search_companies("552 081 317 00036")  # SIRET: SIREN + establishment number
+    assert found.ids == [catalog["edf"].id] and found.total == 1
+    assert found.facets["sector"] == [("energie", 1)]
+    assert found.stored[catalog["edf"].id]["slug"] == "edf"
+    assert search_companies("552081317", sector="banque").ids == []
+    assert search_companies("552081317", sector="energie").ids == [catalog["edf"].id]
+    # Nine digits that are no company's SIREN: an ordinary (empty) word search.
+    assert search_companies("732829320").ids == []
+
+
 def test_typo_and_swapped_letters_find_the_company_first(catalog):
     orange = catalog["orange"].id
     assert top("orangr") == orange
