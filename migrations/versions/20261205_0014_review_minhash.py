@@ -1,4 +1,4 @@
-"""review minhash: LSH band keys of review texts, indexes for the fraud signals' windows
+"""review minhash: LSH band keys of review texts, indexes for the fraud signals' queries
 
 Revision ID: review_minhash
 Revises: admin_pages
@@ -43,6 +43,9 @@ def upgrade() -> None:
         "ix_reviews_company_created", "reviews", ["company_id", "created_at"], unique=False
     )
     op.create_index("ix_reviews_ip_created", "reviews", ["ip_key", "created_at"], unique=False)
+    op.create_index(
+        op.f("ix_campaign_companies_company_id"), "campaign_companies", ["company_id"], unique=False
+    )
     _backfill()
 
 
@@ -82,6 +85,7 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_campaign_companies_company_id"), table_name="campaign_companies")
     op.drop_index("ix_reviews_ip_created", table_name="reviews")
     op.drop_index("ix_reviews_company_created", table_name="reviews")
     op.drop_index("ix_review_bands_key_created", table_name="review_bands")

@@ -77,6 +77,8 @@ def _count(session: Session, *conditions) -> int:
 
 
 def _texts(session: Session, ids) -> dict[int, str]:
+    if not ids:
+        return {}
     rows = session.execute(select(Review.id, Review.title, Review.body).where(Review.id.in_(ids)))
     return {row.id: review_text(row.title, row.body) for row in rows}
 
