@@ -1,6 +1,7 @@
 """search_companies / autocomplete as other features call them, on a small catalogue."""
 
-from rating.search import autocomplete, search_companies
+from rating.outbox import queue_company
+from rating.search import autocomplete, drain_outbox, search_companies
 
 from .conftest import COMPANIES
 
@@ -95,6 +96,22 @@ def test_facet_counts_and_filters_narrow_results(catalog):
     assert narrowed.total == counts["telecoms"]
     assert {catalog["orange"].id, catalog["bouygues"].id} <= set(narrowed.ids)
     assert dict(narrowed.facets["sector"]) == {"telecoms": counts["telecoms"]}
+
+
+def test_facet_counts_follow_a_company_moved_to_another_sector(app, session, catalog):
+    before = dict(search_companies("paris").facets["sector"])
+    orange = catalog["orange"]
+    orange.sector_id = catalog["credit-agricole"].sector_id  # now a bank
+    queue_company(session, orange.id)
+    session.commit()
+    drain_outbox(app)  # a new segment; the old document is deleted from its own
+    after = search_companies("paris")
+    assert dict(after.facets["sector"]) == {
+        **before,
+        "telecoms": before["telecoms"] - 1,
+        "banque": before["banque"] + 1,
+    }
+    assert after.total == sum(n for _, n in after.facets["sector"])
 
 
 def test_region_and_letter_facets(catalog):
