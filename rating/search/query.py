@@ -154,43 +154,53 @@ def suggest(reader, q: str, unknown: list[str]) -> str | None:
 
 
 # Facet values of each segment, one per document number, read once from the segment's
-# sortable columns (segments never change; a new one gets a new id). Counting a query's
-# facets is then one list lookup per match, with no scoring.
-_FACET_VALUES: dict[tuple[str, str], list[str]] = {}
+# sortable columns (segments never change; a new one gets a new id), then laid end to end
+# for the reader's global document numbers. Counting a result's facets is then one list
+# lookup per match instead of Whoosh's per-document categorizers.
+_FACET_VALUES: dict[tuple, list[str]] = {}
 _FACET_VALUES_MAX = 96
 _facet_lock = threading.Lock()
 
 
-def _segment_values(leaf, column: str) -> list[str]:
-    segment = leaf.segment()
-    key = (segment.segment_id() if segment is not None else "", column)
-    values = _FACET_VALUES.get(key) if segment is not None else None
-    if values is None:
-        values = list(leaf.column_reader(column)) if leaf.has_column(column) else []
-        if segment is None:
-            return values
-        with _facet_lock:
-            while len(_FACET_VALUES) >= _FACET_VALUES_MAX:
-                _FACET_VALUES.pop(next(iter(_FACET_VALUES)))
-            _FACET_VALUES[key] = values
+def _remember(key: tuple, values: list[str]) -> list[str]:
+    with _facet_lock:
+        while len(_FACET_VALUES) >= _FACET_VALUES_MAX:
+            _FACET_VALUES.pop(next(iter(_FACET_VALUES)))
+        _FACET_VALUES[key] = values
     return values
 
 
-def count_matches(searcher, query) -> tuple[int, dict[str, Counter]]:
-    """The number of documents matching `query` and their facet counts, without scoring."""
-    counts = {name: Counter() for name in FACETS}
-    total = 0
-    for sub, _offset in searcher.leaf_searchers():
-        docs = list(query.docs(sub))
-        total += len(docs)
-        if not docs:
-            continue
-        leaf = sub.reader()
-        for name, column in FACETS.items():
-            values = _segment_values(leaf, column)
-            if values:
-                counts[name].update(map(values.__getitem__, docs))
-    return total, counts
+def _segment_values(leaf, column: str) -> list[str]:
+    values = list(leaf.column_reader(column)) if leaf.has_column(column) else []
+    return values or [""] * leaf.doc_count_all()
+
+
+def facet_values(reader, column: str) -> list[str]:
+    """`column`'s value of every document of `reader`, by global document number."""
+    leaves = reader.leaf_readers()
+    segments = [leaf.segment() for leaf, _base in leaves]
+    if any(segment is None for segment in segments):  # not a segment reader: no cache
+        return [v for leaf, _base in leaves for v in _segment_values(leaf, column)]
+    ids = tuple(segment.segment_id() for segment in segments)
+    values = _FACET_VALUES.get((ids, column))
+    if values is None:
+        values = []
+        for (leaf, _base), segment_id in zip(leaves, ids, strict=True):
+            part = _FACET_VALUES.get((segment_id, column))
+            if part is None:
+                part = _remember((segment_id, column), _segment_values(leaf, column))
+            values += part
+        values = _remember((ids, column), values)
+    return values
+
+
+def count_facets(reader, docnums) -> dict[str, Counter]:
+    """Facet counts of the documents `docnums` (global numbers of `reader`)."""
+    docnums = list(docnums)
+    return {
+        name: Counter(map(facet_values(reader, column).__getitem__, docnums))
+        for name, column in FACETS.items()
+    }
 
 
 def _facet_lists(counts: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
@@ -245,21 +255,13 @@ def run_search(
         return result
     parts = ([plan.query] if plan.query is not NullQuery else []) + filters
     query = And(parts) if len(parts) > 1 else parts[0]
-    # Total and facets by walking the matches without scoring them; only the page's
-    # top documents are scored (Whoosh skips the blocks that cannot reach them).
-    result.total, counts = count_matches(searcher, query)
-    result.facets = _facet_lists(counts)
-    if result.total:
-        # Block skipping divides by each clause's boost: not with the boost-0 filters.
-        hits = searcher.search(
-            query,
-            limit=page * per_page,
-            sortedby=_sort_facets(reader, sort),
-            terms=False,
-            optimize=not filters,
-        )
-        for hit in hits[(page - 1) * per_page : page * per_page]:
-            _add_hit(result, hit.fields(), plan)
+    # One scored pass over the matches keeps every document number (no limit): the total
+    # and the facet counts come from them, the page from the sorted top.
+    hits = searcher.search(query, limit=None, sortedby=_sort_facets(reader, sort), terms=False)
+    result.total = len(hits)
+    result.facets = _facet_lists(count_facets(reader, hits.docs()))
+    for hit in hits[(page - 1) * per_page : page * per_page]:
+        _add_hit(result, hit.fields(), plan)
     if result.total == 0 and plan.unknown:
         result.suggestion = suggest(reader, q, plan.unknown)
     return result
