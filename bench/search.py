@@ -390,8 +390,11 @@ NOTES = """What changed (issue 17, item 6) and what stands in the way:
   twice in pure Python (adding, then writing the segment, with a field-length lookup per
   posting). Dropping the `siren` field removed one; no cheaper layout that keeps every tested
   behaviour (stemmed names, folded names for typos, 2-letter autocomplete) was found in time.
-- The machine was shared by 8 sessions (load average 12–24 during the runs): wall-clock
-  times are inflated and noisy, the CPU-time columns are not."""
+- The machine was shared by 8 sessions: wall-clock times are inflated and noisy, the
+  CPU-time columns are not. This run's rebuild started while the 5-minute load average was
+  still ~10 (212 s, against 74 s in the November run on a quieter machine; the schema only
+  lost a field since), the queries ran at a load average of ~4. An earlier run today at a
+  load average of 14–20 measured 1,373 s for the rebuild and p95 ratios of 5–18×."""
 
 
 SECTION_RE = re.compile(r"^## Search\n.*?(?=^## |\Z)", re.S | re.M)
