@@ -10,7 +10,8 @@ attack and per signal: held, refused and flagged for a moderator (a published re
 later submission links to stays online, flagged). Targets: injected reviews held, refused or
 flagged ≥ 90 % at the end (recall); genuine held ≤ 2 % and flagged ≤ 5 %; 0 genuine reviews
 taken offline by someone else's submission (the "takedown" attack tries). And the time per
-submission. Rewrites only the "## Fraud" section of BENCHMARKS.md.
+submission. Rewrites only the "## Fraud" section of BENCHMARKS.md ("## Fraud with stored
+reviews" with `--stored N`: N reviews inserted first, see bench/fraud_stored.py).
 """
 
 import argparse
@@ -45,8 +46,8 @@ from rating.reviews import services, signals
 from rating.reviews.rules import ReviewDraft
 from rating.security import keyed_hash, network_prefix
 
-from . import fraud_attacks
-from .fraud_world import ATTACKS, CAMPAIGNS, genuine, new_world
+from . import fraud_attacks, fraud_stored
+from .fraud_world import ATTACKS, CAMPAIGNS, END, genuine, new_world
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RECALL, TARGET_FALSE_POSITIVES, TARGET_GENUINE_FLAGGED = 0.90, 0.02, 0.05
@@ -218,6 +219,7 @@ def measure(session, posted: dict) -> dict:
         "p95_ms": 1000 * timings[int(0.95 * (len(timings) - 1))],
         "max_ms": 1000 * timings[-1],
         "cpu_ms": 1000 * statistics.mean(posted["cpu"]),
+        "cpu_p95_ms": 1000 * sorted(posted["cpu"])[int(0.95 * (len(posted["cpu"]) - 1))],
     }
 
 
@@ -244,6 +246,15 @@ def run(args) -> dict:
             session = get_session()
             Base.metadata.create_all(session.get_bind())
             company_ids, user_ids = load(session, world)
+            storing = time.perf_counter()
+            stored = fraud_stored.store(
+                session,
+                getattr(args, "stored", 0),
+                END,
+                world.start,
+                session.scalar(select(Sector.id)),
+            )
+            stored_s = time.perf_counter() - storing
             posting = time.perf_counter()
             posted = post_all(session, world, company_ids, user_ids)
             elapsed = time.perf_counter() - posting
@@ -251,7 +262,8 @@ def run(args) -> dict:
         app.extensions["rating.engine"].dispose()
     result.update(
         companies=len(world.plans), accounts=len(world.accounts), events=len(world.events),
-        build_s=built, post_s=elapsed,
+        build_s=built, post_s=elapsed, stored=stored.get("stored", 0),
+        banded=stored.get("banded", 0), stored_s=stored_s,
     )  # fmt: skip
     return result
 
@@ -280,6 +292,17 @@ def report(res: dict) -> str:
         f"{gen['n']:,} genuine and {inj['n']:,} injected reviews "
         f"({res['events']:,} submissions). No moderator acts during the run: the figures "
         "are the states the signals leave.",
+        *(
+            [
+                "",
+                f"Stored before the run (bench/fraud_stored.py, other companies and accounts): "
+                f"**{res['stored']:,} reviews** over three years, {res['banded']:,} of them in "
+                f"the near-duplicate window with their LSH band keys; inserted in "
+                f"{res['stored_s']:.0f} s.",
+            ]
+            if res["stored"]
+            else []
+        ),
         "",
         "| reviews | n | held or refused at submission | held at the end | refused "
         "| flagged at the end | held, refused or flagged | taken offline after publication |",
@@ -308,7 +331,8 @@ def report(res: dict) -> str:
         f"Time: world built in {res['build_s']:.1f} s; {res['events']:,} submissions in "
         f"{res['post_s']:.1f} s ({res['events'] / res['post_s']:.0f}/s); per submission "
         f"p50 {res['p50_ms']:.1f} ms, p95 {res['p95_ms']:.1f} ms, max {res['max_ms']:.0f} ms "
-        f"(wall clock, machine shared); CPU {res['cpu_ms']:.1f} ms per submission on average.",
+        f"(wall clock, machine shared); CPU {res['cpu_ms']:.1f} ms per submission on average, "
+        f"p95 {res['cpu_p95_ms']:.1f} ms.",
         f"Targets (injected held, refused or flagged ≥ 90 %: {pct(res['recall'])}; genuine "
         f"held ≤ 2 %: {pct(res['false_positives'])}; genuine flagged ≤ 5 %: "
         f"{pct(res['genuine_flagged'])}; genuine taken offline by someone else's submission "
@@ -319,23 +343,27 @@ def report(res: dict) -> str:
     return "\n".join(lines)
 
 
-SECTION_RE = re.compile(r"^## Fraud\n.*?(?=^## |\Z)", re.S | re.M)
+STORED_TITLE = "## Fraud with stored reviews"
 
 
-def write_section(body: str, command: str) -> None:
-    """Replace only the "## Fraud" section of BENCHMARKS.md (the file is shared)."""
+def write_section(body: str, command: str, title: str = "## Fraud") -> None:
+    """Replace only the `title` section of BENCHMARKS.md (the file is shared)."""
+    section_re = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n\n"
     machine = f"{platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+    load = "load average {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg())
+    notes = NOTES if title == "## Fraud" else STORED_NOTES
     section = (
-        "## Fraud\n\n"
+        f"{title}\n\n"
         "<!-- Written by bench/fraud.py; owned by the fraud benchmark. -->\n"
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}.\n"
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine}, {load} at the end "
+        "(2 cores shared by 8 engineers' sessions).\n"
         f"Command: `{command}`.\n\n"
-        f"{body}\n\n{NOTES}\n\n"
+        f"{body}\n\n{notes}\n\n"
     )
-    if SECTION_RE.search(text):
-        text = SECTION_RE.sub(lambda _: section, text)
+    if section_re.search(text):
+        text = section_re.sub(lambda _: section, text)
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text)
@@ -393,8 +421,25 @@ words, a representative's personal account on another network (no device or logi
 kept long enough to tie them). A takedown still costs its victim a flag (a moderator looks
 at the genuine review, and must keep it).
 
-The full run (300 companies, 9,000 genuine reviews) takes about 16 minutes on this shared
-machine; the table above is the quick run named in "Command"."""
+Near-duplicates (issue 17): candidates are the reviews of the 90-day window sharing a
+MinHash LSH band key with the text (`review_bands`, 14 bands of 4 values, datasketch; the
+signal's definition and its 0.8 threshold unchanged, the exact Jaccard confirms), instead of
+2,000 recent texts compared in Python with a per-process sketch cache. The quick run
+(`--seed 7 --companies 40 --days 120 --genuine 900 --attacks 0.3`) gives exactly the
+detection table it gave before the change (same counts per attack and per signal); see also
+"## Fraud with stored reviews". Wall-clock times here are those of a machine running 8
+sessions on 2 cores (load average 12-24 during this run, 47 minutes): the CPU time per
+submission (p95 34 ms) is the figure to compare; the issue's 60 ms wall-clock p95 was not
+demonstrated on this machine today."""
+
+
+STORED_NOTES = """The same world and signals as "## Fraud", posted after the stored reviews were
+inserted (other companies, accounts and addresses: the world's own figures stay comparable).
+Near-duplicate candidates come from the indexed band keys (`review_bands`, by band key and
+date) of the 90-day window, the other signals from indexed windows
+(`ix_reviews_company_created`, `ix_reviews_ip_created`, `network_key`, `author_id`). The
+wall-clock times depend on the machine's load (8 sessions on 2 cores); the CPU time per
+submission is the figure that does not."""
 
 
 def main(argv=None) -> None:
@@ -404,6 +449,9 @@ def main(argv=None) -> None:
     parser.add_argument("--days", type=int, default=180)
     parser.add_argument("--genuine", type=int, default=9000)
     parser.add_argument("--attacks", type=float, default=1.0, help="share of the campaigns")
+    parser.add_argument(
+        "--stored", type=int, default=0, help="reviews stored before the run (e.g. 2000000)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     args = parser.parse_args(argv)
     res = run(args)
@@ -411,8 +459,9 @@ def main(argv=None) -> None:
     print(body)
     if not args.no_write:
         command = " ".join(["python -m bench.fraud", *(sys.argv[1:] if argv is None else argv)])
-        write_section(body, f".venv/bin/{command}")
-        print("BENCHMARKS.md: section ## Fraud updated.")
+        title = STORED_TITLE if args.stored else "## Fraud"
+        write_section(body, f".venv/bin/{command}", title)
+        print(f"BENCHMARKS.md: section {title} updated.")
 
 
 if __name__ == "__main__":

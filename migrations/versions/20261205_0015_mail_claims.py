@@ -11,7 +11,7 @@ from alembic import op
 from rating.db import UTCDateTime
 
 revision = "mail_claims"
-down_revision = "answered_from"
+down_revision = "review_minhash"
 branch_labels = None
 depends_on = None
 

@@ -32,6 +32,7 @@ from .review import (
     ReplyRevision,
     Report,
     Review,
+    ReviewBand,
     ReviewRevision,
     ReviewSignal,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "ReplyRevision",
     "Report",
     "Review",
+    "ReviewBand",
     "ReviewRevision",
     "ReviewSignal",
     "SearchChange",

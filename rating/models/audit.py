@@ -82,7 +82,10 @@ class CampaignCompany(Base):
     __tablename__ = "campaign_companies"
 
     campaign_id: Mapped[int] = mapped_column(ForeignKey("audit_campaigns.id"), primary_key=True)
-    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    # Indexed alone too: the insider signal asks which campaigns cover a company.
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("companies.id"), primary_key=True, index=True
+    )
     draw_rank: Mapped[int] = mapped_column(Integer)
 
 

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -76,6 +77,10 @@ class Review(Base):
         Index("ix_reviews_company_status_experience", "company_id", "status", "experience_date"),
         # The latest published reviews of the whole site (home page), newest first.
         Index("ix_reviews_status_published", "status", "published_at"),
+        # The fraud signals' windows: a company's reviews of the last days (burst, ring) and
+        # the reviews from one address in 24 h.
+        Index("ix_reviews_company_created", "company_id", "created_at"),
+        Index("ix_reviews_ip_created", "ip_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -181,6 +186,23 @@ class ReviewSignal(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     review: Mapped[Review] = relationship(back_populates="signals", foreign_keys=[review_id])
+
+
+class ReviewBand(Base):
+    """The MinHash LSH band keys of a review's text (rating.reviews.minhash), one row per band.
+
+    Near-duplicate candidates are the reviews sharing a key with the new text, in the
+    window of the signal: looked up by (band_key, created_at) through the index, in every
+    process alike. `created_at` repeats the review's so that the window needs no join.
+    """
+
+    __tablename__ = "review_bands"
+    __table_args__ = (Index("ix_review_bands_key_created", "band_key", "created_at"),)
+
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    band_key: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Reply(Base):

@@ -1,13 +1,13 @@
 """Gather from the database the facts the moderation signals look at.
 
 rating.reviews.signals decides from those facts; rating.reviews.lifecycle acts on the
-decision (a hold, the linked flags). This module only reads.
+decision (a hold, the linked flags). This module reads, and keeps the LSH band keys of
+the texts it screens (`remember_text`).
 """
 
-import threading
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, exists, func, literal, or_, select
+from sqlalchemy import delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from rating.models import (
@@ -17,18 +17,16 @@ from rating.models import (
     Company,
     Membership,
     Review,
+    ReviewBand,
     User,
 )
 
-from . import signals, wording
+from . import minhash, signals, wording
 
-RECENT_TEXTS_DAYS = 90
-RECENT_TEXTS_LIMIT = 2000  # newest first: bounds the near-duplicate work of one submission
-# Sketches of recent texts, keyed by the stored fingerprint (which determines the text's
-# sketch): computing 2,000 of them costs ~0.5 s, looking them up ~3 ms. ~4 kB each.
-_SKETCH_CACHE: dict[object, frozenset[int]] = {}
-_SKETCH_CACHE_MAX = 3 * RECENT_TEXTS_LIMIT
-_sketch_lock = threading.Lock()
+RECENT_TEXTS_DAYS = 90  # the near-duplicate window
+# Candidates confirmed per submission at most (newest first): a text that shares band keys
+# with more reviews than this is a mass copy, and the newest copies are enough to name it.
+MAX_CANDIDATES = 200
 
 
 def represents(session: Session, user_id: int, company_id: int) -> bool:
@@ -78,62 +76,51 @@ def _count(session: Session, *conditions) -> int:
     return session.scalar(select(func.count(Review.id)).where(*conditions)) or 0
 
 
-# The sketch cache key: the stored fingerprint, which determines the text. Reviews stored
-# without one (bulk loads) are keyed by row: their text only changes through edit_review,
-# which sets the fingerprint.
-SKETCH_KEY = func.coalesce(
-    Review.body_fingerprint,
-    literal("row:") + cast(Review.id, String) + ":" + cast(Review.created_at, String),
-)
-
-
-def _remember(key, value: frozenset[int]) -> None:
-    with _sketch_lock:
-        if len(_SKETCH_CACHE) >= _SKETCH_CACHE_MAX:
-            _SKETCH_CACHE.pop(next(iter(_SKETCH_CACHE)))
-        _SKETCH_CACHE[key] = value
-
-
 def _texts(session: Session, ids) -> dict[int, str]:
-    texts = {}
-    ids = list(ids)
-    for start in range(0, len(ids), 500):
-        for row in session.execute(
-            select(Review.id, Review.title, Review.body).where(
-                Review.id.in_(ids[start : start + 500])
-            )
-        ):
-            texts[row.id] = review_text(row.title, row.body)
-    return texts
+    if not ids:
+        return {}
+    rows = session.execute(select(Review.id, Review.title, Review.body).where(Review.id.in_(ids)))
+    return {row.id: review_text(row.title, row.body) for row in rows}
+
+
+def remember_text(session: Session, review: Review, text: str) -> None:
+    """Store (or replace, after an edit) the LSH band keys of the review's text."""
+    session.execute(delete(ReviewBand).where(ReviewBand.review_id == review.id))
+    session.execute(
+        insert(ReviewBand),
+        [
+            {"review_id": review.id, "band": band, "band_key": key, "created_at": review.created_at}
+            for band, key in enumerate(minhash.band_keys(text))
+        ],
+    )
 
 
 def similar_texts(session: Session, review: Review, text: str, now: datetime):
-    """(id, text) of recent reviews whose sketch is close to `text`'s: near-duplicate suspects.
+    """(id, text) of the reviews of the last 90 days that may be copies of `text`.
 
-    Only reviews written before `review`: of two near-identical texts the earlier is the
-    original, never the suspect (its author's later edit is not held for a copy of it).
+    Candidates: the same fingerprint, or at least one MinHash LSH band key in common (both
+    through an index); signals.check_duplicates decides on the texts themselves. Only reviews
+    written before `review`: of two near-identical texts the earlier is the original, never
+    the suspect (its author's later edit is not held for a copy of it).
     """
-    rows = session.execute(
-        select(Review.id, SKETCH_KEY)
+    window = (now - timedelta(RECENT_TEXTS_DAYS), review.created_at)
+    by_band = (
+        select(ReviewBand.review_id)
         .where(
-            Review.id != review.id,
-            Review.created_at >= now - timedelta(RECENT_TEXTS_DAYS),
-            Review.created_at <= review.created_at,
+            ReviewBand.band_key.in_(minhash.band_keys(text)),
+            ReviewBand.created_at.between(*window),
+            ReviewBand.review_id != review.id,
         )
-        .order_by(Review.created_at.desc())
-        .limit(RECENT_TEXTS_LIMIT)
-    ).all()
-    missing = {review_id: key for review_id, key in rows if key not in _SKETCH_CACHE}
-    for review_id, other in _texts(session, missing).items():
-        _remember(missing[review_id], wording.sketch(other))
-    own_print, own = wording.fingerprint(text), wording.sketch(text)
-    floor, overlap = signals.SKETCH_FLOOR, wording.sketch_overlap
-    candidates = [
-        review_id
-        for review_id, key in rows
-        if key == own_print or overlap(own, _SKETCH_CACHE.get(key, own)) >= floor
-    ]
-    return sorted(_texts(session, candidates).items())
+        .distinct()
+    )
+    same = select(Review.id).where(
+        Review.body_fingerprint == wording.fingerprint(text),
+        Review.created_at.between(*window),
+        Review.id != review.id,
+    )
+    ids = set(session.scalars(by_band)) | set(session.scalars(same))
+    newest = sorted(ids, reverse=True)[:MAX_CANDIDATES]
+    return sorted(_texts(session, newest).items())
 
 
 def _ids(session: Session, *conditions) -> list[int]:

@@ -202,6 +202,7 @@ def submit_review(
         session.rollback()
         raise ReviewRejected([("", ALREADY_REVIEWED)]) from None
     facts = screening.gather(session, review, author, company, now=now, text_only=False)
+    screening.remember_text(session, review, facts.text)
     verdict = signals.evaluate(facts)
     if verdict.decision == signals.REFUSE:  # pragma: no cover - insiders were refused above
         session.rollback()
@@ -266,6 +267,7 @@ def edit_review(
         session, review, to="pending" if held else None, actor=author, action="edited",
         now=now, updated_at=now, **_fields(draft),
     )  # fmt: skip
+    screening.remember_text(session, review, text)
     session.commit()
     return verdict
 

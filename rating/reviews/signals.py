@@ -28,9 +28,8 @@ SAME_IP_PER_DAY = 20  # RELIABILITY rate table: held rather than 429 (shared NAT
 RING_WINDOW_DAYS = 7
 RING_MIN_COMPANIES = 3  # each account of the ring reviewed at least 3 of the same companies
 RING_MIN_ACCOUNTS = 3  # the author and at least two others
-# Near-duplicate search: a small sketch of each text screens the candidates, then the exact
-# Jaccard decides. A pair at Jaccard 0.8 shares about 57 of 64 sketch values; 0.5 is safe.
-SKETCH_FLOOR = 0.5
+# Near-duplicates: MinHash LSH band keys (rating.reviews.minhash) find the candidates in the
+# database, then the exact Jaccard above decides.
 
 # Labels shown to moderators and, for holds, to the author (translated at display).
 LABELS = {

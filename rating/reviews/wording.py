@@ -1,14 +1,11 @@
-"""Text features of reviews (pure): normalised text, fingerprints, shingles and sketches for
+"""Text features of reviews (pure): normalised text, fingerprints, shingles for
 near-duplicates, and the wording of a rewarded review."""
 
 import hashlib
-import heapq
 import re
 import unicodedata
-import zlib
 
 SHINGLE_SIZE = 5
-SKETCH_SIZE = 64
 
 # Wording that suggests the review was paid for or rewarded (French, accents folded).
 INCENTIVE_PATTERNS = (
@@ -102,14 +99,3 @@ def incentive_matches(text: str) -> list[str]:
         if reward and tie and not found:
             found.append(f"{reward.group(0)} … {tie.group(0)}")
     return found
-
-
-def sketch(text: str) -> frozenset[int]:
-    """The SKETCH_SIZE smallest CRC-32s of the text's shingles (a bottom-k sketch)."""
-    hashes = {zlib.crc32(s.encode()) for s in shingles(text)}
-    return frozenset(heapq.nsmallest(SKETCH_SIZE, hashes))
-
-
-def sketch_overlap(a: frozenset[int], b: frozenset[int]) -> float:
-    """Share of sketch values two texts have in common: a cheap screen before `jaccard`."""
-    return len(a & b) / max(1, min(len(a), len(b)))

@@ -132,7 +132,8 @@ def make_schema() -> fields.Schema:
     Few searched fields on purpose: every field a word is looked up in multiplies the cost
     of matching it (measured: 7 fields per word made broad queries 3× slower), and each
     one costs build time. So `names` holds name, brands and legal name; `content` holds
-    sector, city, region, description and contact points. Sort keys are columns only.
+    sector, city, region, description and contact points. Sort keys are columns only. No
+    SIREN: a typed SIREN or SIRET is looked up in the database's index (rating.search.api).
     """
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
@@ -142,7 +143,6 @@ def make_schema() -> fields.Schema:
         names=_text(5.0),
         name_folded=_text(analyzer=FOLDED),  # typo variants and suggestions only
         name_edge=_text(2.0, analyzer=edge_analyzer()),
-        siren=fields.ID(stored=True),
         content=_text(1.0),
         sector=fields.STORED(),
         city=fields.STORED(),
@@ -185,12 +185,13 @@ def prefix_words(q: str) -> list[str]:
 
 
 def parse_siren(q: str) -> str | None:
-    """The 9 digits of a SIREN typed with or without spaces, else None."""
+    """The 9 digits of a SIREN typed with or without spaces, or the SIREN of a 14-digit
+    SIRET (its first 9 digits), else None."""
     q = clean_query(q)
     if not SIREN_RE.match(q):
         return None
     digits = re.sub(r"\s", "", q)
-    return digits if len(digits) == 9 else None
+    return digits[:9] if len(digits) in (9, 14) else None
 
 
 def fuzzy_distance(word: str) -> int:

@@ -6,8 +6,13 @@ import uuid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import select
 
-from .query import SearchResult, run_autocomplete, run_search
+from ..db import get_session
+from ..models import Company
+from ..models.checks import luhn_valid
+from .analysis import parse_siren
+from .query import SearchResult, run_autocomplete, run_lookup, run_search
 from .store import IndexStore
 
 EXTENSION = "rating.search"
@@ -56,7 +61,7 @@ def search_companies(
     sort: str | None = None,
     france: str | None = None,
 ) -> SearchResult:
-    """Search companies by words, name prefix, typo or SIREN.
+    """Search companies by words, name prefix, typo, or SIREN / SIRET (database lookup).
 
     Returns the ids of one page in rank order, the total, facet counts
     ({"sector": [(slug, n)], "region": [(name, n)], "letter": [(letter, n)]}), a suggestion
@@ -67,6 +72,15 @@ def search_companies(
     rank order, and drop ids the database no longer shows (a deleted company is never shown).
     """
     searcher = get_store().searcher()
+    siren = parse_siren(q)
+    if siren and luhn_valid(siren):
+        # A SIREN (or SIRET) names one company: the database's unique index finds it.
+        found = get_session().scalar(select(Company.id).where(Company.siren == siren))
+        if found is not None:
+            return run_lookup(
+                searcher, [found], page=page, per_page=per_page, sector=sector or None,
+                region=region or None, letter=letter or None,
+            )  # fmt: skip
     return run_search(
         searcher,
         q,

@@ -112,7 +112,6 @@ def company_document(
         "names": "\n".join(x for x in (names, legal_rest) if x),
         "name_folded": names,
         "name_edge": names,
-        "siren": company.siren,
         "content": "\n".join(
             x for x in (sector, company.city, company.region, company.description, contacts) if x
         ),

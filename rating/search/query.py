@@ -3,6 +3,8 @@
 No Flask, no SQLAlchemy: everything here takes a Whoosh searcher and plain values.
 """
 
+import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -14,7 +16,6 @@ from .analysis import (
     EDGE_MAX,
     EDGE_MIN,
     fuzzy_distance,
-    parse_siren,
     prefix_words,
     query_words,
     stem,
@@ -111,6 +112,8 @@ class Plan:
 def plan_query(reader, q: str) -> Plan:
     """Every word must match (AND), in the names (weighted most) or the rest of the text.
 
+    A SIREN or SIRET is not searched here: rating.search.api looks it up in the database.
+
     The last word may be half typed, so it also matches name-word prefixes (one edge
     n-gram term: no prefix expansion). A word unknown to the index also matches the
     closest spellings of name words (typos), a few at most.
@@ -133,12 +136,6 @@ def plan_query(reader, q: str) -> Plan:
             plan.words.update(variants)
         if alternatives:
             clauses.append(Or(alternatives) if len(alternatives) > 1 else alternatives[0])
-    siren = parse_siren(q)
-    if siren:
-        # Nine digits: the SIREN first; the words still count in case it is not one.
-        by_words = [And(clauses) if len(clauses) > 1 else clauses[0]] if clauses else []
-        clauses = [Or([Term("siren", siren, boost=20.0), *by_words])]
-        plan.words.add(siren)
     if clauses:
         plan.query = And(clauses) if len(clauses) > 1 else clauses[0]
     return plan
@@ -159,6 +156,63 @@ def suggest(reader, q: str, unknown: list[str]) -> str | None:
                 changed = True
                 break
     return " ".join(words) if changed else None
+
+
+# Facet values of each segment, one per document number, read once from the segment's
+# sortable columns (segments never change; a new one gets a new id), then laid end to end
+# for the reader's global document numbers. Counting a result's facets is then one list
+# lookup per match instead of Whoosh's per-document categorizers.
+_FACET_VALUES: dict[tuple, list[str]] = {}
+_FACET_VALUES_MAX = 96
+_facet_lock = threading.Lock()
+
+
+def _remember(key: tuple, values: list[str]) -> list[str]:
+    with _facet_lock:
+        while len(_FACET_VALUES) >= _FACET_VALUES_MAX:
+            _FACET_VALUES.pop(next(iter(_FACET_VALUES)))
+        _FACET_VALUES[key] = values
+    return values
+
+
+def _segment_values(leaf, column: str) -> list[str]:
+    values = list(leaf.column_reader(column)) if leaf.has_column(column) else []
+    return values or [""] * leaf.doc_count_all()
+
+
+def facet_values(reader, column: str) -> list[str]:
+    """`column`'s value of every document of `reader`, by global document number."""
+    leaves = reader.leaf_readers()
+    segments = [leaf.segment() for leaf, _base in leaves]
+    if any(segment is None for segment in segments):  # not a segment reader: no cache
+        return [v for leaf, _base in leaves for v in _segment_values(leaf, column)]
+    ids = tuple(segment.segment_id() for segment in segments)
+    values = _FACET_VALUES.get((ids, column))
+    if values is None:
+        values = []
+        for (leaf, _base), segment_id in zip(leaves, ids, strict=True):
+            part = _FACET_VALUES.get((segment_id, column))
+            if part is None:
+                part = _remember((segment_id, column), _segment_values(leaf, column))
+            values += part
+        values = _remember((ids, column), values)
+    return values
+
+
+def count_facets(reader, docnums) -> dict[str, Counter]:
+    """Facet counts of the documents `docnums` (global numbers of `reader`)."""
+    docnums = list(docnums)
+    return {
+        name: Counter(map(facet_values(reader, column).__getitem__, docnums))
+        for name, column in FACETS.items()
+    }
+
+
+def _facet_lists(counts: dict[str, Counter]) -> dict[str, list[tuple[str, int]]]:
+    return {
+        name: sorted(((k, n) for k, n in counts[name].items() if k), key=_facet_order(name))
+        for name in FACETS
+    }
 
 
 def _facet_order(name: str):
@@ -212,28 +266,61 @@ def run_search(
         return result
     parts = ([plan.query] if plan.query is not NullQuery else []) + filters
     query = And(parts) if len(parts) > 1 else parts[0]
-    sortedby = _sort_facets(reader, sort)
-    groupedby = {
-        name: sorting.FieldFacet(column, maptype=sorting.Count) for name, column in FACETS.items()
-    }
-    hits = searcher.search(
-        query, limit=page * per_page, sortedby=sortedby, groupedby=groupedby, terms=False
-    )
+    # One scored pass over the matches keeps every document number (no limit): the total
+    # and the facet counts come from them, the page from the sorted top.
+    hits = searcher.search(query, limit=None, sortedby=_sort_facets(reader, sort), terms=False)
     result.total = len(hits)
-    for name in FACETS:
-        counts = [(k, n) for k, n in hits.groups(name).items() if k]
-        result.facets[name] = sorted(counts, key=_facet_order(name))
+    result.facets = _facet_lists(count_facets(reader, hits.docs()))
     for hit in hits[(page - 1) * per_page : page * per_page]:
-        fields = hit.fields()
-        company_id = int(fields["id"])
-        result.ids.append(company_id)
-        result.stored[company_id] = fields
-        result.highlights[company_id] = {
-            "name": highlight_text(fields.get("name", ""), plan),
-            "description": snippet(fields.get("description", ""), plan),
-        }
+        _add_hit(result, hit.fields(), plan)
     if result.total == 0 and plan.unknown:
         result.suggestion = suggest(reader, q, plan.unknown)
+    return result
+
+
+def _add_hit(result: SearchResult, fields: dict, plan: Plan) -> None:
+    company_id = int(fields["id"])
+    result.ids.append(company_id)
+    result.stored[company_id] = fields
+    result.highlights[company_id] = {
+        "name": highlight_text(fields.get("name", ""), plan),
+        "description": snippet(fields.get("description", ""), plan),
+    }
+
+
+def run_lookup(
+    searcher,
+    company_ids: list[int],
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    sector: str | None = None,
+    region: str | None = None,
+    letter: str | None = None,
+) -> SearchResult:
+    """The result of companies found without a full-text query (a SIREN looked up in the
+    database): their stored fields and facets read from the index by id, filters applied.
+
+    A company the index does not hold yet (it lags a few milliseconds) is kept unless a
+    filter asks for what the index would tell.
+    """
+    page = min(max(int(page or 1), 1), MAX_PAGE)
+    per_page = min(max(int(per_page or 20), 1), MAX_PER_PAGE)
+    result = SearchResult(ids=[], total=0, page=page, per_page=per_page)
+    wanted = {"sector_slug": sector, "region_key": region, "letter": letter}
+    counts = {name: Counter() for name in FACETS}
+    found = []
+    for company_id in company_ids:
+        fields = searcher.document(id=str(company_id)) or {"id": str(company_id)}
+        if any(value and fields.get(key) != value for key, value in wanted.items()):
+            continue
+        found.append(fields)
+        for name, column in FACETS.items():
+            counts[name][fields.get(column, "")] += 1
+    result.total, result.facets = len(found), _facet_lists(counts)
+    plan = Plan(query=NullQuery)
+    for fields in found[(page - 1) * per_page : page * per_page]:
+        _add_hit(result, fields, plan)
     return result
 
 

@@ -1,7 +1,9 @@
 """The public JSON API: companies, one company with its figures, its reviews; errors as JSON."""
 
 import pytest
+from sqlalchemy import select
 
+from rating.models import Company
 from rating.scores import formula
 from rating.search import rebuild
 from tests.factories import World
@@ -90,6 +92,16 @@ def test_a_search_page_past_the_engine_last_page_is_empty(app, client, world):
     # The engine stops at page 200 and would answer that page again: nothing there.
     body = client.get("/api/v1/companies?q=lumiere&page=201").json
     assert body == {"items": [], "total": 1, "page": 201}
+
+
+def test_a_siren_or_siret_query_answers_the_company_with_that_siren(app, client, session, world):
+    company = session.scalar(select(Company).where(Company.slug == "banque-azur"))
+    company.siren = "542107651"
+    session.commit()
+    rebuild(app)
+    for q in ("542107651", "542 107 651", "54210765100017"):
+        body = client.get(f"/api/v1/companies?q={q}").json
+        assert [c["slug"] for c in body["items"]] == ["banque-azur"] and body["total"] == 1
 
 
 @pytest.mark.parametrize(

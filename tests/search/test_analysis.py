@@ -56,6 +56,7 @@ def test_fold_keeps_other_scripts():
         (" 552 08 1317 ", "552081317"),
         ("55208131", None),
         ("5520813170", None),
+        ("552 081 317 00036", "552081317"),  # a SIRET: its SIREN
         ("552-081-317", None),
         ("orange", None),
     ],

@@ -1,6 +1,7 @@
 """search_companies / autocomplete as other features call them, on a small catalogue."""
 
-from rating.search import autocomplete, search_companies
+from rating.outbox import queue_company
+from rating.search import autocomplete, drain_outbox, search_companies
 
 from .conftest import COMPANIES
 
@@ -45,6 +46,17 @@ def test_siren_exact_lookup_with_spaces(catalog):
     assert search_companies("542107651").ids == [catalog["credit-agricole"].id]
 
 
+def test_a_siret_finds_its_company_by_the_database_with_facets_and_filters(catalog):
+    found = search_companies("552 081 317 00036")  # SIRET: SIREN + establishment number
+    assert found.ids == [catalog["edf"].id] and found.total == 1
+    assert found.facets["sector"] == [("energie", 1)]
+    assert found.stored[catalog["edf"].id]["slug"] == "edf"
+    assert search_companies("552081317", sector="banque").ids == []
+    assert search_companies("552081317", sector="energie").ids == [catalog["edf"].id]
+    # Nine digits that are no company's SIREN: an ordinary (empty) word search.
+    assert search_companies("732829320").ids == []
+
+
 def test_typo_and_swapped_letters_find_the_company_first(catalog):
     orange = catalog["orange"].id
     assert top("orangr") == orange
@@ -84,6 +96,22 @@ def test_facet_counts_and_filters_narrow_results(catalog):
     assert narrowed.total == counts["telecoms"]
     assert {catalog["orange"].id, catalog["bouygues"].id} <= set(narrowed.ids)
     assert dict(narrowed.facets["sector"]) == {"telecoms": counts["telecoms"]}
+
+
+def test_facet_counts_follow_a_company_moved_to_another_sector(app, session, catalog):
+    before = dict(search_companies("paris").facets["sector"])
+    orange = catalog["orange"]
+    orange.sector_id = catalog["credit-agricole"].sector_id  # now a bank
+    queue_company(session, orange.id)
+    session.commit()
+    drain_outbox(app)  # a new segment; the old document is deleted from its own
+    after = search_companies("paris")
+    assert dict(after.facets["sector"]) == {
+        **before,
+        "telecoms": before["telecoms"] - 1,
+        "banque": before["banque"] + 1,
+    }
+    assert after.total == sum(n for _, n in after.facets["sector"])
 
 
 def test_region_and_letter_facets(catalog):

@@ -1,5 +1,5 @@
 """The signals added for the fraud benchmark: rings, rewards tied to the review,
-the sketch screen of near-duplicates, and the linked flags of a group's earlier reviews."""
+the LSH screen of near-duplicates, and the linked flags of a group's earlier reviews."""
 
 import random
 from datetime import timedelta
@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bench import fraud_texts
 from rating.db import utcnow
 from rating.models import CompanyStats, Review, ReviewRevision, ReviewSignal
-from rating.reviews import lifecycle, services, signals, wording
+from rating.reviews import lifecycle, minhash, services, signals, wording
 from tests.factories import make_company, make_user
 from tests.security.conftest import review_draft
 
@@ -37,9 +37,9 @@ def test_compensation_for_the_problem_is_not_an_incentive(template):
     assert wording.incentive_matches(text) == [], text
 
 
-def test_the_sketch_screen_never_drops_a_near_duplicate():
+def test_the_lsh_screen_never_drops_a_near_duplicate():
     rng = random.Random(5)
-    checked = 0
+    checked = distinct = 0
     for _ in range(300):
         text = " ".join(fraud_texts.genuine_text(rng, "banque", "Banque X", "phone", 2, "no"))
         copy = " ".join(fraud_texts.spin(rng, "", text))
@@ -48,11 +48,15 @@ def test_the_sketch_screen_never_drops_a_near_duplicate():
             del words[rng.randrange(len(words))]
             copy = " ".join(words)
         a, b = wording.shingles(text), wording.shingles(copy)
+        shared = set(minhash.band_keys(text)) & set(minhash.band_keys(copy))
         if wording.jaccard(a, b) >= signals.NEAR_DUPLICATE_JACCARD:
             checked += 1
-            overlap = wording.sketch_overlap(wording.sketch(text), wording.sketch(copy))
-            assert overlap >= signals.SKETCH_FLOOR, (text, copy)
-    assert checked >= 100
+            assert shared, (text, copy)
+        other = " ".join(fraud_texts.genuine_text(rng, "banque", "Banque X", "phone", 2, "no"))
+        if wording.jaccard(a, wording.shingles(other)) < 0.2:
+            distinct += 1
+            assert not set(minhash.band_keys(text)) & set(minhash.band_keys(other))
+    assert checked >= 100 and distinct >= 100
 
 
 def test_a_burst_flags_the_earlier_reviews_of_its_window(app, session):
