@@ -1,7 +1,7 @@
 """where calls are answered: answered_from, answered_country, transfers on reviews and tests
 
 Revision ID: answered_from
-Revises: admin_pages
+Revises: search_changes
 Create Date: 2026-12-05 12:30:00
 """
 

@@ -1,7 +1,7 @@
 """review minhash: LSH band keys of review texts, indexes for the fraud signals' queries
 
 Revision ID: review_minhash
-Revises: admin_pages
+Revises: answered_from
 Create Date: 2026-12-05 12:00:00
 
 The band keys of the reviews of the near-duplicate window (the last 90 days) are computed

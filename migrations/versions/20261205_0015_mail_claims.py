@@ -1,7 +1,7 @@
 """mail claims: when a worker took a message to send (a lease, so that two never send it)
 
 Revision ID: mail_claims
-Revises: admin_pages
+Revises: review_minhash
 Create Date: 2026-12-05 12:00:00
 """
 
