@@ -20,11 +20,11 @@ make an entry another visitor will get, nor fill the cache with copies of one pa
   rendered once for everyone with the visitor's parts left as slots, which their request
   then fills: the header's account menu and flashed messages, the "Suivre" form, "my
   review" and the representative's links on each review card, the claim status. A
-  template marks such a part with `{{ viewer_slot("_viewer/….html", name=value) }}`: in a
-  normal render it is the partial rendered in place (the page's context and `name`); in
-  the fragment it is a marker and its keyword values are kept beside the body; filling
-  renders each partial with those values and the view's `viewer()` values for this
-  visitor. The fragment is rendered as an anonymous visitor (`current_user` is anonymous
+  template marks such a part with `{{ viewer_slot("viewer/_account.html", name=value) }}`,
+  a template whose macro `slot(name)` renders it: in a normal render the macro is called
+  in place (it sees the page's context); in the fragment the call is a marker and its
+  keyword values are kept beside the body; filling calls each macro with those values in
+  a context of the visitor (`current_user`, `csrf_token()`, the view's `viewer()`). The fragment is rendered as an anonymous visitor (`current_user` is anonymous
   while it renders) and not kept if it touched the session: no name, token or flash of
   one visitor can reach another. CSRF tokens are only ever in slots.
 
@@ -173,15 +173,36 @@ MARK_RE = re.compile(r"<!--viewer-slot-(\d+)-->")
 
 
 @pass_context
-def viewer_slot(context, template: str, **values) -> Markup:
-    """The visitor's part `template` of a page: rendered in place, or a slot in a fragment."""
+def viewer_slot(
+    context, template: str, only_user: int | None = None, only_company: int | None = None, **values
+) -> Markup:
+    """The visitor's part `template` of a page (its macro `slot`, called with `values`):
+    rendered in place, or a marker in a fragment.
+
+    `only_user`, `only_company`: the part differs from what an anonymous visitor sees only
+    for that user or a representative of that company (a review card's links): the
+    fragment keeps the anonymous rendering, and filling calls the macro only for them.
+    """
     slots = g.get("fragment_slots")
     if slots is not None:
-        slots.append((template, values))
+        personal = only_user is not None or only_company is not None
+        # Rendered now, as the fragment is: as seen by an anonymous visitor.
+        default = _call_slot(context, template, values) if personal else None
+        slots.append((template, values, (only_user, only_company, default)))
         return Markup(MARK.format(len(slots) - 1))  # noqa: S704 (a constant, no data)
-    template = current_app.jinja_env.get_template(template)
-    html = template.render({**context.get_all(), **g.get("viewer_values", {}), **values})
-    return Markup(html)  # noqa: S704 (an autoescaped template's output, like an include)
+    return _call_slot(context, template, values)
+
+
+def _call_slot(context, template: str, values: dict) -> Markup:
+    # One module per template and page render: the context is built once, not per card.
+    modules = g.setdefault("slot_modules", {})
+    found = modules.get((template, id(context)))
+    if found is None or found[0] is not context:
+        module = current_app.jinja_env.get_template(template).make_module(
+            {**context.get_all(), **g.get("viewer_values", {})}
+        )
+        modules[(template, id(context))] = found = (context, module)
+    return found[1].slot(**values)
 
 
 def _render_fragment(render: Callable[[], ResponseReturnValue]):
@@ -204,19 +225,28 @@ def _render_fragment(render: Callable[[], ResponseReturnValue]):
 
 
 def fill(kept, values: dict) -> str:
-    """The fragment's body with each slot rendered for the current visitor."""
+    """The fragment's body with each slot rendered for the current visitor (each slot
+    template's module made once, its macro called per slot)."""
     parts, slots, _mimetype = kept
     app = current_app
     context = dict(values)
     app.update_template_context(context)
+    user_id = current_user.id if current_user.is_authenticated else None
+    represented = current_user.represented_company_ids() if user_id is not None else set()
+    modules = {}
     out = []
-    get_template = app.jinja_env.get_template
     for index, part in enumerate(parts):
-        if index % 2:
-            template, slot_values = slots[int(part)]
-            out.append(get_template(template).render({**context, **slot_values}))
-        else:
+        if not index % 2:
             out.append(part)
+            continue
+        template, slot_values, (only_user, only_company, default) = slots[int(part)]
+        if default is not None and only_user != user_id and only_company not in represented:
+            out.append(default)  # this visitor sees what an anonymous one does
+            continue
+        module = modules.get(template)
+        if module is None:
+            module = modules[template] = app.jinja_env.get_template(template).make_module(context)
+        out.append(module.slot(**slot_values))
     return "".join(out)
 
 
