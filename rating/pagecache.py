@@ -24,9 +24,11 @@ make an entry another visitor will get, nor fill the cache with copies of one pa
   a template whose macro `slot(name)` renders it: in a normal render the macro is called
   in place (it sees the page's context); in the fragment the call is a marker and its
   keyword values are kept beside the body; filling calls each macro with those values in
-  a context of the visitor (`current_user`, `csrf_token()`, the view's `viewer()`). The fragment is rendered as an anonymous visitor (`current_user` is anonymous
-  while it renders) and not kept if it touched the session: no name, token or flash of
-  one visitor can reach another. CSRF tokens are only ever in slots.
+  a context of the visitor (`current_user`, `csrf_token()`, the view's `viewer()`). The
+  fragment is rendered as an anonymous visitor (`current_user` is anonymous while it
+  renders) and not kept if it touched the session: no name, token or flash of one visitor
+  can reach another. CSRF tokens are only ever in slots. Its key is the page's: the
+  same stamps, and nothing of the visitor.
 
 The store is Flask-Caching: per worker in memory by default (`CACHE_TYPE` "SimpleCache",
 bounded by `CACHE_THRESHOLD` entries), "NullCache" to measure pages without it. Entries
