@@ -145,3 +145,24 @@ def test_a_shopper_who_becomes_a_representative_sees_it_at_once(app, world, db):
 
 def _id(db, email: str) -> int:
     return db.scalar(select(User.id).where(User.email == email))
+
+
+def test_representatives_share_the_dashboard_body_with_their_own_tokens(app, world, db):
+    colleague = factories.World(db).user(email="sav@volt.example", pseudonym="Sav_Volt")
+    factories.World(db).represent(colleague, db.get(Company, world["company"]))
+    db.commit()
+    first, second = signed_in(app, "relation@volt.example"), signed_in(app, "sav@volt.example")
+    page = first.get("/dashboard/volt").text
+    filled = second.get("/dashboard/volt").text
+    assert f'id="reponse-{world["Ines"]}"' in page and f'id="reponse-{world["Ines"]}"' in filled
+    assert "(Equipe_Volt)" in page and "(Sav_Volt)" in filled and "(Equipe_Volt)" not in filled
+    token = TOKEN_RE.search(filled.split('class="reply-form"')[1]).group(1)
+    assert token not in page
+    replied = second.post(
+        f"/reviews/{world['Ines']}/reply",
+        data={"body": "Nous vous rappelons demain.", "next": "dashboard", "csrf_token": token},
+    )
+    assert replied.status_code == 302
+    after = first.get("/dashboard/volt").text
+    assert f'id="reponse-{world["Ines"]}"' not in after and f'id="reponse-{world["Paul"]}"' in after
+    assert signed_in(app, "ines@example.org").get("/dashboard/volt").status_code == 403
