@@ -211,7 +211,10 @@ def _render_fragment(render: Callable[[], ResponseReturnValue]):
     """The page rendered with every visitor's part as a slot, as seen by nobody in particular;
     returns (response, kept) where kept is None when it must not be shared."""
     user = g.get("_login_user")
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.pop(field, None)  # Flask-WTF keeps the request's token in g once made
     was_modified = session.modified
+    session.modified = False  # so that any write during this render shows
     g.fragment_slots = []
     g._login_user = current_app.login_manager.anonymous_user()
     g.viewer_values = {}
@@ -220,7 +223,11 @@ def _render_fragment(render: Callable[[], ResponseReturnValue]):
     finally:
         slots = g.pop("fragment_slots")
         g._login_user = user
-    if response.status_code != 200 or (session.modified and not was_modified):
+        touched = session.modified or field in g  # a flash read, a CSRF token made…
+        session.modified = was_modified or session.modified
+        if token is not None:
+            setattr(g, field, token)
+    if response.status_code != 200 or touched:
         return response, None
     text = response.get_data(as_text=True)
     return response, (MARK_RE.split(text), slots, response.mimetype)

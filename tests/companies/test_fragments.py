@@ -166,3 +166,18 @@ def test_representatives_share_the_dashboard_body_with_their_own_tokens(app, wor
     after = first.get("/dashboard/volt").text
     assert f'id="reponse-{world["Ines"]}"' not in after and f'id="reponse-{world["Paul"]}"' in after
     assert signed_in(app, "ines@example.org").get("/dashboard/volt").status_code == 403
+
+
+def test_a_body_that_makes_a_token_outside_a_slot_is_never_shared(app, world):
+    """A page that (wrongly) asks for a CSRF token outside a slot is rendered per visitor."""
+    from flask import render_template_string
+
+    from rating import pagecache
+
+    def render():
+        return render_template_string('<form><input name="csrf_token" value="{{ csrf_token() }}">')
+
+    app.add_url_rule("/probe", "probe", lambda: pagecache.serve("probe", (1,), render, viewer=dict))
+    ines, paul = signed_in(app, "ines@example.org"), signed_in(app, "paul@example.org")
+    tokens = [TOKEN_RE.search(client.get("/probe").text).group(1) for client in (ines, paul)]
+    assert tokens[0] != tokens[1]
