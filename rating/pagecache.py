@@ -16,8 +16,19 @@ make an entry another visitor will get, nor fill the cache with copies of one pa
   renders it. A render that touched the session (a CSRF token, a flash) is not kept.
 - Every such response carries an ETag derived from the key and `Cache-Control: no-cache`:
   a browser revalidates each time and gets a 304 without a render or a copy of the body.
-- Signed-in visitors always get a fresh render: their page names them and offers their
-  own actions (edit my review, reply as the company, the claim status).
+- Signed-in visitors get the same body from a *fragment* entry (same key, "frag:" prefix),
+  rendered once for everyone with the visitor's parts left as slots, which their request
+  then fills: the header's account menu and flashed messages, the "Suivre" form, "my
+  review" and the representative's links on each review card, the claim status. A
+  template marks such a part with `{{ viewer_slot("viewer/_account.html", name=value) }}`,
+  a template whose macro `slot(name)` renders it: in a normal render the macro is called
+  in place (it sees the page's context); in the fragment the call is a marker and its
+  keyword values are kept beside the body; filling calls each macro with those values in
+  a context of the visitor (`current_user`, `csrf_token()`, the view's `viewer()`). The
+  fragment is rendered as an anonymous visitor (`current_user` is anonymous while it
+  renders) and not kept if it touched the session: no name, token or flash of one visitor
+  can reach another. CSRF tokens are only ever in slots. Its key is the page's: the
+  same stamps, and nothing of the visitor.
 
 The store is Flask-Caching: per worker in memory by default (`CACHE_TYPE` "SimpleCache",
 bounded by `CACHE_THRESHOLD` entries), "NullCache" to measure pages without it, and Redis,
@@ -31,15 +42,18 @@ renamed by an administrator on the command line).
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, request, session
 from flask.typing import ResponseReturnValue
 from flask_caching import Cache
 from flask_caching.backends.rediscache import RedisCache
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 from redis.exceptions import RedisError
 
 from .i18n import select_locale
@@ -86,6 +100,7 @@ def init_app(app) -> None:
         app.config.setdefault(name, value)
     app.config.setdefault("PAGE_CACHE_SALT", deployment_fingerprint(app))
     cache.init_app(app)
+    app.jinja_env.globals["viewer_slot"] = viewer_slot
 
 
 def deployment_fingerprint(app) -> str:
@@ -110,14 +125,23 @@ def cacheable() -> bool:
     """
     if request.method not in ("GET", "HEAD"):
         return False
-    config = current_app.config
-    cookies = request.cookies
-    if (
-        config["SESSION_COOKIE_NAME"] not in cookies
-        and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in cookies
-    ):
+    if not _has_session_cookie():
         return True
     return not current_user.is_authenticated and "_flashes" not in session
+
+
+def _has_session_cookie() -> bool:
+    config = current_app.config
+    cookies = request.cookies
+    return (
+        config["SESSION_COOKIE_NAME"] in cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
+    )
+
+
+def signed_in() -> bool:
+    """A signed-in visitor (the user is loaded only when a session cookie is there)."""
+    return _has_session_cookie() and current_user.is_authenticated
 
 
 def page_key(name: str, stamp: Iterable, params: Mapping[str, object]) -> str:
@@ -141,14 +165,21 @@ def serve(
     stamp: Iterable,
     render: Callable[[], ResponseReturnValue],
     params: Mapping[str, object] | None = None,
+    viewer: Callable[[], dict] | None = None,
 ) -> Response:
     """The response `render()` makes, from the cache while `stamp` is unchanged.
 
     `name` tells pages apart in the key; `stamp` must change whenever the page would;
     `params` are the cleaned query parameters `render` reads (and the only ones). Only a 200
-    is kept (with its body and media type: HTML or JSON).
+    is kept (with its body and media type: HTML or JSON). With `viewer` (the values the
+    page's slots read for the person looking, e.g. `following`), a signed-in visitor gets
+    the fragment filled for them (`render` must then read nothing of the visitor but
+    through slots); without, a signed-in visitor gets a full render.
     """
     if not cacheable():
+        if viewer is not None and request.method in ("GET", "HEAD") and signed_in():
+            return _from_fragment(name, stamp, render, params or {}, viewer)
+        g.viewer_values = viewer() if viewer is not None else {}
         return make_response(render())
     key = page_key(name, stamp, params or {})
     etag = key.removeprefix("page:")
@@ -158,6 +189,7 @@ def serve(
         body, mimetype = kept
         response = Response(body, mimetype=mimetype)
     else:
+        g.viewer_values = viewer() if viewer is not None else {}
         response = make_response(render())
         if response.status_code != 200 or session.modified:
             return response
@@ -165,5 +197,115 @@ def serve(
         cache.set(key, kept, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
     response.set_etag(etag)
     response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    return response
+
+
+# --- Fragments: the visitor-independent body, with slots for the visitor's parts ---
+
+MARK = "<!--viewer-slot-{}-->"  # autoescaped page data can never contain "<!--"
+MARK_RE = re.compile(r"<!--viewer-slot-(\d+)-->")
+
+
+@pass_context
+def viewer_slot(
+    context, template: str, only_user: int | None = None, only_company: int | None = None, **values
+) -> Markup:
+    """The visitor's part `template` of a page (its macro `slot`, called with `values`):
+    rendered in place, or a marker in a fragment.
+
+    `only_user`, `only_company`: the part differs from what an anonymous visitor sees only
+    for that user or a representative of that company (a review card's links): the
+    fragment keeps the anonymous rendering, and filling calls the macro only for them.
+    """
+    slots = g.get("fragment_slots")
+    if slots is not None:
+        personal = only_user is not None or only_company is not None
+        # Rendered now, as the fragment is: as seen by an anonymous visitor.
+        default = _call_slot(context, template, values) if personal else None
+        slots.append((template, values, (only_user, only_company, default)))
+        return Markup(MARK.format(len(slots) - 1))  # noqa: S704 (a constant, no data)
+    return _call_slot(context, template, values)
+
+
+def _call_slot(context, template: str, values: dict) -> Markup:
+    # One module per template and page render: the context is built once, not per card.
+    modules = g.setdefault("slot_modules", {})
+    found = modules.get((template, id(context)))
+    if found is None or found[0] is not context:
+        module = current_app.jinja_env.get_template(template).make_module(
+            {**context.get_all(), **g.get("viewer_values", {})}
+        )
+        modules[(template, id(context))] = found = (context, module)
+    return found[1].slot(**values)
+
+
+def _render_fragment(render: Callable[[], ResponseReturnValue]):
+    """The page rendered with every visitor's part as a slot, as seen by nobody in particular;
+    returns (response, kept) where kept is None when it must not be shared."""
+    user = g.get("_login_user")
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token = g.pop(field, None)  # Flask-WTF keeps the request's token in g once made
+    was_modified = session.modified
+    session.modified = False  # so that any write during this render shows
+    g.fragment_slots = []
+    g._login_user = current_app.login_manager.anonymous_user()
+    g.viewer_values = {}
+    try:
+        response = make_response(render())
+    finally:
+        slots = g.pop("fragment_slots")
+        g._login_user = user
+        touched = session.modified or field in g  # a flash read, a CSRF token made…
+        session.modified = was_modified or session.modified
+        if token is not None:
+            setattr(g, field, token)
+    if response.status_code != 200 or touched:
+        return response, None
+    text = response.get_data(as_text=True)
+    return response, (MARK_RE.split(text), slots, response.mimetype)
+
+
+def fill(kept, values: dict) -> str:
+    """The fragment's body with each slot rendered for the current visitor (each slot
+    template's module made once, its macro called per slot)."""
+    parts, slots, _mimetype = kept
+    app = current_app
+    context = dict(values)
+    app.update_template_context(context)
+    user_id = current_user.id if current_user.is_authenticated else None
+    represented = current_user.represented_company_ids() if user_id is not None else set()
+    modules = {}
+    out = []
+    for index, part in enumerate(parts):
+        if not index % 2:
+            out.append(part)
+            continue
+        template, slot_values, (only_user, only_company, default) = slots[int(part)]
+        if default is not None and only_user != user_id and only_company not in represented:
+            out.append(default)  # this visitor sees what an anonymous one does
+            continue
+        module = modules.get(template)
+        if module is None:
+            module = modules[template] = app.jinja_env.get_template(template).make_module(context)
+        out.append(module.slot(**slot_values))
+    return "".join(out)
+
+
+def _from_fragment(name, stamp, render, params, viewer) -> Response:
+    key = "frag:" + page_key(name, stamp, params).removeprefix("page:")
+    kept = cache.get(key)
+    if kept is None:
+        response, kept = _render_fragment(render)
+        if kept is None:
+            # Not shareable (an error page, or the render touched the session): this visitor
+            # gets a full render of their own.
+            g.viewer_values = viewer()
+            return make_response(render())
+        cache.set(key, kept, timeout=current_app.config["PAGE_CACHE_TIMEOUT"])
+    values = viewer()
+    g.viewer_values = values
+    response = Response(fill(kept, values), mimetype=kept[2])
+    response.headers["Cache-Control"] = "private, no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
     return response

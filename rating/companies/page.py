@@ -8,17 +8,18 @@ template renders plain values from both; nothing is added to the page behind its
 wrong name fails a test instead of hiding a section. The page's queries are counted here
 (tests/companies) and do not grow with the number of reviews.
 
-The two parts are kept apart so that the visitor-independent body can be cached once for
-everyone and only the viewer's part rendered per request.
+The two parts are kept apart so that the visitor-independent body is cached once for
+everyone as a fragment and only the viewer's part computed per request (rating.pagecache:
+the template's slots read the `Viewer` values, nothing else of the visitor).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from rating.audit.summary import company_audit_summary
-from rating.claims.queries import HistoryLine, claim_status, declaration_history
+from rating.claims.queries import HistoryLine, declaration_history
 from rating.models import Company, User
 from rating.notifications.services import is_following
 from rating.palmares.pages import BadgeEmbed, badge_embed
@@ -52,6 +53,10 @@ class Viewer:
     is_admin: bool = False
     following: bool | None = None  # follows the company ("Suivre"); None: not signed in
 
+    def values(self) -> dict:
+        """What the page's slots read (rating.pagecache `viewer`)."""
+        return asdict(self)
+
 
 def company_page(
     session: Session, slug: str, filters: dict, page: int, today: date | None = None
@@ -76,13 +81,15 @@ def company_page(
     )
 
 
-def viewer_part(session: Session, company: Company, user: User | None) -> Viewer:
-    """The viewer's own part of the page (an anonymous visitor has none)."""
+def viewer_part(session: Session | None, company_id: int, user: User | None) -> Viewer:
+    """The viewer's own part of the page (an anonymous visitor has none). Reads the user's
+    memberships (loaded once per request, the header's menu reads them too) and one query."""
     if user is None:
         return Viewer()
+    status = next((m.status for m in user.memberships if m.company_id == company_id), None)
     return Viewer(
         represented=user.represented_company_ids(),
-        claim_status=claim_status(session, user.id, company.id),
+        claim_status=status,
         is_admin=user.has_role("admin"),
-        following=is_following(session, user.id, company.id),
+        following=is_following(session, user.id, company_id),
     )

@@ -93,7 +93,8 @@ def sector(slug: str):
 @bp.route("/companies/<slug>")
 def detail(slug: str):
     """A company's profile, customer service, scores, grades and reviews (rating.companies.page);
-    rendered once per version of its data for anonymous visitors (rating.pagecache)."""
+    rendered once per version of its data, whole for anonymous visitors and as a fragment
+    that each signed-in visitor's parts fill (rating.pagecache)."""
     stamp = services.company_stamp(slug) or abort(404)
     if stamp[-1]:  # merged into another company: its page is the survivor's (rating.admin.merge)
         return redirect(url_for("companies.detail", slug=stamp[-1]), 301)
@@ -105,8 +106,8 @@ def detail(slug: str):
         found = page.company_page(session, slug, form.filters(), params["page"])
         if found is None:
             abort(404)  # deleted between the stamp and the render
-        user = current_user if current_user.is_authenticated else None
-        viewer = page.viewer_part(session, found.company, user)
+        # Nothing of the visitor here: their parts are slots (rating.pagecache), filled
+        # from viewer() below, so that signed-in visitors share one rendered body.
         return render_template(
             "companies/detail.html",
             company=found.company,
@@ -117,12 +118,13 @@ def detail(slug: str):
             badge_embed=found.badge,
             review_filters=form,
             review_params={"slug": slug, **form.params()},
-            represented=viewer.represented,
-            claim_status=viewer.claim_status,
-            is_admin=viewer.is_admin,
-            following=viewer.following,
             merges=found.merges,
             calls=found.calls,
         )
 
-    return pagecache.serve("company", stamp, render, params)
+    def viewer() -> dict:
+        user = current_user if current_user.is_authenticated else None
+        session = get_session() if user is not None else None
+        return page.viewer_part(session, stamp[0], user).values()
+
+    return pagecache.serve("company", stamp, render, params, viewer=viewer)

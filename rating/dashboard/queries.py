@@ -140,6 +140,21 @@ class InvitationBatch:
     mean_stars: float | None  # of the published ones
 
 
+def invitations_stamp(session: Session, company_id: int, now: datetime) -> tuple:
+    """What `invitation_batches` shows changes with one of these: a link created, used, or
+    expired unused (time alone expires a link); reviews are in the company's stamp."""
+    unused_expired = (Invitation.used_at.is_(None)) & (Invitation.expires_at < now)
+    return tuple(
+        session.execute(
+            select(
+                func.max(Invitation.id),
+                func.count(Invitation.used_at),
+                func.sum(case((unused_expired, 1), else_=0)),
+            ).where(Invitation.company_id == company_id)
+        ).one()
+    )
+
+
 def invitation_batches(session: Session, company_id: int, now: datetime) -> list[InvitationBatch]:
     """One row per batch, newest first (one query; a review belongs to one link at most)."""
     published = Review.status == "published"

@@ -19,7 +19,9 @@ from flask import (
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from rating.db import get_session
+from rating import pagecache
+from rating.companies import services
+from rating.db import get_session, utcnow
 from rating.models import Company
 from rating.security import limiter
 
@@ -76,9 +78,23 @@ def index():
 @login_required
 def company(slug: str):
     """The scorecard of one represented company."""
-    company = represented_company_or_abort(slug)
-    context = scorecard.scorecard(get_session(), company)
-    return render_template("dashboard/company.html", company=company, **context)
+    company = represented_company_or_abort(slug)  # every request: access first
+    now = utcnow()
+    # The body is the same for every representative of the company while its data is: kept
+    # as a fragment (rating.pagecache) whose slots are each visitor's (menu, CSRF tokens).
+    # Stamps: the company page's (reviews, replies, moderation, declarations, audit), every
+    # company's summary changes (the sector position) and the invitation links.
+    stamp = (
+        *services.company_stamp(slug),
+        *services.latest_change(),
+        *queries.invitations_stamp(get_session(), company.id, now),
+    )
+
+    def render():
+        context = scorecard.scorecard(get_session(), company, now=now)
+        return render_template("dashboard/company.html", company=company, **context)
+
+    return pagecache.serve("dashboard", stamp, render, viewer=dict)
 
 
 @bp.route("/dashboard/<slug>/export.csv")

@@ -15,7 +15,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     """Home: the search box, the sectors and recently rated companies; rendered once per
-    change of its data for anonymous visitors (rating.pagecache)."""
+    change of its data for every visitor (rating.pagecache; the header's account menu is
+    filled per signed-in visitor)."""
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
@@ -27,7 +28,8 @@ def index():
             figures=companies.list_figures(session, [c.id for c in recent]),
         )
 
-    return pagecache.serve("home", companies.latest_change(), render)
+    # Nothing of the visitor but the header's slots: signed-in visitors share the body too.
+    return pagecache.serve("home", companies.latest_change(), render, viewer=dict)
 
 
 @bp.route("/healthz")

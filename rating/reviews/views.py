@@ -15,6 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from rating.auth.access import verified_required
 from rating.db import clamp_page, get_session, utcnow
@@ -322,6 +323,7 @@ def mine():
         .scalars(
             select(Review)
             .where(Review.author_id == current_user.id)
+            .options(selectinload(Review.company))  # the company of each line, in one query
             .order_by(Review.created_at.desc())
         )
         .all()

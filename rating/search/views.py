@@ -56,7 +56,8 @@ def catch_up():
 @limiter.limit("60/minute")
 def results():
     """Results page; works without JavaScript (facets and pages are plain links). Kept in
-    the page cache while neither the index nor any company's figures change."""
+    the page cache while neither the index nor any company's figures change (for signed-in
+    visitors too: only the header's account menu is theirs)."""
     stamp = (*get_store().generation(), *latest_change())
     params = SearchForm(request.args).params(request.args.get("page"))
 
@@ -78,7 +79,7 @@ def results():
             header_query=params["q"],
         )
 
-    return pagecache.serve("search", stamp, render, params)
+    return pagecache.serve("search", stamp, render, params, viewer=dict)
 
 
 def _link(params: dict):

@@ -248,7 +248,9 @@ def test_signed_in_pages_are_never_cached_nor_shown_to_others(app, client, world
     login(author, "ines@example.org")
     own = page(author, world)
     assert "Modifier mon avis" in own and "Mon compte" in own
-    assert "no-cache" not in author.get(f"/companies/{world.slug}").headers.get("Cache-Control", "")
+    response = author.get(f"/companies/{world.slug}")
+    assert "ETag" not in response.headers  # never the anonymous copy's validator
+    assert response.headers["Cache-Control"] == "private, no-cache"  # no shared cache keeps it
     anonymous = page(client, world)
     assert "Modifier mon avis" not in anonymous and "Mon compte" not in anonymous
     assert "Modifier mon avis" in page(author, world)  # the cached copy is not theirs
