@@ -52,6 +52,12 @@ def reference(session, company_id: int, today: date) -> dict:
         for r in reviews
         if r.status in ("rejected", "removed")
     )
+    # The same refusals by code ("" for a reason without a code of its own), for the API.
+    refused_codes = Counter(
+        r.status_reason if r.status_reason in buckets.REFUSAL_CODES else ""
+        for r in reviews
+        if r.status in ("rejected", "removed")
+    )
     reports = session.execute(
         select(Report.status, func.count())
         .where(Report.company_id == company_id)
@@ -83,6 +89,7 @@ def reference(session, company_id: int, today: date) -> dict:
             "rejected": statuses["rejected"],
             "removed": statuses["removed"],
             "refused_by_reason": sorted(refused.items(), key=lambda item: (-item[1], item[0])),
+            "refused_reasons": sorted(refused_codes.items(), key=lambda item: (-item[1], item[0])),
             "reported_by_company": sum(n for _, n in reports),
             "reported_upheld": sum(n for status, n in reports if status == "upheld"),
             "withdrawn": statuses["withdrawn"],
@@ -94,9 +101,8 @@ def as_compared(summary: dict) -> dict:
     """The community_summary() values that `reference` also computes."""
     ledger = dict(summary["ledger"])
     # Equal counts may come in either order: compare them sorted the same way.
-    ledger["refused_by_reason"] = sorted(
-        ledger["refused_by_reason"], key=lambda item: (-item[1], item[0])
-    )
+    for key in ("refused_by_reason", "refused_reasons"):
+        ledger[key] = sorted(ledger[key], key=lambda item: (-item[1], item[0]))
     return {
         "score": summary["score"],
         "total": summary["total"],
