@@ -8,6 +8,7 @@ openapi-spec-validator and every real response against it.
 import copy
 
 from rating.db import MAX_PAGE
+from rating.msgids import N_
 from rating.opendata.descriptors import NAMES, columns
 
 from .schemas import SCHEMAS, ref
@@ -43,21 +44,23 @@ PARAMETERS = {
         "page",
         "query",
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
-        "Numéro de page, à partir de 1 (20 éléments par page). Autre valeur : 400.",
+        N_("Numéro de page, à partir de 1 (20 éléments par page). Autre valeur : 400."),
     ),
-    "slug": _param("slug", "path", {"type": "string"}, "Slug de l'entreprise.", required=True),
+    "slug": _param("slug", "path", {"type": "string"}, N_("Slug de l'entreprise."), required=True),
     "period": _param(
         "period",
         "query",
         {"type": "string", "pattern": "^[0-9]{4}-T[1-4]$"},
-        "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée (ou vide) : "
-        "400.",
+        N_(
+            "Période, par exemple 2026-T4 ; la dernière publiée si absente. Mal formée (ou vide) : "
+            "400."
+        ),
     ),
     "publication_id": _param(
         "publication_id",
         "path",
         {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-        "Identifiant de la publication (voir /api/v1/publications).",
+        N_("Identifiant de la publication (voir /api/v1/publications)."),
         required=True,
     ),
 }
@@ -78,54 +81,58 @@ def _get(operation_id: str, summary: str, responses: dict, parameters=(), **extr
 PATHS = {
     "/api/v1/companies": _get(
         "listCompanies",
-        "Entreprises, de A à Z ou par pertinence quand `q` est donné.",
+        N_("Entreprises, de A à Z ou par pertinence quand `q` est donné."),
         {"200": _json(ref("CompanyList")), **BAD, **MISSING, **LIMITED},
         [
             _param(
                 "q",
                 "query",
                 {"type": "string"},
-                "Recherche plein texte (nom, marque, SIREN, fautes de frappe tolérées). "
-                "Aucune syntaxe de requête n'est interprétée.",
+                N_(
+                    "Recherche plein texte (nom, marque, SIREN, fautes de frappe tolérées). "
+                    "Aucune syntaxe de requête n'est interprétée."
+                ),
             ),
             _param(
                 "sector",
                 "query",
                 {"type": "string", "maxLength": MAX_SLUG},
-                "Slug d'un secteur ; vide : tous. Aucun secteur de ce nom : 404.",
+                N_("Slug d'un secteur ; vide : tous. Aucun secteur de ce nom : 404."),
             ),
             PARAM["page"],
         ],
     ),
     "/api/v1/companies/{slug}": _get(
         "getCompany",
-        "Une entreprise : moyens de contact, note de la communauté et notes d'audit.",
+        N_("Une entreprise : moyens de contact, note de la communauté et notes d'audit."),
         {"200": _json(ref("CompanyDetail")), **MISSING, **LIMITED},
         [PARAM["slug"]],
     ),
     "/api/v1/companies/{slug}/reviews": _get(
         "listCompanyReviews",
-        "Avis publiés d'une entreprise, les plus récents d'abord.",
+        N_("Avis publiés d'une entreprise, les plus récents d'abord."),
         {"200": _json(ref("ReviewList")), **BAD, **MISSING, **LIMITED},
         [PARAM["slug"], PARAM["page"]],
     ),
     "/api/v1/grades": _get(
         "listGrades",
-        "Notes d'audit publiées d'une période (la dernière par défaut).",
+        N_("Notes d'audit publiées d'une période (la dernière par défaut)."),
         {"200": _json(ref("GradeList")), **BAD, **LIMITED},
         [PARAM["period"]],
     ),
     "/api/v1/grades.csv": _get(
         "listGradesCsv",
-        "Les mêmes notes en CSV, une ligne par entreprise.",
+        N_("Les mêmes notes en CSV, une ligne par entreprise."),
         {"200": _csv(GRADES_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **BAD, **LIMITED},
         [PARAM["period"]],
     ),
     "/api/v1/reviews.csv": _get(
         "getReviewsCsv",
-        "Tous les avis publiés des 36 derniers mois (données ouvertes, Licence Ouverte 2.0), "
-        "un par ligne ; régénéré chaque jour (Last-Modified : sa date de génération). "
-        "Schéma : /api/v1/schemas/reviews.json.",
+        N_(
+            "Tous les avis publiés des 36 derniers mois (données ouvertes, Licence Ouverte 2.0), "
+            "un par ligne ; régénéré chaque jour (Last-Modified : sa date de génération). "
+            "Schéma : /api/v1/schemas/reviews.json."
+        ),
         {
             "200": {
                 **_csv(REVIEWS_CSV_COLUMNS, "CSV (UTF-8, virgules), en pièce jointe."),
@@ -141,71 +148,80 @@ PATHS = {
             **LIMITED,
         },
         [
-            _param("If-None-Match", "header", {"type": "string"}, "ETag déjà reçu."),
+            _param("If-None-Match", "header", {"type": "string"}, N_("ETag déjà reçu.")),
             _param(
-                "If-Modified-Since", "header", {"type": "string"}, "Date de la copie déjà reçue."
+                "If-Modified-Since",
+                "header",
+                {"type": "string"},
+                N_("Date de la copie déjà reçue."),
             ),
         ],
     ),
     "/api/v1/schemas/{name}.json": _get(
         "getCsvSchema",
-        "Le schéma Table Schema (frictionless) d'un fichier CSV publié.",
+        N_("Le schéma Table Schema (frictionless) d'un fichier CSV publié."),
         {"200": _json({"type": "object"}, "Descripteur Table Schema."), **MISSING, **LIMITED},
         [
             _param(
                 "name",
                 "path",
                 {"type": "string", "enum": list(NAMES)},
-                "Le fichier : reviews (avis), grades (notes d'audit), tests (tests d'une "
-                "publication).",
+                N_(
+                    "Le fichier : reviews (avis), grades (notes d'audit), tests (tests d'une "
+                    "publication)."
+                ),
                 required=True,
             )
         ],
     ),
     "/api/v1/publications": _get(
         "listPublications",
-        "La chaîne des publications : de quoi recalculer chaque empreinte.",
+        N_("La chaîne des publications : de quoi recalculer chaque empreinte."),
         {"200": _json(ref("PublicationList")), **LIMITED},
     ),
     "/api/v1/publications/{publication_id}": _get(
         "getPublication",
-        "Une publication : tous les champs couverts par son hachage de chaîne, la "
-        "méthodologie, le tirage figé et la signature Ed25519.",
+        N_(
+            "Une publication : tous les champs couverts par son hachage de chaîne, la "
+            "méthodologie, le tirage figé et la signature Ed25519."
+        ),
         {"200": _json(ref("PublicationDetail")), **MISSING, **LIMITED},
         [PARAM["publication_id"]],
     ),
     "/api/v1/publications/{publication_id}/grades.json": _get(
         "getPublicationGradesJson",
-        "Les notes d'une publication : exactement les octets hachés dans grades_sha256.",
+        N_("Les notes d'une publication : exactement les octets hachés dans grades_sha256."),
         {"200": _json(CANONICAL, "JSON canonique, octet pour octet."), **MISSING, **LIMITED},
         [PARAM["publication_id"]],
     ),
     "/api/v1/publications/{publication_id}/tests.json": _get(
         "getPublicationTestsJson",
-        "Les tests d'une publication : exactement les octets hachés dans tests_sha256.",
+        N_("Les tests d'une publication : exactement les octets hachés dans tests_sha256."),
         {"200": _json(CANONICAL, "JSON canonique, octet pour octet."), **MISSING, **LIMITED},
         [PARAM["publication_id"]],
     ),
     "/api/v1/publications/{publication_id}/tests.csv": _get(
         "getPublicationTestsCsv",
-        "Les tests anonymisés d'une publication : de quoi recalculer chacune de ses notes.",
+        N_("Les tests anonymisés d'une publication : de quoi recalculer chacune de ses notes."),
         {"200": _csv(TESTS_CSV_COLUMNS, "CSV (UTF-8, virgules)."), **MISSING, **LIMITED},
         [PARAM["publication_id"]],
     ),
     "/api/v1/publications/head": _get(
         "getPublicationHead",
-        "La tête signée de la chaîne (dernière publication). 404 : rien n'est publié.",
+        N_("La tête signée de la chaîne (dernière publication). 404 : rien n'est publié."),
         {"200": _json(ref("PublicationHead")), **MISSING, **LIMITED},
     ),
     "/api/v1/publications/public-key": _get(
         "getPublicationPublicKeys",
-        "Les clés publiques Ed25519 des signatures, chacune avec la première publication "
-        "qu'elle signe ; les anciennes restent publiées.",
+        N_(
+            "Les clés publiques Ed25519 des signatures, chacune avec la première publication "
+            "qu'elle signe ; les anciennes restent publiées."
+        ),
         {"200": _json(ref("PublicKeys")), **LIMITED},
     ),
     "/api/v1/publications.atom": _get(
         "publicationsFeed",
-        "Flux Atom des 50 dernières publications.",
+        N_("Flux Atom des 50 dernières publications."),
         {
             "200": {
                 "description": "Flux Atom.",
@@ -216,12 +232,12 @@ PATHS = {
     ),
     "/api/v1/openapi.json": _get(
         "getOpenApi",
-        "Ce document.",
+        N_("Ce document."),
         {"200": _json({"type": "object"})},
     ),
     "/companies/{slug}/badge.svg": _get(
         "getBadge",
-        "Badge SVG à intégrer : note des avis, nombre d'avis et dernière lettre d'audit.",
+        N_("Badge SVG à intégrer : note des avis, nombre d'avis et dernière lettre d'audit."),
         {
             "200": {
                 "description": "Image SVG (en français), avec un lien vers la page de "
@@ -240,7 +256,7 @@ PATHS = {
         },
         [
             PARAM["slug"],
-            _param("If-None-Match", "header", {"type": "string"}, "ETag déjà reçu."),
+            _param("If-None-Match", "header", {"type": "string"}, N_("ETag déjà reçu.")),
         ],
     ),
 }
