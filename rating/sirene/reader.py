@@ -9,6 +9,8 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack
+from itertools import islice, repeat
+from operator import ne
 from pathlib import Path
 
 CHUNK = 1 << 16  # bytes read at a time from the file or the archive
@@ -53,7 +55,7 @@ def _member(archive: zipfile.ZipFile) -> str:
 
 
 class StockReader:
-    """Iterate the data rows of `path`; `header` and `line` (of the last row) as it goes."""
+    """The data rows of `path` in chunks; `header`, and `line` (of the last row read)."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -85,20 +87,19 @@ class StockReader:
     def __exit__(self, *exc) -> None:
         self._stack.close()
 
-    def __iter__(self) -> Iterator[list[str]]:
+    def chunks(self, size: int) -> Iterator[list[list[str]]]:
+        """The data rows, `size` at a time; `line` is the line of each chunk's last row.
+
+        The csv module reads a whole chunk in C and one C pass checks its widths: no Python
+        code runs per row here (a generator per row cost a seventh of the csv module's time).
+        """
         reader, width = self._csv, len(self.header)
         try:
-            for row in reader:
-                if len(row) != width:
-                    self.line = reader.line_num
-                    if not row:
-                        raise MalformedFile(self.line, "ligne vide")
-                    raise MalformedFile(
-                        self.line,
-                        f"{len(row)} champ(s) au lieu de {width} (ligne tronquée ou mal formée)",
-                    )
+            while rows := list(islice(reader, size)):
+                if any(map(ne, map(len, rows), repeat(width))):
+                    self._bad_width(rows, width)
                 self.line = reader.line_num
-                yield row
+                yield rows
         except csv.Error as exc:
             raise MalformedFile(reader.line_num, f"CSV mal formé ({exc})") from None
         except UnicodeDecodeError:
@@ -108,3 +109,20 @@ class StockReader:
                 self.line,
                 "la dernière ligne ne se termine pas par un saut de ligne (fichier tronqué ?)",
             )
+
+    def _bad_width(self, rows: list[list[str]], width: int) -> None:
+        """Raise for the first row of `rows` that has not `width` fields, at its line."""
+        line = self.line  # the line of the previous chunk's last row
+        for row in rows:
+            line += 1 + sum(_line_breaks(field) for field in row)  # quoted fields may hold some
+            if len(row) != width:
+                if not row:
+                    raise MalformedFile(line, "ligne vide")
+                raise MalformedFile(
+                    line, f"{len(row)} champ(s) au lieu de {width} (ligne tronquée ou mal formée)"
+                )
+
+
+def _line_breaks(field: str) -> int:
+    """The line ends inside a field, as the csv module counts lines (\r\n, \r or \n)."""
+    return field.count("\n") + field.count("\r") - field.count("\r\n")
