@@ -63,23 +63,28 @@ class StockReader:
         self.line = 0
         self._stack = ExitStack()
 
-    def __enter__(self) -> "StockReader":
+    def _open(self, stack: ExitStack):
+        """The CSV's bytes: the file, or the archive's member."""
         if zipfile.is_zipfile(self.path):
-            archive = self._stack.enter_context(zipfile.ZipFile(self.path))
-            raw = self._stack.enter_context(archive.open(_member(archive)))
-        else:
-            raw = self._stack.enter_context(open(self.path, "rb"))
-        self._tail = _Tail(raw)
+            archive = stack.enter_context(zipfile.ZipFile(self.path))
+            return stack.enter_context(archive.open(_member(archive)))
+        return stack.enter_context(open(self.path, "rb"))
+
+    def __enter__(self) -> "StockReader":
+        self._tail = _Tail(self._open(self._stack))
         # utf-8-sig drops the byte-order mark some tools add; newline="" as csv requires.
         self._text = io.TextIOWrapper(
             io.BufferedReader(self._tail, CHUNK), encoding="utf-8-sig", newline=""
         )
+        self._text._CHUNK_SIZE = CHUNK  # decode 64 KiB at a time, not 8: fewer calls to _Tail
         self._csv = csv.reader(self._text, strict=True)
         try:
             self.header = next(self._csv)
         except StopIteration:
             raise MalformedFile(1, "fichier vide, sans ligne d'en-tête") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise self._undecodable() from None
+        except csv.Error as exc:
             raise MalformedFile(1, f"en-tête illisible ({exc})") from None
         self.line = 1
         return self
@@ -103,12 +108,26 @@ class StockReader:
         except csv.Error as exc:
             raise MalformedFile(reader.line_num, f"CSV mal formé ({exc})") from None
         except UnicodeDecodeError:
-            raise MalformedFile(reader.line_num + 1, "octets qui ne sont pas de l'UTF-8") from None
+            raise self._undecodable() from None
         if self.line > 1 and self._tail.last not in (b"\n", b"\r"):
             raise MalformedFile(
                 self.line,
                 "la dernière ligne ne se termine pas par un saut de ligne (fichier tronqué ?)",
             )
+
+    def _undecodable(self) -> MalformedFile:
+        """The error for the first line that is not UTF-8, found by reading the bytes again
+        from the start (the text stream decodes 64 KiB ahead of the csv module's lines)."""
+        number = self.line + 1
+        with ExitStack() as stack:
+            for number, line in enumerate(self._open(stack), start=1):
+                try:
+                    line.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    break
+        if number == 1:
+            return MalformedFile(1, "en-tête illisible (octets qui ne sont pas de l'UTF-8)")
+        return MalformedFile(number, "octets qui ne sont pas de l'UTF-8")
 
     def _bad_width(self, rows: list[list[str]], width: int) -> None:
         """Raise for the first row of `rows` that has not `width` fields, at its line."""
