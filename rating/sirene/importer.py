@@ -150,7 +150,7 @@ class _Batch:
                 Company.legal_name,
                 Company.aliases,
                 Company.closed_at,
-            ).where(Company.siren.in_(lookup))
+            ).where(Company.siren.in_(_padded(lookup)))
             stored = {
                 row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
                 for row in session.execute(stmt)
@@ -192,7 +192,7 @@ class _Batch:
                 created_at=self.now, updated_at=self.now,
             )  # fmt: skip
             sirens = [u.siren for u in plan.creates]
-            ids += session.scalars(_IDS_OF_SIRENS, {"sirens": sirens}).all()
+            ids += session.scalars(_IDS_OF_SIRENS, {"sirens": _padded(sirens)}).all()
         plan.counts.queued = queue_companies(session, ids, source=self.source)
 
     def _declared(self, company_ids: list[int]) -> dict[int, set[str]]:
@@ -202,7 +202,7 @@ class _Batch:
         found: dict[int, set[str]] = {}
         for company_id, name in self.session.execute(
             select(CompanyDeclaration.company_id, CompanyDeclaration.field).where(
-                CompanyDeclaration.company_id.in_(company_ids),
+                CompanyDeclaration.company_id.in_(_padded(company_ids)),
                 CompanyDeclaration.field.in_(OWNED_FIELDS),
             )
         ):
@@ -213,7 +213,7 @@ class _Batch:
         """NEW_COLUMNS of new companies, each with a unique slug (name, else name-siren)."""
         wanted = {u.siren: slugify(u.name)[:SLUG_BASE_MAX].strip("-") or u.siren for u in units}
         candidates = set(wanted.values()) | {f"{s}-{u}" for u, s in wanted.items()}
-        taken = set(self.session.scalars(_TAKEN_SLUGS, {"slugs": list(candidates)}))
+        taken = set(self.session.scalars(_TAKEN_SLUGS, {"slugs": _padded(list(candidates))}))
         rows = []
         for unit in units:
             slug = wanted[unit.siren]
@@ -227,6 +227,13 @@ class _Batch:
             sector_id = self.sector_id(unit.sector)
             rows.append((slug, unit.name, unit.name, alias, unit.siren, sector_id))
         return rows
+
+
+def _padded(values: list) -> list:
+    """`values`, its last one repeated up to a power of two: an IN (...) list then has a few
+    lengths only. The driver keeps 128 prepared statements, one per SQL text: one per
+    length held 9 MB more at 1,000,000 rows than at 100,000."""
+    return values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
 
 
 def _record(session: Session, record_id: int | None, counts: Counts, **values) -> None:
