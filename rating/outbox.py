@@ -27,9 +27,9 @@ def queue_companies(session: Session, company_ids, op: str = "upsert", *, source
     """Append a change for each of `company_ids` to the search log, in the caller's
     transaction; return how many were appended.
 
-    One executemany through the driver (a SIRENE batch queues hundreds at a time). The
-    tailer reads the company from the database, so the op is only a hint. `source` tags the rows for
-    someone who follows their progress (a SIRENE import).
+    One executemany straight through the driver (a SIRENE batch queues hundreds at a
+    time). The tailer reads the company from the database, so the op is only a hint.
+    `source` tags the rows for someone who follows their progress (a SIRENE import).
     """
     if op not in OPS:
         raise ValueError(f"unknown outbox op {op!r}")
