@@ -14,6 +14,7 @@ over reading speed (target ≥ 0.5); peak memory (ru_maxrss) should stay flat wi
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -143,11 +144,13 @@ NOTES = (
 )
 
 
-def write_section(body: str, sizes: list[int]) -> None:
+def write_section(body: str, sizes: list[int], load: tuple[float, ...]) -> None:
     report_module.write_section(
         "SIRENE import",
         "<!-- Written by bench/sirene.py; owned by the SIRENE import. -->\n"
-        f"{report_module.machine()}\n"
+        f"{report_module.machine()} Load average {load[0]:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end (1 min; the machine is shared: each ratio "
+        "compares two runs made one after the other).\n"
         f"Command: `.venv/bin/python -m bench.sirene --rows {' '.join(map(str, sizes))}`. "
         "Generated 35-column files: about half natural persons, 3 % non-diffusible, a third "
         "of the legal persons ceased, one active unit in six in a consumer-facing NAF code. "
@@ -169,12 +172,13 @@ def main(argv=None) -> None:
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
+    load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="bench-sirene-") as workdir:
         results = run(sorted(args.rows), Path(workdir))
     body = report(results)
     print(body)
     if not args.no_write:
-        write_section(body, sorted(args.rows))
+        write_section(body, sorted(args.rows), load)
         print("BENCHMARKS.md: section ## SIRENE import updated.")
 
 
