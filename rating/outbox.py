@@ -9,9 +9,10 @@ services below it need not import search.
 """
 
 from flask import g, has_app_context
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
+from .db import insert_many, utcnow
 from .models import SearchChange
 
 OPS = ("upsert", "delete")
@@ -26,19 +27,19 @@ def queue_companies(session: Session, company_ids, op: str = "upsert", *, source
     """Append a change for each of `company_ids` to the search log, in the caller's
     transaction; return how many were appended.
 
-    One multi-row INSERT (a SIRENE batch queues hundreds at a time). The tailer reads the
-    company from the database, so the op is only a hint. `source` tags the rows for
-    someone who follows their progress (a SIRENE import).
+    One executemany straight through the driver (a SIRENE batch queues hundreds at a
+    time). The tailer reads the company from the database, so the op is only a hint.
+    `source` tags the rows for someone who follows their progress (a SIRENE import).
     """
     if op not in OPS:
         raise ValueError(f"unknown outbox op {op!r}")
     ids = sorted(set(company_ids))
     if not ids:
         return 0
-    session.execute(
-        insert(SearchChange.__table__).values(txid=_txid(session)),
-        [{"company_id": i, "op": op, "source": source} for i in ids],
-    )
+    insert_many(
+        session, SearchChange.__table__, ("company_id",), [(i,) for i in ids],
+        txid=_txid(session), op=op, source=source, created_at=utcnow(),
+    )  # fmt: skip
     if has_app_context():
         g.search_queued = True  # this request applies the log after its response is built
     return len(ids)

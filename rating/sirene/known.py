@@ -24,6 +24,9 @@ class KnownSirens:
             self.values.append(int(siren))
         self.size = len(self.values)
 
+    def __len__(self) -> int:
+        return self.size
+
     def __contains__(self, siren: str) -> bool:
         if not self.size or not siren.isdigit():
             return False

@@ -265,3 +265,25 @@ def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_
     assert (figure(result.output, "Créées"), figure(result.output, "Mises à jour")) == (3, 1)
     assert companies(db)[BANK].name == "SECOND"
     assert count(db, Company) == 3
+
+
+def test_a_bad_line_in_the_middle_is_named_by_its_own_number(runner, db, tmp_path):
+    rows = [unit(BANK, denominationUniteLegale="BANQUE\nSUR DEUX LIGNES"), unit(SHOP)]
+    path = write_stock(tmp_path / "stock.csv", rows)  # header, the bank on lines 2-3, shop 4
+    last = write_stock(tmp_path / "last.csv", [unit(TELCO)]).read_bytes().split(b"\n", 1)[1]
+    path.write_bytes(path.read_bytes() + b"1,2,3\n" + last)
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "ligne 5 : 3 champ(s) au lieu de 35" in result.output
+    assert count(db, Company) == 0
+
+
+def test_bytes_that_are_not_utf8_are_named_by_their_line(runner, db, tmp_path):
+    rows = [unit(luhn_complete(f"{60_000_000 + n:08d}")) for n in range(700)]  # past 64 KiB
+    path = write_stock(tmp_path / "stock.csv", rows)
+    lines = path.read_bytes().split(b"\n")
+    lines[650] = lines[650].replace(b"SOCIETE", b"SOCI\xc9T\xc9")  # Latin-1, line 651
+    path.write_bytes(b"\n".join(lines))
+    result = run(runner, path)
+    assert result.exit_code == 1
+    assert "ligne 651 : octets qui ne sont pas de l'UTF-8" in result.output
