@@ -7,14 +7,13 @@ from sqlalchemy import select
 
 from ..companies.services import all_sectors, companies_page
 from ..db import get_session
-from ..forms import add_errors
 from ..models import Company, CompanyMerge, SireneImport
 from ..search import indexed
 from ..sirene import SKIP_REASONS, search_source
 from . import companies as services
 from . import merge
 from .forms import CloseForm, CompanyForm, GroupForm, MergeForm, SearchForm
-from .views import bp, or_404, page_number
+from .views import NOT_DONE, attempt, bp, or_404, page_number
 
 IMPORTS_SHOWN = 20
 
@@ -70,14 +69,12 @@ def companies():
 def company_new():
     """Create a company by hand."""
     form = _sector_choices(CompanyForm())
-    if form.validate_on_submit():
-        try:
-            company = services.create_company(get_session(), current_user, draft_of(form))
-        except services.CompanyRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Entreprise créée : %(name)s.", name=company.name), "success")
-            return redirect(url_for("admin.company_edit", company_id=company.id), 303)
+    company = attempt(
+        form, lambda: services.create_company(get_session(), current_user, draft_of(form))
+    )
+    if company is not NOT_DONE:
+        flash(gettext("Entreprise créée : %(name)s.", name=company.name), "success")
+        return redirect(url_for("admin.company_edit", company_id=company.id), 303)
     page = render_template("admin/company_new.html", form=form)
     return page, 422 if form.errors or form.form_errors else 200
 
@@ -114,17 +111,15 @@ def company_edit(company_id: int):
     if request.method == "GET":
         return _edit_page(company)
     form = _sector_choices(CompanyForm())
-    if form.validate_on_submit():
-        try:
-            changed = services.edit_company(get_session(), current_user, company, draft_of(form))
-        except services.CompanyRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(
-                gettext("Modifications enregistrées.") if changed else gettext("Rien n'a changé."),
-                "success",
-            )
-            return redirect(url_for("admin.company_edit", company_id=company.id), 303)
+    changed = attempt(
+        form, lambda: services.edit_company(get_session(), current_user, company, draft_of(form))
+    )
+    if changed is not NOT_DONE:
+        flash(
+            gettext("Modifications enregistrées.") if changed else gettext("Rien n'a changé."),
+            "success",
+        )
+        return redirect(url_for("admin.company_edit", company_id=company.id), 303)
     return _edit_page(company, form=form)
 
 
@@ -133,18 +128,19 @@ def company_close(company_id: int):
     """Close an open company, or reopen a closed one, with a reason."""
     company = _company_or_404(company_id)
     form = CloseForm()
-    if form.validate_on_submit():
-        closing = company.closed_at is None
-        try:
-            services.set_closed(get_session(), current_user, company, closing, form.reason.data)
-        except services.CompanyRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(
-                gettext("Entreprise fermée.") if closing else gettext("Entreprise rouverte."),
-                "success",
-            )
-            return redirect(url_for("admin.company_edit", company_id=company.id), 303)
+    closing = company.closed_at is None
+    done = attempt(
+        form,
+        lambda: services.set_closed(
+            get_session(), current_user, company, closing, form.reason.data
+        ),
+    )
+    if done is not NOT_DONE:
+        flash(
+            gettext("Entreprise fermée.") if closing else gettext("Entreprise rouverte."),
+            "success",
+        )
+        return redirect(url_for("admin.company_edit", company_id=company.id), 303)
     return _edit_page(company, close_form=form)
 
 
@@ -153,16 +149,15 @@ def company_group(company_id: int):
     """Attach the company (a legal unit) to its brand group, or detach it."""
     company = _company_or_404(company_id)
     form = GroupForm()
-    if form.validate_on_submit():
-        try:
-            services.set_group(
-                get_session(), current_user, company, form.group.data or "", form.reason.data or ""
-            )
-        except services.CompanyRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Rattachement enregistré."), "success")
-            return redirect(url_for("admin.company_edit", company_id=company.id), 303)
+    done = attempt(
+        form,
+        lambda: services.set_group(
+            get_session(), current_user, company, form.group.data or "", form.reason.data or ""
+        ),
+    )
+    if done is not NOT_DONE:
+        flash(gettext("Rattachement enregistré."), "success")
+        return redirect(url_for("admin.company_edit", company_id=company.id), 303)
     return _edit_page(company, group_form=form)
 
 
@@ -171,19 +166,18 @@ def company_merge(company_id: int):
     """Merge this duplicate into the company that stays."""
     company = _company_or_404(company_id)
     form = MergeForm()
-    if form.validate_on_submit():
-        try:
-            survivor = merge.merge_companies(
-                get_session(), current_user, company, form.into.data, form.reason.data
-            )
-        except services.CompanyRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(
-                gettext(
-                    "Fusion faite : les avis sont maintenant sur « %(name)s ».", name=survivor.name
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.company_edit", company_id=survivor.id), 303)
+    survivor = attempt(
+        form,
+        lambda: merge.merge_companies(
+            get_session(), current_user, company, form.into.data, form.reason.data
+        ),
+    )
+    if survivor is not NOT_DONE:
+        flash(
+            gettext(
+                "Fusion faite : les avis sont maintenant sur « %(name)s ».", name=survivor.name
+            ),
+            "success",
+        )
+        return redirect(url_for("admin.company_edit", company_id=survivor.id), 303)
     return _edit_page(company, merge_form=form)

@@ -7,12 +7,11 @@ from sqlalchemy import select
 
 from ..companies.services import companies_page
 from ..db import get_session
-from ..forms import add_errors
 from ..models import AdminAction, Sector, User
 from . import sectors as sector_services
 from . import users as user_services
 from .forms import LockForm, RoleForm, SearchForm, SectorEditForm, SectorForm
-from .views import bp, or_404, page_number
+from .views import NOT_DONE, attempt, bp, or_404, page_number
 
 HISTORY_SHOWN = 20
 
@@ -22,14 +21,12 @@ def sectors():
     """Every sector with its companies and NAF codes; a form creates one."""
     session = get_session()
     form = SectorForm()
-    if form.validate_on_submit():
-        try:
-            sector = sector_services.create_sector(session, current_user, form.name.data)
-        except sector_services.SectorRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Secteur créé : %(name)s.", name=sector.name), "success")
-            return redirect(url_for("admin.sectors"), 303)
+    sector = attempt(
+        form, lambda: sector_services.create_sector(session, current_user, form.name.data)
+    )
+    if sector is not NOT_DONE:
+        flash(gettext("Secteur créé : %(name)s.", name=sector.name), "success")
+        return redirect(url_for("admin.sectors"), 303)
     page = render_template(
         "admin/sectors.html", form=form, rows=sector_services.sectors_with_counts(session)
     )
@@ -43,19 +40,18 @@ def sector_edit(sector_id: int):
     sector = session.get(Sector, sector_id) or abort(404)
     codes = sector_services.codes_of(session, sector.id)
     form = SectorEditForm(data={"name": sector.name, "naf_codes": "\n".join(codes)})
-    if form.validate_on_submit():
-        try:
-            changed = sector_services.edit_sector(
-                session, current_user, sector, form.name.data, form.naf_codes.data or ""
-            )
-        except sector_services.SectorRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(
-                gettext("Secteur enregistré.") if changed else gettext("Rien n'a changé."),
-                "success",
-            )
-            return redirect(url_for("admin.sector_edit", sector_id=sector.id), 303)
+    changed = attempt(
+        form,
+        lambda: sector_services.edit_sector(
+            session, current_user, sector, form.name.data, form.naf_codes.data or ""
+        ),
+    )
+    if changed is not NOT_DONE:
+        flash(
+            gettext("Secteur enregistré.") if changed else gettext("Rien n'a changé."),
+            "success",
+        )
+        return redirect(url_for("admin.sector_edit", sector_id=sector.id), 303)
     page = render_template(
         "admin/sector_edit.html",
         sector=sector,
@@ -108,17 +104,16 @@ def user_roles(user_id: int):
     """Grant or revoke a staff role, with a reason (never one's own)."""
     user = _user_or_404(user_id)
     form = RoleForm()
-    if form.validate_on_submit():
-        grant = form.action.data == "grant"
-        try:
-            user_services.set_role(
-                get_session(), current_user, user, form.role.data, grant, form.reason.data
-            )
-        except user_services.UserRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Rôles enregistrés."), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+    grant = form.action.data == "grant"
+    done = attempt(
+        form,
+        lambda: user_services.set_role(
+            get_session(), current_user, user, form.role.data, grant, form.reason.data
+        ),
+    )
+    if done is not NOT_DONE:
+        flash(gettext("Rôles enregistrés."), "success")
+        return redirect(url_for("admin.user_detail", user_id=user.id), 303)
     return _user_page(user, role_form=form)
 
 
@@ -127,13 +122,14 @@ def user_lock(user_id: int):
     """Lock an account (its sessions end, it cannot sign in) or unlock it, with a reason."""
     user = _user_or_404(user_id)
     form = LockForm()
-    if form.validate_on_submit():
-        locking = user.locked_at is None
-        try:
-            user_services.set_locked(get_session(), current_user, user, locking, form.reason.data)
-        except user_services.UserRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Compte bloqué.") if locking else gettext("Compte débloqué."), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+    locking = user.locked_at is None
+    done = attempt(
+        form,
+        lambda: user_services.set_locked(
+            get_session(), current_user, user, locking, form.reason.data
+        ),
+    )
+    if done is not NOT_DONE:
+        flash(gettext("Compte bloqué.") if locking else gettext("Compte débloqué."), "success")
+        return redirect(url_for("admin.user_detail", user_id=user.id), 303)
     return _user_page(user, lock_form=form)

@@ -6,8 +6,10 @@ from sqlalchemy import func, select
 from ..auth.access import role_required
 from ..companies.services import PageNotFound
 from ..db import clamp_page, get_session
+from ..forms import add_errors
 from ..models import Membership, Suggestion
 from . import log
+from .errors import AdminRejected
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -20,6 +22,21 @@ def admins_only():
 
 def page_number() -> int:
     return clamp_page(request.args.get("page", 1, type=int))
+
+
+NOT_DONE = object()  # what `attempt` returns when the form or the service said no
+
+
+def attempt(form, action):
+    """Run `action()`, an admin service call, once `form` validates; a refusal's reasons
+    become the form's errors. What the action returned, or NOT_DONE."""
+    if not form.validate_on_submit():
+        return NOT_DONE
+    try:
+        return action()
+    except AdminRejected as exc:
+        add_errors(form, exc.reasons)
+        return NOT_DONE
 
 
 def or_404(call, *args):

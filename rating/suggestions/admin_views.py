@@ -5,12 +5,11 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..admin.companies import CompanyRejected
 from ..admin.company_views import _sector_choices, draft_of
 from ..admin.forms import CompanyForm, RefuseForm
+from ..admin.views import NOT_DONE, attempt
 from ..auth.access import role_required
 from ..db import get_session
-from ..forms import add_errors
 from ..models import Suggestion
 from . import services
 from .duplicates import WHY, likely_duplicates
@@ -76,20 +75,18 @@ def admin_accept(suggestion_id: int):
     """Create the company from the checked fields; the shopper is mailed a link to review it."""
     item = _suggestion_or_404(suggestion_id)
     form = _sector_choices(CompanyForm())
-    if form.validate_on_submit():
-        try:
-            company = services.accept_suggestion(get_session(), current_user, item, draft_of(form))
-        except (services.SuggestionRejected, CompanyRejected) as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(
-                gettext(
-                    "Suggestion acceptée : %(name)s est créée et la personne prévenue.",
-                    name=company.name,
-                ),
-                "success",
-            )
-            return redirect(url_for("suggestions.admin_list"), 303)
+    company = attempt(
+        form, lambda: services.accept_suggestion(get_session(), current_user, item, draft_of(form))
+    )
+    if company is not NOT_DONE:
+        flash(
+            gettext(
+                "Suggestion acceptée : %(name)s est créée et la personne prévenue.",
+                name=company.name,
+            ),
+            "success",
+        )
+        return redirect(url_for("suggestions.admin_list"), 303)
     return _suggestion_page(item, accept_form=form)
 
 
@@ -99,12 +96,11 @@ def admin_refuse(suggestion_id: int):
     """Refuse with a reason, mailed to the shopper."""
     item = _suggestion_or_404(suggestion_id)
     form = RefuseForm()
-    if form.validate_on_submit():
-        try:
-            services.refuse_suggestion(get_session(), current_user, item, form.reason.data)
-        except services.SuggestionRejected as exc:
-            add_errors(form, exc.reasons)
-        else:
-            flash(gettext("Suggestion refusée ; la personne reçoit le motif."), "success")
-            return redirect(url_for("suggestions.admin_list"), 303)
+    done = attempt(
+        form,
+        lambda: services.refuse_suggestion(get_session(), current_user, item, form.reason.data),
+    )
+    if done is not NOT_DONE:
+        flash(gettext("Suggestion refusée ; la personne reçoit le motif."), "success")
+        return redirect(url_for("suggestions.admin_list"), 303)
     return _suggestion_page(item, refuse_form=form)
