@@ -17,7 +17,7 @@ from rating.models import Company, SearchChange
 from rating.outbox import queue_companies, queue_company
 from rating.search import NeedsRebuild, drain_outbox, lag, prune_log, rebuild, verify
 from rating.search import changes as log
-from tests.conftest import ON_POSTGRES, TEST_SECRET
+from tests.conftest import TEST_SECRET
 from tests.factories import World
 
 CEILING = 30.0  # seconds: generous; the wait ends as soon as the event happens
@@ -165,8 +165,7 @@ def test_status_prints_cursor_head_and_lag(hosts):
     assert "retard : 0 modification(s)" in output
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite writers take turns: ids commit in order")
+@pytest.mark.postgres_only  # SQLite writers take turns: their ids commit in order
 def test_a_change_committed_late_with_a_lower_id_is_not_skipped(hosts):
     """PostgreSQL: a transaction that took id n commits after one that took n+1."""
     a, b = hosts["a"], hosts["b"]
