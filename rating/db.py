@@ -187,7 +187,7 @@ def _insert_sql(dialect, table: Table, names: tuple, inline: tuple) -> tuple[str
     columns = ", ".join(quote(name) for name in (*names, *(name for name, _ in inline)))
     values = ", ".join([*(f":{name}" for name in names), *(sql for _, sql in inline)])
     # Names from the table's metadata, quoted; every value is bound.
-    statement = text(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})")  # noqa: S608
+    statement = text(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({values})")  # noqa: S608 # nosec B608
     sql, order = _driver_sql(dialect, statement)
     if order is not None and tuple(order) != names:
         raise AssertionError(f"insert_many: parameters out of order ({order})")
