@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from .db import utcnow
 from .i18n import in_locale, translate
@@ -94,12 +94,10 @@ DELIVER_TASK = "mail.deliver"  # the worker's task (rating.worker.queue) running
 
 def pending_count(session) -> int:
     """Messages still to send (the worker's mail queue length, for /healthz/ready)."""
-    return len(
-        session.scalars(
-            select(OutboundMail.id)
-            .where(OutboundMail.sent_at.is_(None), OutboundMail.attempts < MAX_ATTEMPTS)
-            .limit(10_000)
-        ).all()
+    return session.scalar(
+        select(func.count(OutboundMail.id)).where(
+            OutboundMail.sent_at.is_(None), OutboundMail.attempts < MAX_ATTEMPTS
+        )
     )
 
 

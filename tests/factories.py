@@ -320,6 +320,21 @@ def csv_file(rows) -> str:
     return "\n".join([AUDIT_HEADER, *rows]) + "\n"
 
 
+def phone_test_form(company_id, **overrides) -> dict:
+    """The auditor's phone test form (prefix "phone-") as a browser posts it."""
+    data = {
+        "phone-company_id": str(company_id),
+        "phone-performed_at": "2026-10-14T09:30",
+        "phone-scenario": "Contester une facture",
+        "phone-reached": "y",
+        "phone-wait_seconds": "95",
+        "phone-courtesy": "3",
+        "phone-understanding": "4",
+        "phone-accuracy": "2",
+    }
+    return data | overrides
+
+
 def full_rows(slug, **overrides) -> list[str]:
     """20 tests over phone (10) and e-mail (10): enough for a publishable grade."""
     return [row(slug, "phone", **overrides)] * 10 + [row(slug, "email", **overrides)] * 10

@@ -11,7 +11,7 @@ from rating.audit import decisions, services
 from rating.audit.services import ImportRejected
 from rating.models import AuditTest
 from tests.audit.builders import auditor, campaign, full_rows, row, sector_with
-from tests.factories import AUDIT_HEADER, World, app_context
+from tests.factories import AUDIT_HEADER, World, app_context, phone_test_form
 from tests.helpers import login, post_form
 
 HEADER = AUDIT_HEADER + ",answered_from,answered_country,transfers"
@@ -30,21 +30,12 @@ def setup(session):
 
 
 def phone_test(company_id, **overrides):
-    data = {
-        "phone-company_id": str(company_id),
-        "phone-performed_at": "2026-10-14T10:00",
-        "phone-scenario": "Contester une facture",
-        "phone-reached": "y",
-        "phone-wait_seconds": "95",
-        "phone-courtesy": "3",
-        "phone-understanding": "4",
-        "phone-accuracy": "2",
+    said = {
         "phone-answered_from": "abroad",
         "phone-answered_country": "MA",
         "phone-transfers": "2",
     }
-    data.update(overrides)
-    return data
+    return phone_test_form(company_id, **(said | overrides))
 
 
 def test_the_phone_test_form_records_where_the_agent_was(client, session, setup):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from rating.models import AuditCampaign, AuditTest, Publication
 from tests.audit.builders import auditor, campaign, csv_file, full_rows, row, sector_with
 from tests.conftest import csrf_token
-from tests.factories import make_membership, make_user
+from tests.factories import make_membership, make_user, phone_test_form
 from tests.helpers import login, post_form
 
 
@@ -113,32 +113,17 @@ def test_representative_cannot_be_assigned(client, session, setup):
     )
 
 
-def _phone_test(company_id, **overrides):
-    data = {
-        "phone-company_id": str(company_id),
-        "phone-performed_at": "2026-10-14T09:30",
-        "phone-scenario": "Contester une facture",
-        "phone-reached": "y",
-        "phone-wait_seconds": "95",
-        "phone-courtesy": "3",
-        "phone-understanding": "4",
-        "phone-accuracy": "2",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_test_entry_per_channel(client, session, setup):
     camp = campaign(session, setup["author"], setup["sectors"])
     company_id = camp.companies[0].company_id
     login(client, setup["author"].email)
     url = f"/audit/campaigns/{camp.id}"
-    response = post_form(client, f"{url}/tests/phone", _phone_test(company_id), form_url=url)
+    response = post_form(client, f"{url}/tests/phone", phone_test_form(company_id), form_url=url)
     assert response.status_code == 302
     response = post_form(
         client,
         f"{url}/tests/phone",
-        _phone_test(company_id, **{"phone-wait_seconds": ""}),
+        phone_test_form(company_id, **{"phone-wait_seconds": ""}),
         form_url=url,
     )
     page = response.get_data(as_text=True)
@@ -153,7 +138,7 @@ def test_unassigned_auditor_cannot_enter_tests(client, session, setup):
     login(client, setup["second"].email)
     url = f"/audit/campaigns/{camp.id}"
     assert client.get(url).status_code == 404  # a draft is its assigned auditors' only
-    test = _phone_test(camp.companies[0].company_id)
+    test = phone_test_form(camp.companies[0].company_id)
     response = post_form(client, f"{url}/tests/phone", test, form_url="/audit")
     assert response.status_code == 404
     session.rollback()
