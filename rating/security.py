@@ -34,6 +34,11 @@ def init_app(app) -> None:
     app.before_request(refuse_nul_bytes)
     csrf.init_app(app)
     limiter.init_app(app)
+    # The limiter is one object bound to each app in turn (tests build many). Its "storage
+    # unreachable, count in memory" state belongs to the previous app's storage: a new app
+    # starts by trying its own, or a Redis that went down for one app would leave every
+    # later app counting in one process's memory until a time-based retry.
+    limiter._storage_dead = False  # noqa: SLF001 (Flask-Limiter keeps it on the instance)
     app.after_request(add_security_headers)
     app.add_template_global(site_url_for)
 
