@@ -24,6 +24,9 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(database_url())
     with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -32,7 +35,27 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                check_foreign_keys(connection)
+        if sqlite:
+            foreign_keys(connection, on=True)
     engine.dispose()
+
+
+def foreign_keys(connection, *, on: bool) -> None:
+    """SQLite changes a table by copying it, dropping the old one and renaming the copy
+    (Alembic's batch mode). With foreign keys enforced, dropping `reviews` while replies and
+    signals point at it fails as soon as the database holds data: enforcement is off for
+    the migration (a PRAGMA that only works outside a transaction, hence the raw driver)."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def check_foreign_keys(connection) -> None:
+    """What enforcement would have refused, checked once at the end, before the commit: a
+    migration that leaves a dangling reference is rolled back whole."""
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        raise RuntimeError(f"the migration leaves rows pointing at nothing: {dangling[:5]}")
 
 
 if context.is_offline_mode():

@@ -6,11 +6,15 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from rating import create_app
 from rating.cli import alembic_config
-from rating.db import Base
+from rating.db import Base, make_engine
 from tests.conftest import ON_POSTGRES, POSTGRES_URL, TEST_SECRET
+from tests.factories import World
+
+TABLES = ("reviews", "replies")
 
 
 @pytest.fixture
@@ -100,3 +104,22 @@ def test_migrated_database_enforces_immutability(empty_database_url):
             with engine.begin() as conn:
                 conn.execute(text(statement))
     engine.dispose()
+
+
+def test_tables_rebuilt_by_a_migration_keep_the_rows_pointing_at_them(empty_database_url):
+    """SQLite rebuilds a changed table (copy, drop, rename): with reviews and their replies
+    stored, going down past the migrations that rebuild `reviews` and up again keeps them."""
+    cfg = alembic_config(empty_database_url)
+    command.upgrade(cfg, "head")
+    engine = make_engine(empty_database_url)
+    with Session(engine) as session:
+        world = World(session)
+        review = world.review()
+        world.reply(review, by=world.user())
+        session.commit()
+    command.downgrade(cfg, "search_changes")  # before answered_from, which rebuilds reviews
+    command.upgrade(cfg, "head")
+    with engine.connect() as conn:
+        counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES]
+    engine.dispose()
+    assert counts == [1, 1]
