@@ -43,6 +43,8 @@ import functools
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -101,6 +103,7 @@ def init_app(app) -> None:
     app.config.setdefault("PAGE_CACHE_SALT", deployment_fingerprint(app))
     cache.init_app(app)
     app.jinja_env.globals["viewer_slot"] = viewer_slot
+    app.jinja_env.globals["chrome"] = chrome
 
 
 def deployment_fingerprint(app) -> str:
@@ -225,7 +228,18 @@ def viewer_slot(
         default = _call_slot(context, template, values) if personal else None
         slots.append((template, values, (only_user, only_company, default)))
         return Markup(MARK.format(len(slots) - 1))  # noqa: S704 - a constant and an int # nosec B704
+    if template in VIEWER_ONLY_SLOTS and signed_in():
+        key = (_viewer_state(g.get("viewer_values", {})), template, repr(sorted(values.items())))
+        if (html := _memo.get(key)) is None:
+            html = _call_slot(context, template, values)
+            _memo.put(key, html)
+        return html
     return _call_slot(context, template, values)
+
+
+# Slots that read nothing of the page they are in (only the visitor and the request): memoised
+# in a full render too, e.g. the header's account menu on every page that is not cached.
+VIEWER_ONLY_SLOTS = frozenset({"viewer/_account.html", "viewer/_csrf.html"})
 
 
 def _call_slot(context, template: str, values: dict) -> Markup:
@@ -268,13 +282,15 @@ def _render_fragment(render: Callable[[], ResponseReturnValue]):
 
 def fill(kept, values: dict) -> str:
     """The fragment's body with each slot rendered for the current visitor (each slot
-    template's module made once, its macro called per slot)."""
+    template's module made once, its macro called per slot; a slot already rendered for
+    this visitor in this state is taken from the memo, see _SlotMemo)."""
     parts, slots, _mimetype = kept
     app = current_app
     context = dict(values)
     app.update_template_context(context)
     user_id = current_user.id if current_user.is_authenticated else None
     represented = current_user.represented_company_ids() if user_id is not None else set()
+    state = _viewer_state(values) if user_id is not None else None
     modules = {}
     out = []
     for index, part in enumerate(parts):
@@ -285,11 +301,82 @@ def fill(kept, values: dict) -> str:
         if default is not None and only_user != user_id and only_company not in represented:
             out.append(default)  # this visitor sees what an anonymous one does
             continue
+        if template == FLASHES_SLOT and "_flashes" not in session:
+            continue  # nothing flashed: the slot renders nothing (and is never memoised)
+        key = None
+        if state is not None and template != FLASHES_SLOT:
+            key = (state, template, repr(sorted(slot_values.items())))
+            if (html := _memo.get(key)) is not None:
+                out.append(html)
+                continue
         module = modules.get(template)
         if module is None:
             module = modules[template] = app.jinja_env.get_template(template).make_module(context)
-        out.append(module.slot(**slot_values))
+        html = module.slot(**slot_values)
+        if key is not None:
+            _memo.put(key, html)
+        out.append(html)
     return "".join(out)
+
+
+FLASHES_SLOT = "viewer/_flashes.html"  # read once: never memoised
+
+
+def _viewer_state(values: dict) -> tuple:
+    """Everything a slot may read besides its own values: who looks (their session, so their
+    CSRF token, and what the header shows of them), the view's viewer values, the language
+    and the page (the menu marks the current one). Two requests with the same state get the
+    same slot HTML; a CSRF token without time limit (WTF_CSRF_TIME_LIMIT) stays valid."""
+    user = current_user
+    return (
+        hashlib.blake2b(str(user.get_id()).encode(), digest_size=12).digest(),
+        session.get("csrf_token"),
+        user.id,
+        user.pseudonym,
+        tuple(sorted(role.role for role in user.roles)),
+        tuple(sorted((m.company_id, m.status) for m in user.memberships)),
+        repr(sorted(values.items())),
+        select_locale(),
+        request.endpoint,
+    )
+
+
+class _SlotMemo:
+    """Slot HTML by viewer state, per process, the least recently used dropped first: a
+    signed-in visitor's second view of any page costs no slot render (the header menu,
+    "Suivre", their card links are the same as long as their state is)."""
+
+    def __init__(self, size: int):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:  # threaded workers (gthread) share it
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+            return html
+
+    def put(self, key, html) -> None:
+        with self.lock:
+            self.entries[key] = html
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_memo = _SlotMemo(4096)
+
+
+def chrome(name: str, caller) -> Markup:
+    """`{% call chrome("footer") %}…{% endcall %}`: a part of the layout that depends on
+    nothing but the language and the page's endpoint (links, labels, the current page
+    marked), rendered once per process for each and reused by every page that is rendered
+    (a form, "Mon compte", "Mes avis"…): the footer's twenty links cost a lookup."""
+    key = ("chrome", name, select_locale(), request.endpoint, current_app.config["PAGE_CACHE_SALT"])
+    html = _memo.get(key)
+    if html is None:
+        html = Markup(caller())  # noqa: S704 - the template's own output # nosec B704
+        _memo.put(key, html)
+    return html
 
 
 def _from_fragment(name, stamp, render, params, viewer) -> Response:

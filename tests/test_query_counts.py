@@ -173,6 +173,6 @@ def test_viewer_part_costs_two_statements_at_most(world):
         session = get_session()
         rep = session.scalar(select(User).join(Membership, Membership.user_id == User.id).limit(1))
         company = page.company_page(session, "grande", {}, 1).company
-        viewer = page.viewer_part(session, company.id, rep)
+        viewer = page.viewer_part(company.id, rep)
     assert company.id in viewer.represented and viewer.claim_status == "active"
-    assert page.viewer_part(None, company.id, None) == page.Viewer()
+    assert page.viewer_part(company.id, None) == page.Viewer()

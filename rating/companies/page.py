@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from rating.audit.summary import company_audit_summary
 from rating.claims.queries import HistoryLine, declaration_history
 from rating.models import Company, User
-from rating.notifications.services import is_following
+from rating.notifications.services import follows
 from rating.palmares.pages import BadgeEmbed, badge_embed
 from rating.reviews import community
 from rating.scores import read
@@ -81,9 +81,10 @@ def company_page(
     )
 
 
-def viewer_part(session: Session | None, company_id: int, user: User | None) -> Viewer:
+def viewer_part(company_id: int, user: User | None) -> Viewer:
     """The viewer's own part of the page (an anonymous visitor has none). Reads the user's
-    memberships (loaded once per request, the header's menu reads them too) and one query."""
+    memberships (loaded with the user, the header's menu reads them too) and one small
+    query straight on the driver."""
     if user is None:
         return Viewer()
     status = next((m.status for m in user.memberships if m.company_id == company_id), None)
@@ -91,5 +92,5 @@ def viewer_part(session: Session | None, company_id: int, user: User | None) -> 
         represented=user.represented_company_ids(),
         claim_status=status,
         is_admin=user.has_role("admin"),
-        following=is_following(session, user.id, company_id),
+        following=follows(user.id, company_id),
     )

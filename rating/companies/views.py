@@ -124,7 +124,6 @@ def detail(slug: str):
 
     def viewer() -> dict:
         user = current_user if current_user.is_authenticated else None
-        session = get_session() if user is not None else None
-        return page.viewer_part(session, stamp[0], user).values()
+        return page.viewer_part(stamp[0], user).values()
 
     return pagecache.serve("company", stamp, render, params, viewer=viewer)

@@ -9,11 +9,12 @@ event) in the mail outbox. Helpers add and flush; the calling service commits.
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rating import mail
+from rating.db import read_row
 from rating.models import Company, CompanyFollow, Membership, NotificationOptOut, OutboundMail, User
 from rating.models.notification import COMPANY_REVIEW, OPTIONAL_KINDS
 from rating.security import site_url_for
@@ -159,6 +160,17 @@ def is_following(session: Session, user_id: int, company_id: int) -> bool:
             )
         )
     )
+
+
+_FOLLOWS = text(
+    "SELECT 1 FROM company_follows WHERE user_id = :user_id AND company_id = :company_id"
+)
+
+
+def follows(user_id: int, company_id: int) -> bool:
+    """is_following for a page's viewer part: one row read straight on the driver, outside
+    the request's ORM session (rating.db.read_row)."""
+    return read_row(_FOLLOWS, {"user_id": user_id, "company_id": company_id}) is not None
 
 
 def set_follow(session: Session, user: User, company: Company, follow: bool) -> None:

@@ -8,8 +8,10 @@ import re
 import pytest
 from sqlalchemy import event, select
 
+from rating.auth.sessions import load_user, start_session
+from rating.auth.viewer import Viewer
 from rating.db import get_session
-from rating.models import Company, Review, User
+from rating.models import Company, Review, User, UserRole
 from rating.moderation.services import decide_review
 from rating.reviews import replies
 from rating.reviews.services import submit_review
@@ -181,3 +183,47 @@ def test_a_body_that_makes_a_token_outside_a_slot_is_never_shared(app, world):
     ines, paul = signed_in(app, "ines@example.org"), signed_in(app, "paul@example.org")
     tokens = [TOKEN_RE.search(client.get("/probe").text).group(1) for client in (ines, paul)]
     assert tokens[0] != tokens[1]
+
+
+def test_a_memoised_menu_follows_the_visitors_roles_and_its_token_signs_out(app, world, db):
+    """The header's menu is rendered once per visitor state (rating.pagecache._SlotMemo): a
+    role granted shows on the next view without signing in again, and the token of a menu
+    served from the memo still signs out."""
+    paul = signed_in(app, "paul@example.org")
+    for _ in range(2):
+        assert ">Modération<" not in view(paul)
+    db.add(UserRole(user_id=_id(db, "paul@example.org"), role="moderator"))
+    db.commit()
+    assert ">Modération<" in view(paul)
+    token = re.search(r'action="/logout"[^>]*>\s*<input[^>]*value="([^"]+)"', view(paul)).group(1)
+    assert paul.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert 'action="/logout"' not in view(paul)
+
+
+def test_a_locked_or_signed_out_account_is_anonymous_on_the_most_read_pages(app, world, db):
+    """Those pages read the visitor in one query of their own (rating.auth.viewer): a locked
+    account, like an ended session, is nobody there at once."""
+    paul = signed_in(app, "paul@example.org")
+    pages = ("/companies/volt", "/", "/search?q=volt")
+    assert all('action="/logout"' in paul.get(url).text for url in pages)
+    user = db.get(User, _id(db, "paul@example.org"))
+    user.locked_at = user.created_at
+    db.commit()
+    for url in pages:
+        answer = paul.get(url)
+        assert answer.status_code == 200 and 'action="/logout"' not in answer.text, url
+    assert paul.get("/mes-avis").status_code == 302
+
+
+def test_the_visitor_of_a_read_page_gives_what_it_does_not_hold_from_the_account(app, world):
+    with app.test_request_context("/companies/volt"):
+        session = get_session()
+        user = session.scalar(select(User).where(User.email == "paul@example.org"))
+        token = start_session(session, user, remember=False)
+        session.commit()
+        viewer = load_user(token)
+        assert isinstance(viewer, Viewer) and viewer.pseudonym == "Paul_Ohm"
+        assert viewer.get_id() == token and not viewer.has_role("admin")
+        assert viewer.email == "paul@example.org"  # not held: read from the full account
+    with app.test_request_context("/companies/volt", method="POST"):
+        assert isinstance(load_user(token), User)  # a write never gets a Viewer
