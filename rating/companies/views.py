@@ -98,7 +98,9 @@ def detail(slug: str):
     stamp = services.company_stamp(slug) or abort(404)
     if stamp[-1]:  # merged into another company: its page is the survivor's (rating.admin.merge)
         return redirect(url_for("companies.detail", slug=stamp[-1]), 301)
-    params = {**FilterForm(request.args).params(), "page": _page_number()}
+    # No query string (most views): no filter, without building the form.
+    filters = FilterForm(request.args).params() if request.args else {}
+    params = {**filters, "page": _page_number()}
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session

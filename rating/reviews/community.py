@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from rating import vocabulary
 from rating.db import Page
-from rating.models import Appeal, ModerationDecision, Report, Review, User
+from rating.models import Appeal, Company, ModerationDecision, Report, Review, ReviewSignal, User
 from rating.scores import buckets, formula, read, store
 from rating.scores.contribution import STATUS_COLUMNS, Summary
 
@@ -207,6 +207,63 @@ def public_community(summary: dict) -> dict:
         "median_reply_hours": summary["median_reply_hours"],
         "solved_after_reply_rate": summary["solved_after_reply_rate"],
     }
+
+
+@dataclass(frozen=True)
+class MyReview:
+    """A line of "Mes avis": what the author sees of one of their reviews."""
+
+    id: int
+    title: str
+    status: str
+    status_reason: str | None
+    flag: str | None
+    created_at: object
+    company: "MyCompany"
+    hold_signals: tuple = ()
+
+
+@dataclass(frozen=True)
+class MyCompany:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HoldSignal:
+    code: str
+
+
+def my_reviews(session: Session, author_id: int) -> list[MyReview]:
+    """The author's reviews, newest first, as plain rows (one query, a second only when
+    some are pending: why they are held)."""
+    rows = session.execute(
+        select(
+            Review.id, Review.title, Review.status, Review.status_reason, Review.flag,
+            Review.created_at, Company.slug, Company.name,
+        )
+        .join(Company, Company.id == Review.company_id)
+        .where(Review.author_id == author_id)
+        .order_by(Review.created_at.desc())
+    ).all()  # fmt: skip
+    pending = [row.id for row in rows if row.status == "pending"]
+    held: dict[int, list[HoldSignal]] = {}
+    if pending:
+        signals = session.execute(
+            select(ReviewSignal.review_id, ReviewSignal.code)
+            .where(ReviewSignal.review_id.in_(pending), ReviewSignal.action == "hold")
+            .order_by(ReviewSignal.id)
+        )
+        for review_id, code in signals:
+            held.setdefault(review_id, []).append(HoldSignal(code))
+    return [
+        MyReview(
+            id=row.id, title=row.title, status=row.status, status_reason=row.status_reason,
+            flag=row.flag, created_at=row.created_at, company=MyCompany(row.slug, row.name),
+            hold_signals=tuple(held.get(row.id, ())),
+        )
+        for row in rows
+    ]  # fmt: skip
 
 
 def decision_grounds(session: Session, review_ids) -> dict[int, dict]:

@@ -15,7 +15,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from rating.auth.access import verified_required
 from rating.db import clamp_page, get_session, utcnow
@@ -318,20 +317,11 @@ def invitations_page(slug: str):
 @login_required
 def mine():
     """The signed-in user's reviews, with their state and, when refused, the reason."""
-    rows = (
-        get_session()
-        .scalars(
-            select(Review)
-            .where(Review.author_id == current_user.id)
-            .options(selectinload(Review.company))  # the company of each line, in one query
-            .order_by(Review.created_at.desc())
-        )
-        .all()
-    )
-    grounds = community.decision_grounds(get_session(), [r.id for r in rows])
-    return render_template(
-        "reviews/mine.html", cards=[community.card(r) for r in rows], grounds=grounds
-    )
+    session = get_session()
+    reviews = community.my_reviews(session, current_user.id)
+    decided = [r.id for r in reviews if r.status in ("rejected", "removed")]
+    grounds = community.decision_grounds(session, decided) if decided else {}
+    return render_template("reviews/mine.html", reviews=reviews, grounds=grounds)
 
 
 @bp.route("/companies/<slug>/avis")

@@ -227,3 +227,10 @@ def test_the_visitor_of_a_read_page_gives_what_it_does_not_hold_from_the_account
         assert viewer.email == "paul@example.org"  # not held: read from the full account
     with app.test_request_context("/companies/volt", method="POST"):
         assert isinstance(load_user(token), User)  # a write never gets a Viewer
+
+
+def test_the_page_without_a_query_string_is_the_page_with_default_filters(app, world):
+    client = app.test_client()
+    plain, defaults = client.get("/companies/volt"), client.get("/companies/volt?sort=recent")
+    assert plain.status_code == defaults.status_code == 200
+    assert plain.headers["ETag"] == defaults.headers["ETag"]  # one cache entry, one page
