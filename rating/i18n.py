@@ -1,10 +1,13 @@
 """Languages: French first, English second (Flask-Babel)."""
 
+import functools
 from contextlib import contextmanager
 
+from babel import support
 from flask import current_app, has_request_context, request
 from flask_babel import Babel, LazyString, force_locale, get_locale, get_translations
 from markupsafe import Markup, escape
+from wtforms.i18n import messages_path
 
 from rating import formatting, vocabulary
 from rating.msgids import Message
@@ -91,6 +94,11 @@ def label(code, kind: str) -> str:
     return translate(vocabulary.label(kind, code))
 
 
+@functools.cache
+def _wtforms_catalogue(locale: str):
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.install_gettext_callables(
@@ -103,6 +111,13 @@ def init_app(app) -> None:
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())
     app.jinja_env.filters["label"] = label
     formatting.init_app(app)
+
+    @app.before_request
+    def wtforms_messages():
+        # Flask-WTF reads WTForms' own messages ("Not a valid choice"…) from this attribute
+        # and, when it is missing, parses the catalogue file again on each request (0.3 ms
+        # of every page with a form): the catalogue is read once per language instead.
+        request.wtforms_translations = _wtforms_catalogue(str(get_locale()))
 
     @app.after_request
     def remember_locale(response):
