@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from rating import vocabulary
@@ -237,24 +237,11 @@ class HoldSignal:
 def my_reviews(session: Session, author_id: int) -> list[MyReview]:
     """The author's reviews, newest first, as plain rows (one query, a second only when
     some are pending: why they are held)."""
-    rows = session.execute(
-        select(
-            Review.id, Review.title, Review.status, Review.status_reason, Review.flag,
-            Review.created_at, Company.slug, Company.name,
-        )
-        .join(Company, Company.id == Review.company_id)
-        .where(Review.author_id == author_id)
-        .order_by(Review.created_at.desc())
-    ).all()  # fmt: skip
+    rows = session.execute(_MY_REVIEWS, {"author_id": author_id}).all()
     pending = [row.id for row in rows if row.status == "pending"]
     held: dict[int, list[HoldSignal]] = {}
     if pending:
-        signals = session.execute(
-            select(ReviewSignal.review_id, ReviewSignal.code)
-            .where(ReviewSignal.review_id.in_(pending), ReviewSignal.action == "hold")
-            .order_by(ReviewSignal.id)
-        )
-        for review_id, code in signals:
+        for review_id, code in session.execute(_HOLDS, {"ids": pending}):
             held.setdefault(review_id, []).append(HoldSignal(code))
     return [
         MyReview(
@@ -266,27 +253,43 @@ def my_reviews(session: Session, author_id: int) -> list[MyReview]:
     ]  # fmt: skip
 
 
+_MY_REVIEWS = (
+    select(
+        Review.id, Review.title, Review.status, Review.status_reason, Review.flag,
+        Review.created_at, Company.slug, Company.name,
+    )
+    .join(Company, Company.id == Review.company_id)
+    .where(Review.author_id == bindparam("author_id"))
+    .order_by(Review.created_at.desc())
+)  # fmt: skip
+_HOLDS = (
+    select(ReviewSignal.review_id, ReviewSignal.code)
+    .where(ReviewSignal.review_id.in_(bindparam("ids", expanding=True)))
+    .where(ReviewSignal.action == "hold")
+    .order_by(ReviewSignal.id)
+)
+
+
 def decision_grounds(session: Session, review_ids) -> dict[int, dict]:
     """For "Mes avis": each refused or removed review's ground, explanation and appeal."""
     found: dict[int, dict] = {}
-    rows = session.scalars(
-        select(ModerationDecision)
-        .where(
-            ModerationDecision.review_id.in_(list(review_ids)),
-            ModerationDecision.decision.in_(("reject", "remove")),
-        )
-        .order_by(ModerationDecision.created_at, ModerationDecision.id)
-    )
-    for decision in rows:
-        found[decision.review_id] = {
-            "ground": vocabulary.REFUSAL_GROUNDS.get(decision.reason or "", "terms"),
-            "reason": decision.reason,
-            "decision_id": decision.id,
+    for review_id, reason, appeal in session.execute(_GROUNDS, {"ids": list(review_ids)}):
+        found[review_id] = {
+            "ground": vocabulary.REFUSAL_GROUNDS.get(reason or "", "terms"),
+            "reason": reason,
+            "appeal": appeal,
         }
-    appeals = session.scalars(
-        select(Appeal).where(Appeal.decision_id.in_([v["decision_id"] for v in found.values()]))
-    )
-    by_decision = {a.decision_id: a for a in appeals}
-    for values in found.values():
-        values["appeal"] = by_decision.get(values["decision_id"])
     return found
+
+
+# Built once (its compiled form is then reused): the decisions, the latest last, each with
+# the appeal against it if any (one per decision).
+_GROUNDS = (
+    select(ModerationDecision.review_id, ModerationDecision.reason, Appeal)
+    .outerjoin(Appeal, Appeal.decision_id == ModerationDecision.id)
+    .where(
+        ModerationDecision.review_id.in_(bindparam("ids", expanding=True)),
+        ModerationDecision.decision.in_(("reject", "remove")),
+    )
+    .order_by(ModerationDecision.created_at, ModerationDecision.id)
+)
