@@ -6,9 +6,10 @@ Each function costs one to three queries whatever the number of reviews, months 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, bindparam, case, cast, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from rating.db import UTCDateTime, read_row
 from rating.i18n import label
 from rating.models import Company, Invitation, Membership, Reply, Review
 from rating.models.review import CRITERIA
@@ -140,19 +141,18 @@ class InvitationBatch:
     mean_stars: float | None  # of the published ones
 
 
-def invitations_stamp(session: Session, company_id: int, now: datetime) -> tuple:
+def invitations_stamp(company_id: int, now: datetime) -> tuple:
     """What `invitation_batches` shows changes with one of these: a link created, used, or
-    expired unused (time alone expires a link); reviews are in the company's stamp."""
-    unused_expired = (Invitation.used_at.is_(None)) & (Invitation.expires_at < now)
-    return tuple(
-        session.execute(
-            select(
-                func.max(Invitation.id),
-                func.count(Invitation.used_at),
-                func.sum(case((unused_expired, 1), else_=0)),
-            ).where(Invitation.company_id == company_id)
-        ).one()
-    )
+    expired unused (time alone expires a link); reviews are in the company's stamp. One row
+    read on the driver (rating.db.read_row)."""
+    return tuple(read_row(_INVITATIONS_STAMP, {"company_id": company_id, "now": now}))
+
+
+_INVITATIONS_STAMP = text(
+    "SELECT max(id), count(used_at), "
+    "sum(CASE WHEN used_at IS NULL AND expires_at < :now THEN 1 ELSE 0 END) "
+    "FROM invitations WHERE company_id = :company_id"
+).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
 def invitation_batches(session: Session, company_id: int, now: datetime) -> list[InvitationBatch]:

@@ -46,15 +46,20 @@ def export_limit() -> str:
 def represented_company_or_abort(slug: str) -> Company:
     """The company of `slug` if the signed-in user represents it; 404 unknown, 403 otherwise."""
     company = get_session().scalar(select(Company).where(Company.slug == slug)) or abort(404)
-    if company.id not in current_user.represented_company_ids():
+    refuse_unless_represented(company.id)
+    return company
+
+
+def refuse_unless_represented(company_id: int) -> None:
+    """403 (logged) unless the signed-in user represents the company."""
+    if company_id not in current_user.represented_company_ids():
         security_log.warning(
             "authorisation refused: user #%s is not a representative of company #%s (%s)",
             current_user.id,
-            company.id,
+            company_id,
             request.endpoint,
         )
         abort(403)
-    return company
 
 
 @bp.route("/dashboard")
@@ -78,20 +83,21 @@ def index():
 @login_required
 def company(slug: str):
     """The scorecard of one represented company."""
-    company = represented_company_or_abort(slug)  # every request: access first
+    # Every request: access first, from the page-cache stamp's row (no company loaded).
+    found = services.company_stamp(slug) or abort(404)
+    company_id = found[0]
+    refuse_unless_represented(company_id)
     now = utcnow()
     # The body is the same for every representative of the company while its data is: kept
     # as a fragment (rating.pagecache) whose slots are each visitor's (menu, CSRF tokens).
     # Stamps: the company page's (reviews, replies, moderation, declarations, audit), every
     # company's summary changes (the sector position) and the invitation links.
-    stamp = (
-        *services.company_stamp(slug),
-        *services.latest_change(),
-        *queries.invitations_stamp(get_session(), company.id, now),
-    )
+    stamp = (*found, *services.latest_change(), *queries.invitations_stamp(company_id, now))
 
     def render():
-        context = scorecard.scorecard(get_session(), company, now=now)
+        session = get_session()
+        company = session.get(Company, company_id)
+        context = scorecard.scorecard(session, company, now=now)
         return render_template("dashboard/company.html", company=company, **context)
 
     return pagecache.serve("dashboard", stamp, render, viewer=dict)
