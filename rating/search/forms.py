@@ -34,17 +34,26 @@ class SearchForm(FlaskForm):
 
     def params(self, page_arg) -> dict:
         """Cleaned search parameters; anything odd is dropped rather than refused."""
-        letter = (self.letter.data or "").upper()
-        try:
-            page = min(max(int(page_arg or 1), 1), MAX_PAGE)
-        except (TypeError, ValueError):
-            page = 1
-        return {
-            "q": clean_query(self.q.data)[:MAX_QUERY_CHARS],
-            "sector": (self.sector.data or "")[:60] or None,
-            "region": (self.region.data or "")[:120] or None,
-            "letter": letter if letter in LETTERS else None,
-            "france": "1" if self.france.data == "1" else None,
-            "sort": self.sort.data if self.sort.data in SORTS else None,
-            "page": page,
-        }
+        return clean_params({name: field.data for name, field in self._fields.items()}, page_arg)
+
+
+def clean_params(values, page_arg) -> dict:
+    """The search parameters of `values` (the form's data, or the query string itself: a GET
+    form only reads the first value of each name), cleaned; anything odd is dropped rather
+    than refused. The results page reads them from the query string without building the
+    form (0.2 ms of each cached view)."""
+    letter = (values.get("letter") or "").upper()
+    try:
+        page = min(max(int(page_arg or 1), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        page = 1
+    sort = values.get("sort")
+    return {
+        "q": clean_query(values.get("q"))[:MAX_QUERY_CHARS],
+        "sector": (values.get("sector") or "")[:60] or None,
+        "region": (values.get("region") or "")[:120] or None,
+        "letter": letter if letter in LETTERS else None,
+        "france": "1" if values.get("france") == "1" else None,
+        "sort": sort if sort in SORTS else None,
+        "page": page,
+    }

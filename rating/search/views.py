@@ -14,7 +14,7 @@ from ..security import limiter
 from .api import autocomplete as autocomplete_companies
 from .api import get_store, search_companies
 from .display import facet_labels, result_items
-from .forms import SearchForm
+from .forms import SearchForm, clean_params
 from .outbox import behind, drain_quietly
 
 bp = Blueprint("search", __name__)
@@ -59,7 +59,7 @@ def results():
     the page cache while neither the index nor any company's figures change (for signed-in
     visitors too: only the header's account menu is theirs)."""
     stamp = (*get_store().generation(), *latest_change())
-    params = SearchForm(request.args).params(request.args.get("page"))
+    params = clean_params(request.args, request.args.get("page"))
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
