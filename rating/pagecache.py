@@ -286,8 +286,7 @@ def fill(kept, values: dict) -> str:
     this visitor in this state is taken from the memo, see _SlotMemo)."""
     parts, slots, _mimetype = kept
     app = current_app
-    context = dict(values)
-    app.update_template_context(context)
+    context = None  # built when a slot must be rendered (most come from the memo)
     user_id = current_user.id if current_user.is_authenticated else None
     represented = current_user.represented_company_ids() if user_id is not None else set()
     state = _viewer_state(values) if user_id is not None else None
@@ -311,6 +310,9 @@ def fill(kept, values: dict) -> str:
                 continue
         module = modules.get(template)
         if module is None:
+            if context is None:
+                context = dict(values)
+                app.update_template_context(context)
             module = modules[template] = app.jinja_env.get_template(template).make_module(context)
         html = module.slot(**slot_values)
         if key is not None:
