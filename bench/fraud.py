@@ -259,6 +259,8 @@ def run(args) -> dict:
             posted = post_all(session, world, company_ids, user_ids)
             elapsed = time.perf_counter() - posting
             result = measure(session, posted)
+            # After the measure: the probes' reviews are not the world's.
+            result["probe"] = fraud_stored.probe(session, END) if stored else {}
         app.extensions["rating.engine"].dispose()
     result.update(
         companies=len(world.plans), accounts=len(world.accounts), events=len(world.events),
@@ -282,6 +284,36 @@ def _row(name: str, row: Counter) -> str:
         f"| {pct(row['refused'] / n)} | {pct(row['flagged'] / n)} | {pct(row['caught'] / n)} "
         f"| {row['offline']} |"
     )
+
+
+def sizes_table(results: list[dict]) -> str:
+    """The cost per submission of the same world at each stored size, and the cost at the
+    stored companies probed (one with 50,000 reviews, a typical one)."""
+    lines = [
+        "| stored reviews | submissions | wall p50 | wall p95 | CPU mean | CPU p95 "
+        "| detection tables |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    first = _detection(results[0])
+    for res in results:
+        same = "the same" if _detection(res) == first else "**differ**"
+        lines.append(
+            f"| {res['stored']:,} | {res['events']:,} | {res['p50_ms']:.1f} ms "
+            f"| {res['p95_ms']:.1f} ms | {res['cpu_ms']:.1f} ms | {res['cpu_p95_ms']:.1f} ms "
+            f"| {same} |"
+        )
+    for res in results:
+        for slug, row in res["probe"].items():
+            lines.append(
+                f"| {res['stored']:,}: probe at `{slug}` ({row['reviews']:,} reviews) "
+                f"| {fraud_stored.PROBES} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms "
+                f"| {row['cpu_ms']:.1f} ms | | |"
+            )
+    return "\n".join(lines)
+
+
+def _detection(res: dict):
+    return res["kinds"], res["genuine"], res["signals"]
 
 
 def report(res: dict) -> str:
@@ -450,16 +482,20 @@ def main(argv=None) -> None:
     parser.add_argument("--genuine", type=int, default=9000)
     parser.add_argument("--attacks", type=float, default=1.0, help="share of the campaigns")
     parser.add_argument(
-        "--stored", type=int, default=0, help="reviews stored before the run (e.g. 2000000)"
-    )
+        "--stored", type=int, nargs="+", default=[0],
+        help="reviews stored before the run (e.g. 2000000); several sizes: one run at each",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     args = parser.parse_args(argv)
-    res = run(args)
-    body = report(res)
+    results = [run(argparse.Namespace(**{**vars(args), "stored": n})) for n in args.stored]
+    body = report(results[-1])
+    if len(results) > 1 or results[-1]["stored"]:
+        body += "\n\nCost per submission by stored size (same world, one run at each):\n\n"
+        body += sizes_table(results)
     print(body)
     if not args.no_write:
         command = " ".join(["python -m bench.fraud", *(sys.argv[1:] if argv is None else argv)])
-        title = STORED_TITLE if args.stored else "## Fraud"
+        title = STORED_TITLE if max(args.stored) else "## Fraud"
         write_section(body, f".venv/bin/{command}", title)
         print(f"BENCHMARKS.md: section {title} updated.")
 

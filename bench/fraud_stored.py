@@ -18,6 +18,8 @@ once after (the same definitions: the benchmark then runs on the real schema).
 
 import hashlib
 import random
+import statistics
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing import Pool
@@ -26,7 +28,9 @@ from sqlalchemy import create_engine, func, insert, select, text
 
 from rating.db import insert_many
 from rating.models import Company, Review, ReviewBand, User
+from rating.reviews import services
 from rating.reviews.minhash import BANDS, band_keys
+from rating.reviews.rules import ReviewDraft
 from rating.reviews.screening import RECENT_TEXTS_DAYS, review_text
 from rating.reviews.wording import fingerprint
 
@@ -190,3 +194,70 @@ def store(session, n: int, end: datetime, first_submission: datetime, sector_id:
             bind.execute(text(sql))
     session.commit()
     return {"stored": n, "banded": banded}
+
+
+PROBES = 40  # submissions at each of the two probed companies
+
+
+def _timed(call, *args, **kwargs) -> tuple[float, float]:
+    """(wall, CPU) milliseconds of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    call(*args, **kwargs)
+    return 1000 * (time.perf_counter() - wall), 1000 * (time.process_time() - cpu)
+
+
+def probe(session, end: datetime, seed=11) -> dict:
+    """Post PROBES reviews at the stored company holding BIG reviews and as many at a
+    typical one, alternately, every 4 hours after the world's end (each company gets 3 a
+    day: no burst), by old verified accounts from their own addresses; return, per company,
+    its reviews and the cost per submission (CPU mean, wall-clock p50 and p95, ms)."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    companies = [session.scalar(select(Company).where(Company.slug == s)) for s in PROBED]
+    accounts = [
+        User(pseudonym=f"sonde{i}", email=f"sonde{i}@example.net", password_hash=None,
+             created_at=end - timedelta(days=400), email_verified_at=end - timedelta(days=400))
+        for i in range(2 * PROBES)
+    ]  # fmt: skip
+    session.add_all(accounts)
+    session.commit()
+    costs: dict[str, list[tuple[float, float]]] = {slug: [] for slug in PROBED}
+    for i, author in enumerate(accounts):
+        company, at = companies[i % 2], end + timedelta(hours=4 * (i + 1))
+        draft = ReviewDraft(
+            channel="phone", experience_date=(at - timedelta(days=2)).date(),
+            stars=rng.randint(1, 5), solved="no", own_experience=True,
+            title=" ".join(rng.choices(words, k=3)).capitalize(),
+            body=" ".join(rng.choices(words, k=rng.randint(25, 45))).capitalize() + ".",
+        )  # fmt: skip
+        costs[company.slug].append(
+            _timed(
+                services.submit_review,
+                session,
+                author,
+                company,
+                draft,
+                ip_key=f"probe-{i}",
+                network_key=f"probe-{i}",
+                now=at,
+            )  # fmt: skip
+        )
+    return {
+        slug: _summary(session, company, costs[slug])
+        for slug, company in zip(PROBED, companies, strict=True)
+    }
+
+
+PROBED = ("fond-0", "fond-1")  # BIG reviews; about n / COMPANIES reviews
+
+
+def _summary(session, company, costs: list[tuple[float, float]]) -> dict:
+    walls = sorted(wall for wall, _ in costs)
+    return {
+        "reviews": session.scalar(
+            select(func.count(Review.id)).where(Review.company_id == company.id)
+        ),
+        "cpu_ms": statistics.mean(cpu for _, cpu in costs),
+        "p50_ms": statistics.median(walls),
+        "p95_ms": walls[int(0.95 * (len(walls) - 1))],
+    }
