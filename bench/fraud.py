@@ -135,8 +135,11 @@ def draft_of(event) -> ReviewDraft:
 
 def post_all(session, world, company_ids, user_ids) -> dict:
     """Submit every event in time order; return what happened to each and the timings."""
-    users = {u.id: u for u in session.scalars(select(User))}
-    companies = {c.id: c for c in session.scalars(select(Company))}
+    # The world's own (the stored ones are not posted for): a session as small as a request's.
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(user_ids)))}
+    companies = {
+        c.id: c for c in session.scalars(select(Company).where(Company.id.in_(company_ids)))
+    }
     outcomes, timings, cpu, errors = [], [], [], Counter()
     for event in world.events:
         author, company = users[user_ids[event.author]], companies[company_ids[event.company]]

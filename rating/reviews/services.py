@@ -196,7 +196,7 @@ def submit_review(
         session.rollback()
         raise ReviewRejected([("", ALREADY_REVIEWED)]) from None
     facts = screening.gather(session, review, author, company, now=now, text_only=False)
-    screening.remember_text(session, review, facts.text)
+    screening.remember_text(session, review, facts.text, new=True)
     verdict = signals.evaluate(facts)
     if verdict.decision == signals.REFUSE:  # pragma: no cover - insiders were refused above
         session.rollback()
