@@ -117,15 +117,18 @@ def _chunk(bounds: tuple[int, int]) -> tuple[list[tuple], list[tuple]]:
         body = " ".join(rng.choices(words, k=rng.randint(25, 45))).capitalize() + "."
         address = hashlib.sha256(f"fond-ip-{i % 400_000}".encode()).hexdigest()
         at, review_id, text = time(created), plan.first_id + i, review_text(title, body)
+        # Texts older than the near-duplicate window are never compared: no fingerprint (it
+        # cost a third of a worker's time) and no band keys.
+        recent = created >= plan.window_start
         rows.append(
             (
                 review_id, plan.company_ids[company], plan.user_ids[author], "phone",
                 day((created - timedelta(days=3)).date()), rng.randint(1, 5), "no", title,
                 body, at, at, address, hashlib.sha256(address.encode()).hexdigest(),
-                fingerprint(text),
+                fingerprint(text) if recent else None,
             )
         )  # fmt: skip
-        if created >= plan.window_start:
+        if recent:
             keys = band_keys(text)
             bands.extend((review_id, band, key, at) for band, key in enumerate(keys))
     return rows, bands
