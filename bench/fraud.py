@@ -494,12 +494,13 @@ instant mail are read by company. The wall-clock times depend on the machine's l
 sessions on 2 cores); the CPU time per submission is the figure that does not.
 
 Before this change (same world, same machine): at 500,000 stored (the previous run of this
-section, load 7-15) CPU 25.2 ms per submission on average, p95 33.7 ms, wall
-p50 84.6 ms, p95 160 ms, the reviews stored in 706 s; the code before this change posting on a
+section, load 7-15) CPU 25.2 ms per submission on average, p95 33.7 ms, wall p50 84.6 ms,
+p95 160 ms, the reviews stored in 706 s; the code before this change posting on a
 2,000,000-review database built the same way (the new network index already there; load
-6-8) used CPU 33.5 ms on average, p95 45.6 ms, wall p50 122 ms, p95 197 ms. Most of that was the near-duplicate
-keys' delete testing every object of the session (the bench's session then held the 62,000
-stored accounts) and the burst's creation times loaded in Python."""
+6-8) used CPU 33.5 ms on average, p95 45.6 ms, wall p50 122 ms, p95 197 ms. Most of that
+was the near-duplicate keys' delete testing every object of the session (the bench's
+session then held the 62,000 stored accounts) and the burst's creation times loaded in
+Python."""
 
 
 def main(argv=None) -> None:
