@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from rating import outbox
 from rating.db import utcnow
 from rating.models import Review, ReviewRevision, ReviewSignal, User
-from rating.models.review import LIVE_STATUSES
+from rating.models.review import live_of
 from rating.notifications import events
 from rating.scores import store
 
@@ -235,13 +235,7 @@ def representation_changed(
     flushes only.
     """
     flag = AUTHOR_REPRESENTATIVE if active else None
-    review = session.scalar(
-        select(Review).where(
-            Review.author_id == user_id,
-            Review.company_id == company_id,
-            Review.status.in_(LIVE_STATUSES),
-        )
-    )
+    review = session.scalar(select(Review).where(live_of(user_id, company_id)))
     if review is None or review.flag == flag:
         return None
     action = "flagged" if flag else "unflagged"

@@ -27,6 +27,10 @@ SEED = 1
 _params = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
 BANDS, ROWS = _params.b, _params.r  # 14 bands of 4 values for (0.5, 64)
 del _params
+SCHEME = "affine32"  # datasketch 2.0's default, named so that an upgrade cannot change it
+# The permutations drawn from SEED, once: drawing them again for every text (what a bare
+# MinHash(seed=SEED) does) took half of a text's cost (0.25 of 0.48 ms).
+_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
 
 
 def candidate_probability(jaccard: float) -> float:
@@ -36,7 +40,9 @@ def candidate_probability(jaccard: float) -> float:
 
 def signature(text: str) -> list[int]:
     """The NUM_PERM MinHash values of the text's shingles (CRC-32 hashed: fast and stable)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=zlib.crc32)
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_PERMUTATIONS, scheme=SCHEME
+    )
     minhash.update_batch([s.encode() for s in shingles(text)])
     return [int(v) for v in minhash.hashvalues]
 

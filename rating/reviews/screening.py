@@ -5,11 +5,13 @@ decision (a hold, the linked flags). This module reads, and keeps the LSH band k
 the texts it screens (`remember_text`).
 """
 
+import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlalchemy import bindparam, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
+from rating.db import UTCDateTime
 from rating.models import (
     AuditCampaign,
     CampaignAuditor,
@@ -83,9 +85,18 @@ def _texts(session: Session, ids) -> dict[int, str]:
     return {row.id: review_text(row.title, row.body) for row in rows}
 
 
-def remember_text(session: Session, review: Review, text: str) -> None:
-    """Store (or replace, after an edit) the LSH band keys of the review's text."""
-    session.execute(delete(ReviewBand).where(ReviewBand.review_id == review.id))
+def remember_text(session: Session, review: Review, text: str, *, new: bool = False) -> None:
+    """Store (or replace, after an edit: not `new`) the LSH band keys of the review's text.
+
+    The delete names no object to update in the session (`synchronize_session=False`: band
+    rows are never loaded as objects); the default made SQLAlchemy test every object the
+    session holds against its criteria.
+    """
+    if not new:
+        session.execute(
+            delete(ReviewBand).where(ReviewBand.review_id == review.id),
+            execution_options={"synchronize_session": False},
+        )
     session.execute(
         insert(ReviewBand),
         [
@@ -121,6 +132,36 @@ def similar_texts(session: Session, review: Review, text: str, now: datetime):
     ids = set(session.scalars(by_band)) | set(session.scalars(same))
     newest = sorted(ids, reverse=True)[:MAX_CANDIDATES]
     return sorted(_texts(session, newest).items())
+
+
+@functools.cache
+def _daily_statement(days: int):
+    """company_daily's query, built once with named parameters so that its SQL is compiled
+    once per process: one count per slice, each on one range of ix_reviews_company_created
+    (bounds b0 = now, b1 = now - 1 day, …)."""
+    company = bindparam("company_id")
+    bounds = [bindparam(f"b{k}", type_=UTCDateTime()) for k in range(days + 1)]
+    return select(
+        *(
+            select(func.count(Review.id))
+            .where(
+                Review.company_id == company,
+                Review.created_at > bounds[k + 1],
+                Review.created_at <= bounds[k],
+            )
+            .scalar_subquery()
+            for k in range(days)
+        )
+    )
+
+
+def company_daily(session: Session, company_id: int, now: datetime, days: int) -> list[int]:
+    """The company's reviews per 24-hour slice back from `now` (signals.daily_counts), for
+    `days` slices, counted by the database: no review sent back. A review at `now` minus
+    exactly k days falls in slice k."""
+    params = {f"b{k}": now - timedelta(days=k) for k in range(days + 1)}
+    row = session.execute(_daily_statement(days), {"company_id": company_id, **params}).one()
+    return list(row)
 
 
 def _ids(session: Session, *conditions) -> list[int]:
@@ -171,16 +212,15 @@ def gather(
         "author_id": author.id,
     }
     if not text_only:
-        history = timedelta(days=signals.BURST_HISTORY_DAYS + 1)
-        recent = session.execute(
-            select(Review.id, Review.created_at).where(
-                Review.company_id == company.id, Review.created_at >= now - history
-            )
-        ).all()
-        facts["company_recent"] = [row.created_at for row in recent]
-        facts["company_last_day"] = [
-            row.id for row in recent if row.id != review.id and now - row.created_at < timedelta(1)
-        ]
+        facts["company_daily"] = company_daily(
+            session, company.id, now, signals.BURST_HISTORY_DAYS + 1
+        )
+        facts["company_last_day"] = _ids(
+            session,
+            Review.company_id == company.id,
+            Review.created_at > now - timedelta(1),
+            Review.id != review.id,
+        )
         if review.network_key:
             facts["same_network_ids"] = _ids(
                 session,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from rating import mail
 from rating.db import utcnow
 from rating.models import Company, Invitation, Review, ReviewSignal, User
-from rating.models.review import LIVE_STATUSES
+from rating.models.review import LIVE_STATUSES, live_of
 from rating.msgids import N_
 
 from . import lifecycle, screening, signals
@@ -111,13 +111,7 @@ def _record_signals(session: Session, review: Review, verdict: signals.Verdict) 
 
 
 def live_review(session: Session, author_id: int, company_id: int) -> Review | None:
-    return session.scalar(
-        select(Review).where(
-            Review.author_id == author_id,
-            Review.company_id == company_id,
-            Review.status.in_(LIVE_STATUSES),
-        )
-    )
+    return session.scalar(select(Review).where(live_of(author_id, company_id)))
 
 
 @dataclass(frozen=True)
@@ -202,7 +196,7 @@ def submit_review(
         session.rollback()
         raise ReviewRejected([("", ALREADY_REVIEWED)]) from None
     facts = screening.gather(session, review, author, company, now=now, text_only=False)
-    screening.remember_text(session, review, facts.text)
+    screening.remember_text(session, review, facts.text, new=True)
     verdict = signals.evaluate(facts)
     if verdict.decision == signals.REFUSE:  # pragma: no cover - insiders were refused above
         session.rollback()

@@ -99,7 +99,10 @@ class Submission:
     represents: bool = False
     audits: bool = False
     recent_texts: Sequence[tuple[int, str]] = ()  # (review id, title + text), last 90 days
-    company_recent: Sequence[datetime] = ()  # creation times of the company's reviews, ≤ 91 days
+    # The company's reviews per 24-hour slice back from `now` (index 0: the last 24 h), for
+    # BURST_HISTORY_DAYS + 1 slices: `daily_counts` of their creation times, counted by the
+    # database (a company with 50,000 reviews has ~4,000 in the slices).
+    company_daily: Sequence[int] = ()
     company_last_day: Sequence[int] = ()  # ids of the company's other reviews of the last 24 h
     same_network_30d: int = 0  # reviews of the company from this network, this one included
     same_network_ids: Sequence[int] = ()  # ids of the others
@@ -113,7 +116,11 @@ class Submission:
 
 
 def daily_counts(times: Iterable[datetime], now: datetime, days: int) -> list[int]:
-    """Counts per 24-hour slice back from `now`: index 0 is the last 24 h."""
+    """Counts per 24-hour slice back from `now`: index 0 is the last 24 h.
+
+    The definition `Submission.company_daily` follows (rating.reviews.screening counts in
+    the database; its tests compare the two).
+    """
     counts = [0] * days
     for moment in times:
         index = int((now - moment) // timedelta(days=1))
@@ -176,7 +183,7 @@ def check_duplicates(s: Submission) -> Signal | None:
 
 
 def check_burst(s: Submission) -> Signal | None:
-    counts = daily_counts(s.company_recent, s.now, BURST_HISTORY_DAYS + 1)
+    counts = [*s.company_daily, *[0] * (BURST_HISTORY_DAYS + 1 - len(s.company_daily))]
     threshold = burst_threshold(counts[1:])
     if counts[0] > threshold:
         detail = f"{counts[0]} avis en 24 h (seuil {threshold:g})"

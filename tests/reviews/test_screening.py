@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from rating.db import utcnow
 from rating.models import ReviewBand
-from rating.reviews import minhash, services
-from tests.factories import make_company, make_user
+from rating.reviews import minhash, screening, services, signals
+from tests.factories import make_company, make_review, make_user
 from tests.reviews.conftest import draft
 
 TEXT = (
@@ -67,3 +67,21 @@ def test_an_edit_replaces_the_band_keys_of_the_text(session):
     assert codes(copy_of_new) == {"near_duplicate"}
     _, copy_of_old = submit(session, OTHER.replace("trois", "quatre"), now)
     assert copy_of_old.decision == "publish"
+
+
+def test_the_database_counts_a_companys_reviews_per_day_as_the_signal_defines_it(session):
+    # Times on the slices' edges (exactly k days back, a microsecond either side), in the
+    # future, and past the history: the SQL count and signals.daily_counts agree.
+    now = utcnow().replace(microsecond=500_000)
+    company = make_company(session)
+    tick = timedelta(microseconds=1)
+    times = [now, now + timedelta(hours=1), now - timedelta(days=95)]
+    for k in (1, 2, 7, 90, 91):
+        times += [now - timedelta(days=k) + delta for delta in (-tick, timedelta(0), tick)]
+    times += [now - timedelta(days=3, hours=h) for h in range(0, 48, 5)]
+    for moment in times:
+        make_review(session, company=company, created_at=moment)
+    make_review(session, created_at=now - timedelta(hours=2))  # another company's
+    counts = screening.company_daily(session, company.id, now, 91)
+    assert counts == signals.daily_counts(times, now, 91)
+    assert counts[0] == 2 and counts[90] == 3 and sum(counts) == len(times) - 4

@@ -77,7 +77,7 @@ def organic_history(per_day: int) -> list[datetime]:
 )
 def test_company_burst(per_day, last_24h, held):
     recent = organic_history(per_day) + [NOW - timedelta(minutes=m) for m in range(last_24h)]
-    verdict = evaluate(submission(company_recent=recent))
+    verdict = evaluate(submission(company_daily=signals.daily_counts(recent, NOW, 91)))
     assert ("company_burst" in codes(verdict)) is held
 
 
