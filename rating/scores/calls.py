@@ -157,22 +157,24 @@ class ChannelFigures:
 def channel_figures(reviews: Iterable[ChannelReview], today: date) -> list[ChannelFigures]:
     """The figures of each of COMMUNITY_CHANNELS holding MIN_CHANNEL_REVIEWS reviews of the
     window, in the vocabulary's order."""
+    start = formula.window_start(today)
     by_channel: dict[str, list[ChannelReview]] = {}
     for review in reviews:
-        if formula.in_window(review.experience_date, today):
+        if start <= review.experience_date <= today:
             by_channel.setdefault(review.channel, []).append(review)
     figures = []
     for channel in COMMUNITY_CHANNELS:
         items = by_channel.get(channel, [])
         if len(items) < MIN_CHANNEL_REVIEWS:
             continue
-        rated = [formula.RatedReview(r.experience_date, r.stars, r.criteria) for r in items]
         said = [r.human_reached for r in items if r.human_reached is not None]
+        # A ChannelReview has what the formula reads of a RatedReview (date, stars, criteria).
+        sums = formula.window_sums(items, today)
         figures.append(
             ChannelFigures(
                 channel=channel,
                 count=len(items),
-                score=formula.community_score(rated, today),
+                score=formula.score_from_sums(sums, today),
                 median_hold_minutes=formula.median(r.hold_minutes for r in items),
                 human_reached_rate=formula.rate(sum(said), len(said)),
                 human_reached_answers=len(said),

