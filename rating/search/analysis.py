@@ -155,7 +155,6 @@ def make_schema() -> fields.Schema:
         content=_text(1.0),
         sector=fields.STORED(),
         city=fields.STORED(),
-        description=fields.STORED(),
         sector_slug=fields.ID(stored=True, sortable=True),
         region_key=fields.ID(stored=True, sortable=True),
         letter=fields.ID(stored=True, sortable=True),

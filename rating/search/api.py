@@ -72,26 +72,40 @@ def search_companies(
     rank order, and drop ids the database no longer shows (a deleted company is never shown).
     """
     searcher = get_store().searcher()
+    filters = {"sector": sector or None, "region": region or None, "letter": letter or None}
     siren = parse_siren(q)
     if siren and luhn_valid(siren):
         # A SIREN (or SIRET) names one company: the database's unique index finds it.
         found = get_session().scalar(select(Company.id).where(Company.siren == siren))
         if found is not None:
             return run_lookup(
-                searcher, [found], page=page, per_page=per_page, sector=sector or None,
-                region=region or None, letter=letter or None,
-            )  # fmt: skip
+                searcher, [found], page=page, per_page=per_page, describe=descriptions, **filters
+            )
     return run_search(
         searcher,
         q,
         page=page,
         per_page=per_page,
-        sector=sector or None,
-        region=region or None,
-        letter=letter or None,
         sort=sort,
         france=france or None,
+        describe=descriptions,
+        **filters,
     )
+
+
+def descriptions(company_ids: list[int]) -> dict[int, str]:
+    """The descriptions of a page of results, read from the database (the index does not
+    store them: written with every company, they made a rebuild slower and the index
+    bigger, and only the 20 companies shown need them).
+
+    A reading session of its own: outside a request (CLI, worker) get_session() would
+    open a writing transaction and hold SQLite's write lock for as long as it lives.
+    """
+    with current_app.extensions["rating.db.read"]() as session:
+        rows = session.execute(
+            select(Company.id, Company.description).where(Company.id.in_(company_ids))
+        ).all()
+    return {company_id: text for company_id, text in rows if text}
 
 
 def autocomplete(q: str, limit: int = 8) -> list[dict]:

@@ -5,6 +5,7 @@ No Flask, no SQLAlchemy: everything here takes a Whoosh searcher and plain value
 
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh.query import And, Term
@@ -16,6 +17,7 @@ from .segments import facet_values
 from .walk import Clause, run_plan
 
 STEMMED_FIELDS = ("names", "content")
+Describe = Callable[[list[int]], dict[int, str]]  # company ids → their descriptions
 MAX_PER_PAGE = 50
 MAX_PAGE = 200
 FACETS = {
@@ -155,8 +157,10 @@ def run_search(
     letter: str | None = None,
     sort: str | None = None,
     france: str | None = None,
+    describe: Describe | None = None,
 ) -> SearchResult:
-    """Search companies; see `rating.search.search_companies`."""
+    """Search companies; see `rating.search.search_companies`. `describe(ids)` gives the
+    descriptions to cut snippets from (the index does not store them)."""
     page = min(max(int(page or 1), 1), MAX_PAGE)
     per_page = min(max(int(per_page or 20), 1), MAX_PER_PAGE)
     result = SearchResult(ids=[], total=0, page=page, per_page=per_page)
@@ -169,21 +173,26 @@ def run_search(
     result.total = len(scores)
     result.facets = _facet_lists(count_facets(reader, scores))
     top = top_documents(reader, scores, sort, page * per_page)
-    for docnum in top[(page - 1) * per_page :]:
-        _add_hit(result, reader.stored_fields(docnum), plan)
+    _add_hits(
+        result, [reader.stored_fields(d) for d in top[(page - 1) * per_page :]], plan, describe
+    )
     if result.total == 0 and plan.unknown:
         result.suggestion = suggest(reader, q, plan.unknown)
     return result
 
 
-def _add_hit(result: SearchResult, fields: dict, plan: Plan) -> None:
-    company_id = int(fields["id"])
-    result.ids.append(company_id)
-    result.stored[company_id] = fields
-    result.highlights[company_id] = {
-        "name": highlight_text(fields.get("name", ""), plan),
-        "description": snippet(fields.get("description", ""), plan),
-    }
+def _add_hits(result: SearchResult, hits: list[dict], plan: Plan, describe) -> None:
+    ids = [int(fields["id"]) for fields in hits]
+    texts = describe(ids) if describe is not None and ids else {}
+    for company_id, fields in zip(ids, hits, strict=True):
+        result.ids.append(company_id)
+        result.stored[company_id] = fields
+        # An index written before descriptions left it still stores them.
+        text = texts.get(company_id) or fields.get("description") or ""
+        result.highlights[company_id] = {
+            "name": highlight_text(fields.get("name", ""), plan),
+            "description": snippet(text, plan),
+        }
 
 
 def run_lookup(
@@ -195,6 +204,7 @@ def run_lookup(
     sector: str | None = None,
     region: str | None = None,
     letter: str | None = None,
+    describe: Describe | None = None,
 ) -> SearchResult:
     """The result of companies found without a full-text query (a SIREN looked up in the
     database): their stored fields and facets read from the index by id, filters applied.
@@ -216,9 +226,7 @@ def run_lookup(
         for name, column in FACETS.items():
             counts[name][fields.get(column, "")] += 1
     result.total, result.facets = len(found), _facet_lists(counts)
-    plan = Plan()
-    for fields in found[(page - 1) * per_page : page * per_page]:
-        _add_hit(result, fields, plan)
+    _add_hits(result, found[(page - 1) * per_page : page * per_page], Plan(), describe)
     return result
 
 
