@@ -107,6 +107,16 @@ def read_row(statement: TextClause, params: dict | None = None) -> tuple | None:
     """The first row of a small read, straight on a pooled DB-API connection: page-cache
     stamps, read on every view of a cached page (rating.pagecache). On SQLite 25 µs, where
     the same SELECT through a SQLAlchemy connection took 160 µs and through the session 240."""
+    return _raw_read(statement, params, lambda cursor: cursor.fetchone())
+
+
+def read_rows(statement: TextClause, params: dict | None = None) -> list[tuple]:
+    """Every row of a small read, the way `read_row` reads (the descriptions of a page of
+    search results: 0.06 ms, against 0.5 ms through a session)."""
+    return _raw_read(statement, params, lambda cursor: cursor.fetchall())
+
+
+def _raw_read(statement: TextClause, params: dict | None, fetch):
     engine = current_app.extensions["rating.engine"]
     sql, order = _driver_sql(engine.dialect, statement)
     params = params or {}
@@ -120,9 +130,9 @@ def read_row(statement: TextClause, params: dict | None = None) -> tuple | None:
             conn.driver_connection.autocommit = True
         cursor = conn.cursor()
         cursor.execute(sql, args)
-        row = cursor.fetchone()
+        rows = fetch(cursor)
         cursor.close()
-        return row
+        return rows
     finally:
         if autocommit:
             conn.driver_connection.autocommit = False  # as the pool's other users expect

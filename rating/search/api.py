@@ -3,12 +3,13 @@
 import os
 import socket
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 
-from ..db import get_session
+from ..db import get_session, read_rows
 from ..models import Company
 from ..models.checks import luhn_valid
 from .analysis import parse_siren
@@ -98,14 +99,23 @@ def descriptions(company_ids: list[int]) -> dict[int, str]:
     store them: written with every company, they made a rebuild slower and the index
     bigger, and only the 20 companies shown need them).
 
-    A reading session of its own: outside a request (CLI, worker) get_session() would
-    open a writing transaction and hold SQLite's write lock for as long as it lives.
+    Read on a DB-API connection (rating.db.read_rows), not get_session(): outside a request
+    (CLI, worker) that one opens a writing transaction and holds SQLite's write lock.
     """
-    with current_app.extensions["rating.db.read"]() as session:
-        rows = session.execute(
-            select(Company.id, Company.description).where(Company.id.in_(company_ids))
-        ).all()
-    return {company_id: text for company_id, text in rows if text}
+    params = {f"id{i}": company_id for i, company_id in enumerate(company_ids)}
+    return {
+        company_id: text
+        for company_id, text in read_rows(_descriptions_sql(len(params)), params)
+        if text
+    }
+
+
+@lru_cache(maxsize=64)
+def _descriptions_sql(count: int) -> TextClause:
+    # One statement object per page size, so that its compiled form is cached (rating.db).
+    # Only numbered placeholders are formatted in; every value is bound.
+    marks = ", ".join(f":id{i}" for i in range(count))
+    return text(f"SELECT id, description FROM companies WHERE id IN ({marks})")  # noqa: S608 # nosec B608
 
 
 def autocomplete(q: str, limit: int = 8) -> list[dict]:

@@ -27,16 +27,20 @@ B, K1 = 0.75, 1.2
 PROBE_RATIO = 16
 
 
+def _block(matcher):
+    """(ids, weights) of the Whoosh 3 posting block the matcher is at, decoded in C."""
+    matcher._read_data()
+    ids, weights = matcher._data[0], matcher._data[1]
+    if weights is None or isinstance(weights, float):  # one weight for the whole block
+        weights = repeat(1.0 if weights is None else weights)
+    return accumulate(ids), weights  # the ids are delta-encoded
+
+
 def _blocks(matcher):
     """(ids, weights) of each posting block of a raw term matcher, as iterables."""
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         while matcher.is_active():
-            matcher._read_data()
-            ids, weights = matcher._data[0], matcher._data[1]
-            if weights is None or isinstance(weights, float):  # one weight for the block
-                weights = repeat(1.0 if weights is None else weights)
-            # The block's ids are delta-encoded: accumulate decodes them in C.
-            yield accumulate(ids), weights
+            yield _block(matcher)
             matcher._next_block()
         return
     ids, weights = [], []
@@ -73,11 +77,24 @@ def read_postings(leaf, field: str, text: str) -> dict[int, float]:
 def probe_postings(leaf, field: str, text: str, candidates: list[int]) -> dict[int, float]:
     """{document: weight} for those of the sorted `candidates` the term's list holds.
 
-    Skipping through a long list costs one Python step per candidate (whole blocks are
-    skipped), not one per posting."""
+    Only the posting blocks that may hold a candidate are read (a block's highest id is in
+    its header); the others are skipped unread."""
     matcher = _raw(leaf, field, text)
     found = {}
     if matcher is None:
+        return found
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        i, n = 0, len(candidates)
+        while i < n and matcher.is_active():
+            top = matcher.block_max_id()
+            if candidates[i] <= top:
+                ids, weights = _block(matcher)
+                block = dict(zip(ids, weights, strict=False))
+                while i < n and candidates[i] <= top:
+                    if candidates[i] in block:
+                        found[candidates[i]] = block[candidates[i]]
+                    i += 1
+            matcher._next_block()
         return found
     for docnum in candidates:
         if not matcher.is_active():
@@ -114,11 +131,10 @@ def _doc_frequency(leaf, term: Term) -> int:
 
 def _leaf_matches(searcher, leaf, clauses: list[Clause]) -> dict[int, float]:
     """{local document number: score} of the documents of one segment matching every clause."""
-    order = sorted(clauses, key=lambda c: sum(_doc_frequency(leaf, t) for t in c))
+    sizes = [sum(_doc_frequency(leaf, t) for t in clause) for clause in clauses]
     candidates: set[int] | None = None
     found: list[tuple[Term, dict[int, float]]] = []
-    for clause in order:
-        size = sum(_doc_frequency(leaf, t) for t in clause)
+    for size, clause in sorted(zip(sizes, clauses, strict=True), key=lambda sc: sc[0]):
         probe = candidates is not None and size > PROBE_RATIO * len(candidates)
         ordered = sorted(candidates) if probe else None
         matched: set[int] = set()

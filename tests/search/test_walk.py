@@ -7,6 +7,7 @@ from whoosh.codec.base import Automata
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import And, Or, Term
 
+from rating.search import walk
 from rating.search.analysis import make_schema, stem
 from rating.search.fuzzy import _dfa, find_matches
 from rating.search.segments import vocabulary
@@ -46,7 +47,9 @@ def whoosh_scores(searcher, clauses):
     "words",
     [["banque"], ["paris", "lyon"], ["assurance", "paris", "gaz"], ["orange"], ["inconnu"]],
 )
-def test_run_plan_matches_and_scores_like_whoosh(index, words):
+@pytest.mark.parametrize("probe_ratio", [0, 10_000])  # long lists probed always / never
+def test_run_plan_matches_and_scores_like_whoosh(index, words, probe_ratio, monkeypatch):
+    monkeypatch.setattr(walk, "PROBE_RATIO", probe_ratio)
     clauses = [
         [("names", stem(w), 1.0), ("content", stem(w), 1.0), ("name_folded", w, 2.0)] for w in words
     ]
