@@ -125,16 +125,14 @@ class _Scorer:
         return bm25(self.idf, weight, length, self.avgfl, B, K1) * self.boost
 
 
-def _doc_frequency(leaf, term: Term) -> int:
-    return leaf.doc_frequency(term[0], term[1])
-
-
 def _leaf_matches(searcher, leaf, clauses: list[Clause]) -> dict[int, float]:
     """{local document number: score} of the documents of one segment matching every clause."""
-    sizes = [sum(_doc_frequency(leaf, t) for t in clause) for clause in clauses]
+    # Each term looked up once; terms absent from this segment are dropped here.
+    frequencies = [[(t, leaf.doc_frequency(t[0], t[1])) for t in clause] for clause in clauses]
+    sizes = [(sum(df for _, df in clause), [t for t, df in clause if df]) for clause in frequencies]
     candidates: set[int] | None = None
     found: list[tuple[Term, dict[int, float]]] = []
-    for size, clause in sorted(zip(sizes, clauses, strict=True), key=lambda sc: sc[0]):
+    for size, clause in sorted(sizes, key=lambda sc: sc[0]):
         probe = candidates is not None and size > PROBE_RATIO * len(candidates)
         ordered = sorted(candidates) if probe else None
         matched: set[int] = set()
