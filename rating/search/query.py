@@ -127,21 +127,22 @@ def _filters(sector, region, letter, france=None) -> list[Clause]:
     return [[(name, value, 0.0)] for name, value in values.items() if value]
 
 
-def _column(reader, column: str, default: float) -> list[float]:
-    return [default if v == "" else v for v in facet_values(reader, column)]
-
-
 def top_documents(reader, scores: dict[int, float], sort: str | None, n: int) -> list[int]:
     """The `n` first of the matched documents: ceased companies last (when the index holds
     any), then the chosen sort (highest first), then relevance, then index order."""
-    keys = []
+    keys = []  # (column values, value when empty, 1 ascending or -1 descending)
     if "closed" in reader.schema and reader.doc_frequency("closed", "1"):
-        keys.append(_column(reader, "sort_closed", 0))
+        keys.append((facet_values(reader, "sort_closed"), 0, 1))
     if sort in SORTS:
-        keys.append([-v for v in _column(reader, SORTS[sort], -1.0)])
+        keys.append((facet_values(reader, SORTS[sort]), -1.0, -1))
 
     def rank(docnum: int):
-        return (*(k[docnum] for k in keys), -scores[docnum], docnum)
+        values = ((v[docnum], empty, sign) for v, empty, sign in keys)
+        return (
+            *(sign * (empty if x == "" else x) for x, empty, sign in values),
+            -scores[docnum],
+            docnum,
+        )
 
     return heapq.nsmallest(n, scores, key=rank)
 

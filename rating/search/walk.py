@@ -22,7 +22,7 @@ Term = tuple[str, str, float]
 Clause = list[Term]
 # Whoosh's BM25F defaults (the searcher's default weighting).
 B, K1 = 0.75, 1.2
-# Above this many postings per candidate, a term's list is probed (skip_to) for the
+# Above this many postings per candidate, a term's list is probed block by block for the
 # candidates instead of being read whole.
 PROBE_RATIO = 16
 
