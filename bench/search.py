@@ -375,26 +375,38 @@ def report(res, args) -> str:
 NOTES = """What changed (issue 17, item 6) and what stands in the way:
 - **SIREN / SIRET** queries go to the database's unique index on `companies.siren`
   (`rating.search.api.search_companies`, so the page and `/api/v1/companies` alike); the
-  index has no `siren` field any more.
-- **Facets and total** come from one scored pass that keeps every matching document number
-  (no second walk, no Whoosh groupedby categorizer per document); the counts are list lookups
-  in per-segment arrays read once from the sortable columns (cached per segment id). Measured
-  by CPU time on 20,000 companies against the previous code on the same index: exact names
-  p50 4.1 → 1.4 ms, sector + city p50 11.4 → 8.0 ms, p95 19.2 → 13.5 ms.
-- **What remains is the walk itself**: Whoosh intersects and unites the posting lists of
-  every query word in 2–3 fields in Python (~45 µs per match at 20,000 companies, as much
-  for an unscored boolean walk as for the scored one); FTS5 does it in C. Broad two-word
-  queries (sector + city) stay the slowest kind.
-- **Rebuild**: ~51 postings per company (content 30.5 — the description words FTS5 indexes
-  too —, name edge n-grams 11.4, names 3.1, folded names 2.1, ids and facets 4), each paid
-  twice in pure Python (adding, then writing the segment, with a field-length lookup per
-  posting). Dropping the `siren` field removed one; no cheaper layout that keeps every tested
-  behaviour (stemmed names, folded names for typos, 2-letter autocomplete) was found in time.
-- The machine was shared by 8 sessions: wall-clock times are inflated and noisy, the
-  CPU-time columns are not. This run's rebuild started while the 5-minute load average was
-  still ~10 (212 s, against 74 s in the November run on a quieter machine; the schema only
-  lost a field since), the queries ran at a load average of ~4. An earlier run today at a
-  load average of 14–20 measured 1,373 s for the rebuild and p95 ratios of 5–18×."""
+  index has no `siren` field.
+- **Queries no longer walk Whoosh's matchers** (`rating.search.walk`, December 5th,
+  branch search3): each term's posting blocks are read whole (ids decoded by
+  `itertools.accumulate`, weights as arrays), the words' clauses are intersected as Python
+  sets, a long list is probed block by block for the few candidates left, and only the
+  documents matching every word are scored, with Whoosh's own BM25F formula and figures.
+  Total, facets and sort keys come from the matched set and per-segment column arrays
+  (`rating.search.segments`). On 20,000 companies the new code gives the same ids, order,
+  totals, facets, suggestions and highlights as the old one for 150 bench queries × 5
+  variants (filters, sorts, page 2); tests compare its scores with Whoosh's on an index of
+  two segments with deletions. Sector + city words stay full-text words (a city may be
+  named in a description or a brand), so no result changes.
+- **Typos** walk an in-memory sorted vocabulary of the folded name words of each segment
+  (bisect) instead of the on-disk term table; **highlights** stem only the words that begin
+  like a query word (one regular expression over the folded text).
+- **Rebuild**: descriptions are no longer stored in the index (a page's 20 snippets read
+  them from the database on a DB-API connection, `rating.db.read_rows`, 0.06 ms); the
+  writers use Whoosh's codec without per-block length statistics (it looked up a field
+  length for every posting written) and with 1,024 postings per block (skipping a long
+  list reads 8× fewer block headers). One-process rebuild of 20,000 companies: 19.4 →
+  ~15 s of CPU.
+- **What remains**: ~51 postings per company (content 30.5 — the description words FTS5
+  indexes too —, name edge n-grams 11.4, names 3.1, folded names 2.1, ids and facets 4),
+  each paid twice in pure Python inside Whoosh's writer (its pool, then the segment).
+  Without the edge n-grams the writer spends ~20 % less CPU, but a 2- or 3-letter prefix
+  then expands to thousands of name words; serving prefixes from the in-memory
+  vocabulary (or a B-tree on folded names) without slowing autocomplete was not done.
+  Bigger blocks made the autocomplete (still Whoosh's top-N search on one edge n-gram
+  term) ~1.5× slower; it stays near FTS5. Typo queries (no FTS5 equivalent) and broad
+  sector + city queries are the tail of the "all" row.
+- The machine is shared: wall-clock times are inflated and noisy, the CPU-time columns
+  are not; the load average at the end of the run is above."""
 
 
 SECTION_RE = re.compile(r"^## Search\n.*?(?=^## |\Z)", re.S | re.M)

@@ -31,6 +31,15 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_MARKS = re.compile(r"[\u0300-\u036f]+")
+
+
+def fold_text(text: str) -> str:
+    """`fold` for a long text, in C (uncached): the common accents only, so a caller checks
+    the length is kept before using its offsets (rating.search.highlight)."""
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES)))
+
+
 # Whoosh's French list lacks a few very common words.
 _FR = frozenset(stopwords_for_language("fr")) | {"les", "chez"}
 STOP_WORDS = frozenset(_FR | {fold(w) for w in _FR})
@@ -146,7 +155,6 @@ def make_schema() -> fields.Schema:
         content=_text(1.0),
         sector=fields.STORED(),
         city=fields.STORED(),
-        description=fields.STORED(),
         sector_slug=fields.ID(stored=True, sortable=True),
         region_key=fields.ID(stored=True, sortable=True),
         letter=fields.ID(stored=True, sortable=True),

@@ -3,12 +3,13 @@
 import os
 import socket
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 
-from ..db import get_session
+from ..db import get_session, read_rows
 from ..models import Company
 from ..models.checks import luhn_valid
 from .analysis import parse_siren
@@ -72,26 +73,49 @@ def search_companies(
     rank order, and drop ids the database no longer shows (a deleted company is never shown).
     """
     searcher = get_store().searcher()
+    filters = {"sector": sector or None, "region": region or None, "letter": letter or None}
     siren = parse_siren(q)
     if siren and luhn_valid(siren):
         # A SIREN (or SIRET) names one company: the database's unique index finds it.
         found = get_session().scalar(select(Company.id).where(Company.siren == siren))
         if found is not None:
             return run_lookup(
-                searcher, [found], page=page, per_page=per_page, sector=sector or None,
-                region=region or None, letter=letter or None,
-            )  # fmt: skip
+                searcher, [found], page=page, per_page=per_page, describe=descriptions, **filters
+            )
     return run_search(
         searcher,
         q,
         page=page,
         per_page=per_page,
-        sector=sector or None,
-        region=region or None,
-        letter=letter or None,
         sort=sort,
         france=france or None,
+        describe=descriptions,
+        **filters,
     )
+
+
+def descriptions(company_ids: list[int]) -> dict[int, str]:
+    """The descriptions of a page of results, read from the database (the index does not
+    store them: written with every company, they made a rebuild slower and the index
+    bigger, and only the 20 companies shown need them).
+
+    Read on a DB-API connection (rating.db.read_rows), not get_session(): outside a request
+    (CLI, worker) that one opens a writing transaction and holds SQLite's write lock.
+    """
+    params = {f"id{i}": company_id for i, company_id in enumerate(company_ids)}
+    return {
+        company_id: text
+        for company_id, text in read_rows(_descriptions_sql(len(params)), params)
+        if text
+    }
+
+
+@lru_cache(maxsize=64)
+def _descriptions_sql(count: int) -> TextClause:
+    # One statement object per page size, so that its compiled form is cached (rating.db).
+    # Only numbered placeholders are formatted in; every value is bound.
+    marks = ", ".join(f":id{i}" for i in range(count))
+    return text(f"SELECT id, description FROM companies WHERE id IN ({marks})")  # noqa: S608 # nosec B608
 
 
 def autocomplete(q: str, limit: int = 8) -> list[dict]:

@@ -117,7 +117,6 @@ def company_document(
         ),
         "sector": sector or None,
         "city": company.city or None,
-        "description": company.description or None,
         "sector_slug": company.sector.slug if company.sector else None,
         "region_key": company.region or None,
         "letter": grade.letter if grade else None,

@@ -4,24 +4,51 @@ Templates render each segment escaped and wrap matched ones in <mark>, so a comp
 `<script>` is shown as text whatever the query; `segments_html` does the same for JSON users.
 """
 
+import re
+from functools import lru_cache
+
 from markupsafe import Markup, escape
 
-from .analysis import FOLDED, stem
+from .analysis import FOLDED, STOP_WORDS, WORD_RE, fold, fold_text, stem
 
 SNIPPET_CHARS = 220
 
 
+def _hit(word: str, plan) -> bool:
+    return (
+        word in plan.words
+        or stem(word) in plan.stems
+        or any(word.startswith(p) for p in plan.prefixes if len(p) >= 3)
+    )
+
+
+@lru_cache(maxsize=256)
+def _starts(keys: frozenset[str]) -> re.Pattern | None:
+    """A pattern finding the folded words that may match: those beginning like a query
+    word, stem or prefix (a French stem keeps its word's first three letters)."""
+    if not keys:
+        return None
+    alternatives = "|".join(sorted(map(re.escape, keys), key=len, reverse=True))
+    # At a token's start as WORD_RE cuts tokens ("a.b" is one token).
+    return re.compile(rf"(?<!\w)(?<!\w\.)(?:{alternatives})")
+
+
 def _matches(text: str, plan) -> list[tuple[int, int]]:
+    """(start, end) of the words of `text` matching the query.
+
+    Folding keeps the length of nearly every text (accents only): then the folded text is
+    scanned for likely words with one regular expression, and only those are stemmed
+    (tokenizing and stemming every word of 20 descriptions cost more than the search)."""
+    folded = fold_text(text)
+    if len(folded) != len(text):
+        return [(t.startchar, t.endchar) for t in FOLDED(text, chars=True) if _hit(t.text, plan)]
+    starts = _starts(frozenset(k[:3] for k in (*plan.words, *plan.stems, *plan.prefixes) if k))
     spans = []
-    for token in FOLDED(text, chars=True):
-        word = token.text  # tokens are reused objects: read them now
-        hit = (
-            word in plan.words
-            or stem(word) in plan.stems
-            or any(word.startswith(p) for p in plan.prefixes if len(p) >= 3)
-        )
-        if hit:
-            spans.append((token.startchar, token.endchar))
+    for candidate in starts.finditer(folded) if starts else ():
+        token = WORD_RE.match(folded, candidate.start())
+        word = fold(text[token.start() : token.end()])
+        if len(word) >= 2 and word not in STOP_WORDS and _hit(word, plan):
+            spans.append(token.span())
     return spans
 
 

@@ -20,6 +20,7 @@ from ..db import utcnow
 from . import changes
 from .api import get_store
 from .documents import all_ids, db_stamps, documents_for, iter_documents
+from .store import writing_codec
 
 BATCH = 500
 PARALLEL_FROM = 20_000  # companies
@@ -108,7 +109,8 @@ def drain_outbox(app=None, *, batch: int = BATCH, max_rounds: int | None = None)
                 break
         generation = store.current_name()
         try:
-            writer = store.open(generation).writer(timeout=0.0)  # one try: requests never wait
+            # One try (timeout 0): requests never wait.
+            writer = store.open(generation).writer(timeout=0.0, codec=writing_codec())
         except LockError:
             break
         try:
@@ -160,7 +162,7 @@ def rebuild(app=None, *, lock_timeout: float = 60.0, procs: int | None = None) -
             procs = procs or default_procs(len(ids))
             # Several processes each write a segment (Whoosh's MpWriter); not merged after.
             options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-            writer = store.open(new).writer(limitmb=256, **options)
+            writer = store.open(new).writer(limitmb=256, codec=writing_codec(), **options)
             try:
                 for doc in iter_documents(session, ids):
                     writer.add_document(**doc)

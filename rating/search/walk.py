@@ -1,0 +1,170 @@
+"""Running a plan of terms with whole posting lists and set operations (Whoosh only).
+
+Why not Whoosh's matchers: they walk posting lists with several Python calls per posting
+(is_active, id, next, skip_to, score), which made broad queries ("assurance lyon") cost
+~45 µs per match. Here each term's posting blocks are read whole (ids and weights are
+arrays), the clauses are intersected as Python sets (in C), and only the documents that
+match every clause are scored, with the same BM25F formula and parameters as Whoosh.
+
+A plan is a list of clauses; a clause is a list of (field, text, boost) alternatives: a
+document matches when each clause has at least one of its terms; its score is the sum of
+the matching terms' BM25F scores times their boosts (boost 0: a filter).
+"""
+
+from itertools import accumulate, repeat
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.scoring import bm25
+
+Term = tuple[str, str, float]
+Clause = list[Term]
+# Whoosh's BM25F defaults (the searcher's default weighting).
+B, K1 = 0.75, 1.2
+# Above this many postings per candidate, a term's list is probed block by block for the
+# candidates instead of being read whole.
+PROBE_RATIO = 16
+
+
+def _block(matcher):
+    """(ids, weights) of the Whoosh 3 posting block the matcher is at, decoded in C."""
+    matcher._read_data()
+    ids, weights = matcher._data[0], matcher._data[1]
+    if weights is None or isinstance(weights, float):  # one weight for the whole block
+        weights = repeat(1.0 if weights is None else weights)
+    return accumulate(ids), weights  # the ids are delta-encoded
+
+
+def _blocks(matcher):
+    """(ids, weights) of each posting block of a raw term matcher, as iterables."""
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        while matcher.is_active():
+            yield _block(matcher)
+            matcher._next_block()
+        return
+    ids, weights = [], []
+    while matcher.is_active():  # small inlined lists and other matchers
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    yield ids, weights
+
+
+def _raw(leaf, field: str, text: str):
+    """The term's matcher over `leaf` without the deleted-documents wrapper (None: no term)."""
+    try:
+        matcher = leaf.postings(field, text)
+    except TermNotFound:
+        return None
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def read_postings(leaf, field: str, text: str) -> dict[int, float]:
+    """{local document number: weight} of a term in one segment, deleted documents left out."""
+    matcher = _raw(leaf, field, text)
+    if matcher is None:
+        return {}
+    postings = {}
+    for ids, weights in _blocks(matcher):
+        postings.update(zip(ids, weights, strict=False))
+    if leaf.has_deletions():
+        for docnum in postings.keys() & leaf.deleted_docs_set:
+            del postings[docnum]
+    return postings
+
+
+def probe_postings(leaf, field: str, text: str, candidates: list[int]) -> dict[int, float]:
+    """{document: weight} for those of the sorted `candidates` the term's list holds.
+
+    Only the posting blocks that may hold a candidate are read (a block's highest id is in
+    its header); the others are skipped unread."""
+    matcher = _raw(leaf, field, text)
+    found = {}
+    if matcher is None:
+        return found
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        i, n = 0, len(candidates)
+        while i < n and matcher.is_active():
+            top = matcher.block_max_id()
+            if candidates[i] <= top:
+                ids, weights = _block(matcher)
+                block = dict(zip(ids, weights, strict=False))
+                while i < n and candidates[i] <= top:
+                    if candidates[i] in block:
+                        found[candidates[i]] = block[candidates[i]]
+                    i += 1
+            matcher._next_block()
+        return found
+    for docnum in candidates:
+        if not matcher.is_active():
+            break
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            found[docnum] = matcher.weight()
+    return found
+
+
+class _Scorer:
+    """BM25F of one term as Whoosh computes it: idf and average length over the whole
+    index, the document's field length from its segment."""
+
+    def __init__(self, searcher, field: str, text: str, boost: float):
+        self.field, self.boost = field, boost
+        self.scorable = searcher.schema[field].scorable
+        if self.scorable and boost:
+            self.idf = searcher.idf(field, text)
+            self.avgfl = searcher.avg_field_length(field) or 1
+
+    def score(self, leaf, docnum: int, weight: float) -> float:
+        if not self.boost:
+            return 0.0
+        if not self.scorable:
+            return weight * self.boost
+        length = leaf.doc_field_length(docnum, self.field, 1)
+        return bm25(self.idf, weight, length, self.avgfl, B, K1) * self.boost
+
+
+def _leaf_matches(searcher, leaf, clauses: list[Clause]) -> dict[int, float]:
+    """{local document number: score} of the documents of one segment matching every clause."""
+    # Each term looked up once; terms absent from this segment are dropped here.
+    frequencies = [[(t, leaf.doc_frequency(t[0], t[1])) for t in clause] for clause in clauses]
+    sizes = [(sum(df for _, df in clause), [t for t, df in clause if df]) for clause in frequencies]
+    candidates: set[int] | None = None
+    found: list[tuple[Term, dict[int, float]]] = []
+    for size, clause in sorted(sizes, key=lambda sc: sc[0]):
+        probe = candidates is not None and size > PROBE_RATIO * len(candidates)
+        ordered = sorted(candidates) if probe else None
+        matched: set[int] = set()
+        for term in clause:
+            if probe:
+                postings = probe_postings(leaf, term[0], term[1], ordered)
+            else:
+                postings = read_postings(leaf, term[0], term[1])
+            if postings:
+                found.append((term, postings))
+                matched.update(
+                    postings.keys() if candidates is None else postings.keys() & candidates
+                )
+        candidates = matched if candidates is None else candidates & matched
+        if not candidates:
+            return {}
+    scores = dict.fromkeys(candidates, 0.0)
+    for term, postings in found:
+        scorer = _Scorer(searcher, *term)
+        if not scorer.boost:
+            continue
+        for docnum in postings.keys() & candidates:  # set operations run in C
+            scores[docnum] += scorer.score(leaf, docnum, postings[docnum])
+    return scores
+
+
+def run_plan(searcher, clauses: list[Clause]) -> dict[int, float]:
+    """{global document number: score} of every document matching all `clauses`."""
+    if not clauses:
+        return {}
+    scores = {}
+    for leaf, base in searcher.reader().leaf_readers():
+        for docnum, score in _leaf_matches(searcher, leaf, clauses).items():
+            scores[base + docnum] = score
+    return scores
