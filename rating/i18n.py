@@ -18,7 +18,15 @@ LOCALE_COOKIE_DAYS = 365
 
 
 def select_locale() -> str:
-    """An explicit ?lang= or the cookie, else the browser's preference, else French."""
+    """An explicit ?lang= or the cookie, else the browser's preference, else French (chosen
+    once per request: the page cache's keys ask for it several times)."""
+    chosen = getattr(request, "_locale_choice", None)
+    if chosen is None:
+        chosen = request._locale_choice = _choose_locale()
+    return chosen
+
+
+def _choose_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang") or request.cookies.get(LOCALE_COOKIE)
     if chosen in languages:
