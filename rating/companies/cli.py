@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..db import get_session
 from ..models import SireneImport
 from ..sirene import SKIP_REASONS, Counts, ImportFailed, import_stock
+from ..sirene.importer import BATCH
 
 companies_cli = AppGroup("companies", help="Entreprises : import du répertoire SIRENE.")
 STATUS_LABELS = {"running": "en cours", "done": "terminé", "failed": "échoué"}
@@ -41,7 +42,7 @@ def _print_counts(counts: Counts) -> None:
 @click.option(
     "--all", "all_codes", is_flag=True, help="Tous les codes NAF (hors champ : « Autres »)."
 )
-@click.option("--batch", default=1000, show_default=True, hidden=True)
+@click.option("--batch", default=BATCH, show_default=True, hidden=True)
 def import_sirene(path: Path, dry_run: bool, all_codes: bool, batch: int) -> None:
     """Create, update or close companies from INSEE's StockUniteLegale file (CSV or .zip)."""
     started = time.perf_counter()
