@@ -145,12 +145,14 @@ NOTES = (
     "Measured and dropped, no gain: sorting by C passes over a chunk (itemgetter, compress: "
     "0.67 s per million rows against the loop's 0.48 s), multi-row INSERT … VALUES, chunks "
     "of 50 or 250 rows, and reading in a forked child process while the parent writes (the "
-    "child's copy-on-write and pickling ate the overlap on this loaded machine; it would "
-    "pay where a core is free). Splitting lines without the csv module when a block holds "
+    "child's copy-on-write and pickling ate the overlap on this loaded machine; it may "
+    "pay where a core is free, not measured: none was). Splitting lines without the csv module when a block holds "
     "no quote reads only 25 % faster (1.17 s against 1.56 s): the strings are the cost. "
     "Peak memory is the child process's ru_maxrss: interpreter and app (189 MB before the "
-    "import starts), 100 rows and one batch; the SQLite driver's statement cache holds the "
-    "run's few prepared statements (IN lists padded to a power of two)."
+    "import starts), 100 rows and one batch, dropped after each. The few MB more at "
+    "1,000,000 rows than at 100,000 are SQLite's, most likely its page cache (2 MB at "
+    "most) filling as the database grows and the run's few prepared statements (IN lists "
+    "padded to a power of two), not rows."
 )
 
 
