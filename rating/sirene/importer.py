@@ -10,10 +10,12 @@ batches before it stay, and running the import again (idempotent) finishes the w
 import csv
 import gc
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..db import padded, utcnow
 from ..models import Company, CompanyDeclaration, Sector, SectorNafCode, SireneImport
 from ..outbox import queue_companies
+from . import forked
 from .changes import OWNED_FIELDS, Known, changes_for
 from .creates import create
 from .known import KnownSirens
@@ -31,6 +34,7 @@ from .reader import MalformedFile, StockReader
 BATCH = 5000  # units per transaction: fewer commits, and index pages written once each
 SECTOR_FILE = Path(__file__).resolve().parent.parent / "data" / "naf_sectors.csv"
 CHUNK_ROWS = 100  # rows read and sorted at a time (at most: batch_size when smaller)
+PARALLEL = True  # read and sort in a forked child while this process writes (BENCHMARKS.md)
 
 
 class ImportFailed(Exception):
@@ -228,11 +232,14 @@ def import_stock(
     all_codes: bool = False,
     batch_size: int = BATCH,
     progress=None,
+    parallel: bool | None = None,
 ) -> Counts:
     """Import the StockUniteLegale file at `path`; see the module's docstring.
 
     `progress(counts)` is called after each committed batch. Raises ImportFailed (with the
     counts of what was committed) on a file that cannot be read or a malformed line.
+    `parallel`: read and sort in a forked child while this process writes (PARALLEL when
+    None, and only where the platform forks).
     """
     path = Path(path)
     if not path.is_file():
@@ -255,26 +262,23 @@ def import_stock(
             classify = Classifier(column_positions(stock.header), sectors)
             known = KnownSirens(session)
             session.rollback()  # no transaction (nor SQLite write lock) while reading rows
-            pending: dict[str, Unit] = {}
-            # A batch is written once a chunk brings it to batch_size units: committed_line
-            # is then the last line of that chunk, and a malformed line cancels one batch.
-            for rows in stock.chunks(min(batch_size, CHUNK_ROWS)):
-                counts.read += len(rows)
-                for unit in classify.worth(rows, known, counts.skipped):
-                    pending[unit.siren] = unit  # a SIREN twice in a batch: the last row wins
-                if len(pending) >= batch_size:
-                    batch.apply(list(pending.values()), counts, known)
+            sort = (stock, classify, known, batch_size)
+            with _reader(parallel, *sort) as batches:
+                for sorted_ in batches:
+                    counts.read += sorted_.read
+                    counts.skipped.update(sorted_.skipped)
+                    if sorted_.units:
+                        batch.apply(sorted_.units, counts, known)
+                    if sorted_.last:
+                        continue  # the end: the reader has nothing more to send
                     _record(session, record_id, counts)
                     _finish_batch(session, dry_run)
-                    pending = {}
-                    committed, committed_line = _copy(counts), stock.line
+                    committed, committed_line = _copy(counts), sorted_.line
                     if progress:
                         progress(counts)
-            if pending:
-                batch.apply(list(pending.values()), counts, known)
             _record(session, record_id, counts, status="done", finished_at=utcnow())
             _finish_batch(session, dry_run)
-    except (MalformedFile, LayoutError) as exc:
+    except (MalformedFile, LayoutError, forked.ChildFailed) as exc:
         session.rollback()
         message = _failure(exc, committed_line, dry_run)
         _fail(session, record_id, message)
@@ -284,6 +288,51 @@ def import_stock(
         _fail(session, record_id, "Import interrompu.")
         raise
     return counts
+
+
+class _Sorted(NamedTuple):
+    """A batch of units worth a look, with the rows read and skipped since the previous one.
+
+    `line` is the file's line of the last row read: the batch is written once a chunk of
+    rows brings it to the batch size, so a malformed line cancels one batch at most.
+    """
+
+    units: list[Unit]
+    read: int
+    skipped: Counter
+    line: int
+    last: bool
+
+
+def _sort(
+    stock: StockReader, classify: Classifier, known: KnownSirens, batch_size: int
+) -> Iterator[_Sorted]:
+    """Read `stock` and sort its rows into batches of at least `batch_size` units (a SIREN
+    twice in a batch: the last row wins); the last batch may be smaller, or empty."""
+    pending: dict[str, Unit] = {}
+    read, skipped = 0, Counter()
+    for rows in stock.chunks(min(batch_size, CHUNK_ROWS)):
+        read += len(rows)
+        for unit in classify.worth(rows, known, skipped):
+            pending[unit.siren] = unit
+        if len(pending) >= batch_size:
+            yield _Sorted(list(pending.values()), read, skipped, stock.line, False)
+            pending, read, skipped = {}, 0, Counter()
+    yield _Sorted(list(pending.values()), read, skipped, stock.line, True)
+
+
+@contextmanager
+def _inline(*sort) -> Iterator[Iterator[_Sorted]]:
+    yield _sort(*sort)
+
+
+def _reader(parallel: bool | None, *sort):
+    """The sorted batches, from a forked child (rating.sirene.forked) or from this process."""
+    if parallel is None:
+        parallel = PARALLEL
+    if parallel and forked.available():
+        return forked.Forked(_sort, *sort)
+    return _inline(*sort)
 
 
 @contextmanager
@@ -320,15 +369,19 @@ def _failure(exc: Exception, committed_line: int, dry_run: bool) -> str:
     """The French message of a failed run, saying what is kept and what is not."""
     if isinstance(exc, LayoutError):
         return f"{exc} Rien n'a été importé."
-    where = f"Fichier mal formé, {exc}."
+    if isinstance(exc, forked.ChildFailed):  # the reader died: no line is at fault
+        where, cancelled, advice = str(exc), "Le lot en cours a été annulé", "Relancez l'import"
+    else:
+        where = f"Fichier mal formé, {exc}."
+        cancelled = f"Le lot en cours (lignes {committed_line + 1} à {exc.line}) a été annulé"
+        advice = "Corrigez le fichier et relancez l'import"
     if dry_run:
         return f"{where} (Essai à blanc : rien n'a été écrit.)"
     if committed_line <= 1:
         return f"{where} Rien n'a été écrit : le lot en cours a été annulé."
     return (
-        f"{where} Le lot en cours (lignes {committed_line + 1} à {exc.line}) a été annulé ; "
-        f"les lignes 2 à {committed_line} sont importées et le restent. Corrigez le fichier "
-        "et relancez l'import : ce qui est déjà à jour ne sera pas modifié."
+        f"{where} {cancelled} ; les lignes 2 à {committed_line} sont importées et le restent. "
+        f"{advice} : ce qui est déjà à jour ne sera pas modifié."
     )
 
 
