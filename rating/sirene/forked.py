@@ -1,7 +1,8 @@
 """A generator run in a forked child process while the parent consumes its items (no Flask).
 
-The import reads and sorts the file in a child while the parent writes to the database: the
-two use the two cores, so a run tends to the longer of the two instead of their sum. The
+With --parallel, the import reads and sorts the file in a child while the parent writes to
+the database: given two free cores, a run tends to the longer of the two instead of their
+sum (off by default: this machine never had a core free, BENCHMARKS.md "SIRENE import"). The
 child inherits everything it needs through fork (the open file, the SIRENs the site holds)
 and sends back only its items, pickled through a pipe. The pipe's buffer (64 KiB) is
 smaller than one item, so the child blocks in `send` until the parent reads: at most the

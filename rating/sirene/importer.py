@@ -34,7 +34,9 @@ from .reader import MalformedFile, StockReader
 BATCH = 5000  # units per transaction: fewer commits, and index pages written once each
 SECTOR_FILE = Path(__file__).resolve().parent.parent / "data" / "naf_sectors.csv"
 CHUNK_ROWS = 100  # rows read and sorted at a time (at most: batch_size when smaller)
-PARALLEL = True  # read and sort in a forked child while this process writes (BENCHMARKS.md)
+# Read and sort in a forked child while this process writes: off, as it was no faster on our
+# 2-CPU machine, whose other core is never free (BENCHMARKS.md, "SIRENE import").
+PARALLEL = False
 
 
 class ImportFailed(Exception):

@@ -261,10 +261,11 @@ def test_imports_command_lists_past_runs(runner, tmp_path):
     assert "StockUniteLegale_utf8.csv" in listing and "terminé" in listing and "créées 1" in listing
 
 
-def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_path):
+@pytest.mark.parametrize("options", [[], ["--parallel"]], ids=["one process", "forked reader"])
+def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_path, options):
     rows = [unit(BANK, denominationUniteLegale="PREMIER"), unit(SHOP), unit(TELCO)]
     rows.append(unit(BANK, denominationUniteLegale="SECOND"))
-    result = run(runner, write_stock(tmp_path / "stock.csv", rows), "--batch", "2")
+    result = run(runner, write_stock(tmp_path / "stock.csv", rows), "--batch", "2", *options)
     assert result.exit_code == 0, result.output
     assert (figure(result.output, "Créées"), figure(result.output, "Mises à jour")) == (3, 1)
     assert companies(db)[BANK].name == "SECOND"
@@ -365,7 +366,9 @@ def test_a_reader_that_dies_fails_the_import_clearly(app, db, tmp_path):
         from rating.db import get_session
 
         with pytest.raises(ImportFailed) as failed:
-            import_stock(get_session(), path, batch_size=1000, progress=kill_the_reader)
+            import_stock(
+                get_session(), path, batch_size=1000, progress=kill_the_reader, parallel=True
+            )
     message = failed.value.message
     assert "s'est arrêté sans finir (tué par le signal 9)" in message
     assert "les lignes 2 à" in message and "Relancez l'import" in message
@@ -386,7 +389,7 @@ def test_an_error_of_the_writer_ends_the_reader(app, db, tmp_path):
         from rating.db import get_session
 
         with pytest.raises(RuntimeError, match="panne"):
-            import_stock(get_session(), path, batch_size=1000, progress=fail)
+            import_stock(get_session(), path, batch_size=1000, progress=fail, parallel=True)
     assert multiprocessing.active_children() == []  # nobody left waiting on the pipe
     assert count(db, Company) == 1000
     db.rollback()
