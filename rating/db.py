@@ -209,6 +209,55 @@ def _insert_sql(dialect, table: Table, names: tuple, inline: tuple) -> tuple[str
     return sql, order
 
 
+def reserve_ids(session: Session, table: Table, count: int) -> range | list[int]:
+    """`count` new ids of `table` (its integer primary key `id`) for rows the caller inserts
+    with insert_many in the current transaction: no readback afterwards.
+
+    PostgreSQL: taken from the column's sequence, as its own inserts would. SQLite: the ids
+    after the largest, as SQLite itself picks them; valid only in a transaction that holds
+    the write lock (a write session begins IMMEDIATE), where no one else can insert.
+    """
+    if count <= 0:
+        return []
+    conn = session.connection()
+    name = table.name
+    if conn.dialect.name == "postgresql":
+        sql = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
+        return [row[0] for row in conn.exec_driver_sql(sql, (name, count))]
+    quoted = conn.dialect.identifier_preparer.quote(name)
+    # A table name from our metadata, quoted; nothing from outside.
+    top = conn.exec_driver_sql(f"SELECT max(id) FROM {quoted}").scalar() or 0  # noqa: S608 # nosec B608
+    return range(top + 1, top + 1 + count)
+
+
+def present(session: Session, column, values: list) -> set:
+    """Which of `values` `column` holds, in one query straight through the driver (a
+    SIRENE batch asks about thousands of slugs: SQLAlchemy's expanding IN takes longer to
+    process them than the database to look them up)."""
+    if not values:
+        return set()
+    conn = session.connection()
+    values = padded(values)
+    sql = _present_sql(conn.dialect, column.table.name, column.name, len(values))
+    return {row[0] for row in conn.exec_driver_sql(sql, tuple(values))}
+
+
+@functools.cache
+def _present_sql(dialect, table: str, column: str, size: int) -> str:
+    quote = dialect.identifier_preparer.quote
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    marks = ", ".join([mark] * size)
+    # Names from our metadata, quoted; every value is bound.
+    return f"SELECT {quote(column)} FROM {quote(table)} WHERE {quote(column)} IN ({marks})"  # noqa: S608 # nosec B608
+
+
+def padded(values: list) -> list:
+    """`values`, its last one repeated up to a power of two: an IN (...) list then has a few
+    lengths only. The SQLite driver keeps 128 prepared statements, one per SQL text: one
+    per length held 9 MB more at 1,000,000 SIRENE rows than at 100,000."""
+    return values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
+
+
 def close_session(exc=None) -> None:
     """Close the request's session; uncommitted work is rolled back."""
     session = g.pop("db_session", None)

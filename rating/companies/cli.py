@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..db import get_session
 from ..models import SireneImport
 from ..sirene import SKIP_REASONS, Counts, ImportFailed, import_stock
+from ..sirene.importer import BATCH
 
 companies_cli = AppGroup("companies", help="Entreprises : import du répertoire SIRENE.")
 STATUS_LABELS = {"running": "en cours", "done": "terminé", "failed": "échoué"}
@@ -41,8 +42,14 @@ def _print_counts(counts: Counts) -> None:
 @click.option(
     "--all", "all_codes", is_flag=True, help="Tous les codes NAF (hors champ : « Autres »)."
 )
-@click.option("--batch", default=1000, show_default=True, hidden=True)
-def import_sirene(path: Path, dry_run: bool, all_codes: bool, batch: int) -> None:
+@click.option("--batch", default=BATCH, show_default=True, hidden=True)
+@click.option(
+    "--parallel",
+    is_flag=True,
+    help="Lire le fichier dans un second processus pendant l'écriture "
+    "(plus rapide seulement si un cœur est libre).",
+)
+def import_sirene(path: Path, dry_run: bool, all_codes: bool, batch: int, parallel: bool) -> None:
     """Create, update or close companies from INSEE's StockUniteLegale file (CSV or .zip)."""
     started = time.perf_counter()
 
@@ -54,7 +61,7 @@ def import_sirene(path: Path, dry_run: bool, all_codes: bool, batch: int) -> Non
     try:
         counts = import_stock(
             get_session(), path, dry_run=dry_run, all_codes=all_codes, batch_size=batch,
-            progress=progress,
+            progress=progress, parallel=parallel or None,
         )  # fmt: skip
     except ImportFailed as exc:
         if exc.counts is not None and exc.counts.read:

@@ -8,32 +8,35 @@ batches before it stay, and running the import again (idempotent) finishes the w
 """
 
 import csv
+import gc
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..db import insert_many, utcnow
+from ..db import padded, utcnow
 from ..models import Company, CompanyDeclaration, Sector, SectorNafCode, SireneImport
 from ..outbox import queue_companies
-from ..slugs import slugify
+from . import forked
 from .changes import OWNED_FIELDS, Known, changes_for
+from .creates import create
 from .known import KnownSirens
 from .layout import Classifier, LayoutError, SectorMap, Unit, column_positions
 from .reader import MalformedFile, StockReader
 
-BATCH = 1000
+BATCH = 5000  # units per transaction: fewer commits, and index pages written once each
 SECTOR_FILE = Path(__file__).resolve().parent.parent / "data" / "naf_sectors.csv"
-SLUG_BASE_MAX = 100  # leaves room for "-<siren>" within the 120 of the column
 CHUNK_ROWS = 100  # rows read and sorted at a time (at most: batch_size when smaller)
-NEW_COLUMNS = ("slug", "name", "legal_name", "aliases", "siren", "sector_id")
-# Lists bound as one expanding parameter: `in_(a_list)` checks each of its thousand values.
-_TAKEN_SLUGS = select(Company.slug).where(Company.slug.in_(bindparam("slugs", expanding=True)))
-_IDS_OF_SIRENS = select(Company.id).where(Company.siren.in_(bindparam("sirens", expanding=True)))
+# Read and sort in a forked child while this process writes: off, as it was no faster on our
+# 2-CPU machine, whose other core is never free (BENCHMARKS.md, "SIRENE import").
+PARALLEL = False
 
 
 class ImportFailed(Exception):
@@ -126,7 +129,7 @@ class _Batch:
         someone meanwhile) breaks the unique constraint: the batch is then planned again
         with every unit looked up.
         """
-        lookup = [u.siren for u in units if u.siren in known]
+        lookup = [u.siren for u in units if u.siren in known] if len(known) else []
         plan = self._plan(units, lookup)
         if self.dry_run:
             plan.add_to(counts)
@@ -150,7 +153,7 @@ class _Batch:
                 Company.legal_name,
                 Company.aliases,
                 Company.closed_at,
-            ).where(Company.siren.in_(_padded(lookup)))
+            ).where(Company.siren.in_(padded(lookup)))
             stored = {
                 row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
                 for row in session.execute(stmt)
@@ -185,14 +188,7 @@ class _Batch:
         if plan.updates:
             session.execute(update(Company), plan.updates)
         if plan.creates:
-            # Straight through the driver: SQLAlchemy's executemany, even Core, spends more
-            # per row than SQLite does. The new ids are then read back in one query.
-            insert_many(
-                session, Company.__table__, NEW_COLUMNS, self._new_rows(plan.creates),
-                created_at=self.now, updated_at=self.now,
-            )  # fmt: skip
-            sirens = [u.siren for u in plan.creates]
-            ids += session.scalars(_IDS_OF_SIRENS, {"sirens": _padded(sirens)}).all()
+            ids += create(session, plan.creates, self.sector_id, self.now)
         plan.counts.queued = queue_companies(session, ids, source=self.source)
 
     def _declared(self, company_ids: list[int]) -> dict[int, set[str]]:
@@ -202,38 +198,12 @@ class _Batch:
         found: dict[int, set[str]] = {}
         for company_id, name in self.session.execute(
             select(CompanyDeclaration.company_id, CompanyDeclaration.field).where(
-                CompanyDeclaration.company_id.in_(_padded(company_ids)),
+                CompanyDeclaration.company_id.in_(padded(company_ids)),
                 CompanyDeclaration.field.in_(OWNED_FIELDS),
             )
         ):
             found.setdefault(company_id, set()).add(name)
         return found
-
-    def _new_rows(self, units: list[Unit]) -> list[tuple]:
-        """NEW_COLUMNS of new companies, each with a unique slug (name, else name-siren)."""
-        wanted = {u.siren: slugify(u.name)[:SLUG_BASE_MAX].strip("-") or u.siren for u in units}
-        candidates = set(wanted.values()) | {f"{s}-{u}" for u, s in wanted.items()}
-        taken = set(self.session.scalars(_TAKEN_SLUGS, {"slugs": _padded(list(candidates))}))
-        rows = []
-        for unit in units:
-            slug = wanted[unit.siren]
-            if slug in taken:
-                slug = f"{slug}-{unit.siren}"
-            suffix = 2
-            while slug in taken:  # only if someone chose "<name>-<siren>" by hand
-                slug, suffix = f"{wanted[unit.siren]}-{unit.siren}-{suffix}", suffix + 1
-            taken.add(slug)
-            alias = unit.sigle if unit.sigle.casefold() != unit.name.casefold() else ""
-            sector_id = self.sector_id(unit.sector)
-            rows.append((slug, unit.name, unit.name, alias, unit.siren, sector_id))
-        return rows
-
-
-def _padded(values: list) -> list:
-    """`values`, its last one repeated up to a power of two: an IN (...) list then has a few
-    lengths only. The driver keeps 128 prepared statements, one per SQL text: one per
-    length held 9 MB more at 1,000,000 rows than at 100,000."""
-    return values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
 
 
 def _record(session: Session, record_id: int | None, counts: Counts, **values) -> None:
@@ -264,11 +234,14 @@ def import_stock(
     all_codes: bool = False,
     batch_size: int = BATCH,
     progress=None,
+    parallel: bool | None = None,
 ) -> Counts:
     """Import the StockUniteLegale file at `path`; see the module's docstring.
 
     `progress(counts)` is called after each committed batch. Raises ImportFailed (with the
     counts of what was committed) on a file that cannot be read or a malformed line.
+    `parallel`: read and sort in a forked child while this process writes (PARALLEL when
+    None, and only where the platform forks).
     """
     path = Path(path)
     if not path.is_file():
@@ -286,31 +259,28 @@ def import_stock(
     batch.source = search_source(record_id) if record_id is not None else None
     committed, committed_line = Counts(record_id=counts.record_id), 1
     try:
-        with StockReader(path) as stock:
+        with StockReader(path) as stock, _young_objects_only():
             counts.layout = committed.layout = len(stock.header)
             classify = Classifier(column_positions(stock.header), sectors)
             known = KnownSirens(session)
             session.rollback()  # no transaction (nor SQLite write lock) while reading rows
-            pending: dict[str, Unit] = {}
-            # A batch is written once a chunk brings it to batch_size units: committed_line
-            # is then the last line of that chunk, and a malformed line cancels one batch.
-            for rows in stock.chunks(min(batch_size, CHUNK_ROWS)):
-                counts.read += len(rows)
-                for unit in classify.worth(rows, known, counts.skipped):
-                    pending[unit.siren] = unit  # a SIREN twice in a batch: the last row wins
-                if len(pending) >= batch_size:
-                    batch.apply(list(pending.values()), counts, known)
+            sort = (stock, classify, known, batch_size)
+            with _reader(parallel, *sort) as batches:
+                for sorted_ in batches:
+                    counts.read += sorted_.read
+                    counts.skipped.update(sorted_.skipped)
+                    if sorted_.units:
+                        batch.apply(sorted_.units, counts, known)
+                    if sorted_.last:
+                        continue  # the end: the reader has nothing more to send
                     _record(session, record_id, counts)
                     _finish_batch(session, dry_run)
-                    pending = {}
-                    committed, committed_line = _copy(counts), stock.line
+                    committed, committed_line = _copy(counts), sorted_.line
                     if progress:
                         progress(counts)
-            if pending:
-                batch.apply(list(pending.values()), counts, known)
             _record(session, record_id, counts, status="done", finished_at=utcnow())
             _finish_batch(session, dry_run)
-    except (MalformedFile, LayoutError) as exc:
+    except (MalformedFile, LayoutError, forked.ChildFailed) as exc:
         session.rollback()
         message = _failure(exc, committed_line, dry_run)
         _fail(session, record_id, message)
@@ -320,6 +290,66 @@ def import_stock(
         _fail(session, record_id, "Import interrompu.")
         raise
     return counts
+
+
+class _Sorted(NamedTuple):
+    """A batch of units worth a look, with the rows read and skipped since the previous one.
+
+    `line` is the file's line of the last row read: the batch is written once a chunk of
+    rows brings it to the batch size, so a malformed line cancels one batch at most.
+    """
+
+    units: list[Unit]
+    read: int
+    skipped: Counter
+    line: int
+    last: bool
+
+
+def _sort(
+    stock: StockReader, classify: Classifier, known: KnownSirens, batch_size: int
+) -> Iterator[_Sorted]:
+    """Read `stock` and sort its rows into batches of at least `batch_size` units (a SIREN
+    twice in a batch: the last row wins); the last batch may be smaller, or empty."""
+    pending: dict[str, Unit] = {}
+    read, skipped = 0, Counter()
+    for rows in stock.chunks(min(batch_size, CHUNK_ROWS)):
+        read += len(rows)
+        for unit in classify.worth(rows, known, skipped):
+            pending[unit.siren] = unit
+        if len(pending) >= batch_size:
+            yield _Sorted(list(pending.values()), read, skipped, stock.line, False)
+            pending, read, skipped = {}, 0, Counter()
+    yield _Sorted(list(pending.values()), read, skipped, stock.line, True)
+
+
+@contextmanager
+def _inline(*sort) -> Iterator[Iterator[_Sorted]]:
+    yield _sort(*sort)
+
+
+def _reader(parallel: bool | None, *sort):
+    """The sorted batches, from a forked child (rating.sirene.forked) or from this process."""
+    if parallel is None:
+        parallel = PARALLEL
+    if parallel and forked.available():
+        return forked.Forked(_sort, *sort)
+    return _inline(*sort)
+
+
+@contextmanager
+def _young_objects_only():
+    """The cyclic garbage collector leaves alone, during the import, the objects that were
+    there before it (the app's, 189 MB; one that becomes garbage meanwhile is collected
+    after): its full passes over them took 0.1 to 0.2 s of a 1,000,000-row import."""
+    if gc.get_freeze_count():  # someone froze objects already: leave their choice alone
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _finish_batch(session: Session, dry_run: bool) -> None:
@@ -341,15 +371,19 @@ def _failure(exc: Exception, committed_line: int, dry_run: bool) -> str:
     """The French message of a failed run, saying what is kept and what is not."""
     if isinstance(exc, LayoutError):
         return f"{exc} Rien n'a été importé."
-    where = f"Fichier mal formé, {exc}."
+    if isinstance(exc, forked.ChildFailed):  # the reader died: no line is at fault
+        where, cancelled, advice = str(exc), "Le lot en cours a été annulé", "Relancez l'import"
+    else:
+        where = f"Fichier mal formé, {exc}."
+        cancelled = f"Le lot en cours (lignes {committed_line + 1} à {exc.line}) a été annulé"
+        advice = "Corrigez le fichier et relancez l'import"
     if dry_run:
         return f"{where} (Essai à blanc : rien n'a été écrit.)"
     if committed_line <= 1:
         return f"{where} Rien n'a été écrit : le lot en cours a été annulé."
     return (
-        f"{where} Le lot en cours (lignes {committed_line + 1} à {exc.line}) a été annulé ; "
-        f"les lignes 2 à {committed_line} sont importées et le restent. Corrigez le fichier "
-        "et relancez l'import : ce qui est déjà à jour ne sera pas modifié."
+        f"{where} {cancelled} ; les lignes 2 à {committed_line} sont importées et le restent. "
+        f"{advice} : ce qui est déjà à jour ne sera pas modifié."
     )
 
 

@@ -24,6 +24,10 @@ class MalformedFile(ValueError):
         self.line = line
         self.detail = detail
 
+    def __reduce__(self):
+        """Pickled with its line and detail: a forked reader sends it to the importer."""
+        return type(self), (self.line, self.detail)
+
 
 class _Tail(io.RawIOBase):
     """A byte stream that remembers its last byte: a file cut mid-line does not end in \\n."""

@@ -1,6 +1,9 @@
 """`flask companies import-sirene`: files generated in INSEE's layout, read end to end."""
 
+import multiprocessing
+import os
 import re
+import signal
 
 import pytest
 from sqlalchemy import func, select
@@ -201,7 +204,8 @@ def test_dry_run_writes_nothing(runner, db, tmp_path):
     assert [count(db, m) for m in (Company, Sector, SearchChange, SireneImport)] == [0, 0, 0, 0]
 
 
-def test_truncated_last_line_rolls_back_its_batch_only(app, runner, db, tmp_path):
+@pytest.mark.parametrize("parallel", [True, False], ids=["forked reader", "one process"])
+def test_truncated_last_line_rolls_back_its_batch_only(app, runner, db, tmp_path, parallel):
     rows = [unit(luhn_complete(f"{50_000_000 + n:08d}")) for n in range(25)]
     path = write_stock(tmp_path / "stock.csv", rows)
     data = path.read_bytes()
@@ -210,7 +214,7 @@ def test_truncated_last_line_rolls_back_its_batch_only(app, runner, db, tmp_path
         from rating.db import get_session
 
         with pytest.raises(ImportFailed) as failed:
-            import_stock(get_session(), path, batch_size=10)
+            import_stock(get_session(), path, batch_size=10, parallel=parallel)
     message = failed.value.message
     assert "ligne 26" in message
     assert "lignes 22 à 26) a été annulé" in message
@@ -257,10 +261,11 @@ def test_imports_command_lists_past_runs(runner, tmp_path):
     assert "StockUniteLegale_utf8.csv" in listing and "terminé" in listing and "créées 1" in listing
 
 
-def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_path):
+@pytest.mark.parametrize("options", [[], ["--parallel"]], ids=["one process", "forked reader"])
+def test_a_siren_met_again_in_a_later_batch_updates_the_company(runner, db, tmp_path, options):
     rows = [unit(BANK, denominationUniteLegale="PREMIER"), unit(SHOP), unit(TELCO)]
     rows.append(unit(BANK, denominationUniteLegale="SECOND"))
-    result = run(runner, write_stock(tmp_path / "stock.csv", rows), "--batch", "2")
+    result = run(runner, write_stock(tmp_path / "stock.csv", rows), "--batch", "2", *options)
     assert result.exit_code == 0, result.output
     assert (figure(result.output, "Créées"), figure(result.output, "Mises à jour")) == (3, 1)
     assert companies(db)[BANK].name == "SECOND"
@@ -287,3 +292,105 @@ def test_bytes_that_are_not_utf8_are_named_by_their_line(runner, db, tmp_path):
     result = run(runner, path)
     assert result.exit_code == 1
     assert "ligne 651 : octets qui ne sont pas de l'UTF-8" in result.output
+
+
+def mixed_rows() -> list[dict]:
+    """Creates, a unit met twice, skips of every kind: 40 rows for batches of 3."""
+    rows = []
+    for n in range(8):
+        siren = luhn_complete(f"{70_000_000 + n:08d}")
+        rows += [unit(siren, denominationUniteLegale=f"SOCIETE {n % 3}"), person(siren)]
+        rows += [unit(siren, etatAdministratifUniteLegale="C"), unit(siren, sigleUniteLegale="S")]
+        rows.append(unit(siren, activitePrincipaleUniteLegale="62.01Z"))
+    return rows
+
+
+def imported(app, path, **options):
+    """import_stock's counts and the companies it left (siren, name, slug, aliases, open)."""
+    with app.app_context():
+        from rating.db import get_session
+
+        session = get_session()
+        counts = import_stock(session, path, batch_size=3, **options)
+        stored = session.execute(
+            select(Company.siren, Company.name, Company.slug, Company.aliases, Company.closed_at)
+        )
+        return counts, sorted((*row[:4], row[4] is None) for row in stored)
+
+
+def figures(counts) -> tuple:
+    return (counts.read, counts.created, counts.updated, counts.closed, counts.unchanged,
+            dict(counts.skipped))  # fmt: skip
+
+
+def test_a_forked_reader_dry_run_counts_what_one_process_does(app, tmp_path):
+    path = write_stock(tmp_path / "stock.csv", mixed_rows())
+    forked = figures(imported(app, path, parallel=True, dry_run=True)[0])
+    assert forked == figures(imported(app, path, parallel=False, dry_run=True)[0])
+    skipped = {"natural_person": 8, "ceased_unknown": 8, "unmapped": 8}
+    assert forked == (40, 11, 0, 0, 0, skipped)  # nothing written: met again, created again
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["forked reader", "one process"])
+def test_batches_of_three_with_units_met_again(app, tmp_path, parallel):
+    path = write_stock(tmp_path / "stock.csv", mixed_rows())
+    counts, stored = imported(app, path, parallel=parallel)
+    skipped = {"natural_person": 8, "ceased_unknown": 8, "unmapped": 8}
+    assert figures(counts) == (40, 8, 3, 0, 0, skipped)
+    sirens = [luhn_complete(f"{70_000_000 + n:08d}") for n in range(8)]
+    # Created under the batch's name ("SOCIETE 0"…); a later batch renames, keeps the slug.
+    assert [(siren, name) for siren, name, *_ in stored] == [(s, f"SOCIETE {s}") for s in sirens]
+    assert {slug for _, _, slug, *_ in stored} >= {"societe-0", "societe-1", "societe-2"}
+    assert all(aliases == "S" and is_open for *_, aliases, is_open in stored)
+
+
+def three_big_batches(path):
+    """3,000 units with long names: batches of 1,000 far larger than a pipe's buffer, so the
+    reader cannot send them all and stop: it waits on the pipe until the importer reads."""
+    long_name = "SOCIETE " + "X" * 190
+    rows = [
+        unit(luhn_complete(f"{80_000_000 + n:08d}"), denominationUniteLegale=long_name)
+        for n in range(3000)
+    ]
+    return write_stock(path, rows)
+
+
+def test_a_reader_that_dies_fails_the_import_clearly(app, db, tmp_path):
+    path = three_big_batches(tmp_path / "stock.csv")
+
+    def kill_the_reader(counts):
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+
+    with app.app_context():
+        from rating.db import get_session
+
+        with pytest.raises(ImportFailed) as failed:
+            import_stock(
+                get_session(), path, batch_size=1000, progress=kill_the_reader, parallel=True
+            )
+    message = failed.value.message
+    assert "s'est arrêté sans finir (tué par le signal 9)" in message
+    assert "les lignes 2 à" in message and "Relancez l'import" in message
+    kept = count(db, Company)
+    assert kept == failed.value.counts.created and 1000 <= kept < 3000
+    record = db.scalar(select(SireneImport))
+    assert (record.status, record.error) == ("failed", message)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_of_the_writer_ends_the_reader(app, db, tmp_path):
+    path = three_big_batches(tmp_path / "stock.csv")
+
+    def fail(counts):
+        raise RuntimeError("panne")
+
+    with app.app_context():
+        from rating.db import get_session
+
+        with pytest.raises(RuntimeError, match="panne"):
+            import_stock(get_session(), path, batch_size=1000, progress=fail, parallel=True)
+    assert multiprocessing.active_children() == []  # nobody left waiting on the pipe
+    assert count(db, Company) == 1000
+    db.rollback()
+    assert db.scalar(select(SireneImport.status)) == "failed"
