@@ -68,7 +68,7 @@ def load_user(token: str) -> User | None:
     if row is None:
         return None
     user, created_at, expires_at = row
-    if expires_at - created_at > session_lifetime(remember=False) and not may_remember(user):
+    if _long(created_at, expires_at) and not may_remember(user):
         # A shopper who became staff or a representative since: the long session ends.
         end_session(get_session(), token)
         get_session().commit()
@@ -137,7 +137,7 @@ def load_viewer(token: str, token_hash: str) -> Viewer | None | bool:
         membership_rows=memberships,
         session_token=token,
     )
-    if (roles or viewer.represented_company_ids()) and _long(user[4], user[5]):
+    if _long(user[4], user[5]) and not may_remember(viewer):
         return False
     return viewer
 

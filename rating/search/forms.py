@@ -32,10 +32,6 @@ class SearchForm(FlaskForm):
     letter = HiddenField()
     france = HiddenField()  # "1": answered in France according to customers
 
-    def params(self, page_arg) -> dict:
-        """Cleaned search parameters; anything odd is dropped rather than refused."""
-        return clean_params({name: field.data for name, field in self._fields.items()}, page_arg)
-
 
 def clean_params(values, page_arg) -> dict:
     """The search parameters of `values` (the form's data, or the query string itself: a GET
