@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 
 from rating import countries
+from rating.db import page_links
 
 NOTHING = "—"
 
@@ -57,3 +58,4 @@ def country(code: str | None) -> str:
 
 def init_app(app) -> None:
     app.jinja_env.filters.update(decimal=decimal, percent=percent, delay=delay, country=country)
+    app.add_template_global(page_links)

@@ -26,6 +26,7 @@ POINTER = "CURRENT"
 GEN_RE = re.compile(r"^gen-(\d{6})$")
 INDEX_NAME = "MAIN"
 BLOCK_POSTINGS = 1024
+SETTLE_NS = 3_000_000_000  # see IndexStore._settled_mtime
 
 
 def writing_codec() -> W3Codec:
@@ -213,14 +214,41 @@ class IndexStore:
         local = self._local
         key = self._pointer_key()
         cached = getattr(local, "searcher", None)
-        if cached is not None and getattr(local, "key", None) == key and cached.up_to_date():
-            return cached
+        if cached is not None and getattr(local, "key", None) == key:
+            settled = self._settled_mtime(getattr(local, "directory", None))
+            if settled is not None and settled == getattr(local, "settled", None):
+                return cached
+            if cached.up_to_date():
+                local.settled = settled
+                return cached
         with self._lock:
             ix = self.open()
+            name = self.current_name()
         local.searcher, local.key = ix.searcher(), key
+        local.directory = self.path / name if self.path is not None and name else None
+        local.settled = self._settled_mtime(local.directory)
         if cached is not None:
             cached.close()  # only this thread ever used it
         return local.searcher
+
+    @staticmethod
+    def _settled_mtime(directory: Path | None) -> int | None:
+        """The live generation directory's mtime once it is old enough to trust, else None.
+
+        Every Whoosh commit adds a TOC file to that directory, which moves its mtime: while
+        the mtime stands where it stood at the last full check, the searcher is up to date
+        (one stat, where Whoosh's check lists the directory and parses every name, a fifth
+        of a cached search page). A file system stamps times at its clock's grain, so a
+        second commit in the same tick as the first leaves the same mtime: an mtime younger
+        than SETTLE_NS may still be joined by another commit and is not trusted.
+        """
+        if directory is None:
+            return None
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+        except FileNotFoundError:
+            return None
+        return mtime if time.time_ns() - mtime > SETTLE_NS else None
 
     def generation(self) -> tuple:
         """What identifies the index as this thread searches it: the live generation and its
