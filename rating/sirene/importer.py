@@ -261,7 +261,7 @@ def import_stock(
     try:
         with StockReader(path) as stock, _young_objects_only():
             counts.layout = committed.layout = len(stock.header)
-            classify = Classifier(column_positions(stock.header), len(stock.header), sectors)
+            classify = Classifier(column_positions(stock.header), sectors)
             known = KnownSirens(session)
             session.rollback()  # no transaction (nor SQLite write lock) while reading rows
             sort = (stock, classify, known, batch_size)
@@ -313,8 +313,8 @@ def _sort(
     twice in a batch: the last row wins); the last batch may be smaller, or empty."""
     pending: dict[str, Unit] = {}
     read, skipped = 0, Counter()
-    for rows, lines in stock.chunks(min(batch_size, CHUNK_ROWS), classify.sieve):
-        read += lines
+    for rows in stock.chunks(min(batch_size, CHUNK_ROWS)):
+        read += len(rows)
         for unit in classify.worth(rows, known, skipped):
             pending[unit.siren] = unit
         if len(pending) >= batch_size:

@@ -166,15 +166,13 @@ class Classifier:
     to be created: a company already stored has a valid one (a CHECK constraint).
     """
 
-    def __init__(self, positions: dict[str, int], width: int, sectors: SectorMap):
+    def __init__(self, positions: dict[str, int], sectors: SectorMap):
         self.positions = tuple(positions[name] for name in NEEDED)
         self.sectors = sectors
         self.plain, self.by_form = sectors.by_code()
-        self.sieve = Sieve(positions, width)
 
     def worth(self, rows: list[list[str]], known: Collection[str], skipped: Counter) -> list[Unit]:
-        """The units of `rows` an import must look at; the other rows counted in `skipped`,
-        with those `sieve` set aside since the last call.
+        """The units of `rows` an import must look at; the other rows counted in `skipped`.
 
         A unit is worth a look when the site holds its SIREN (`known`: update or close it),
         or when it would be created: active, named, mapped to a sector, with a valid SIREN.
@@ -188,8 +186,7 @@ class Classifier:
         sector_of = self.sectors.sector
         holds = len(known) > 0
         units: list[Unit] = []
-        not_diffusible = bad_state = no_name = ceased = unmapped = bad_siren = 0
-        natural = self.sieve.take()
+        not_diffusible = natural = bad_state = no_name = ceased = unmapped = bad_siren = 0
         for row in rows:
             if row[diffusion] != "O":
                 not_diffusible += 1
@@ -239,45 +236,3 @@ class Classifier:
         }
         skipped.update({reason: n for reason, n in counted.items() if n})
         return units
-
-
-class Sieve:
-    """Sets aside, among quote-free lines, those it can prove `Classifier.worth` would skip
-    as natural persons (half the file), before any field is cut; counts them until `take`.
-
-    Field k (neither first nor last) holds V when the line's first ",V," starts at its k-th
-    comma. A line it cannot prove so (",1000," elsewhere first, a wrong number of fields) is
-    kept, for the full reading; the proof checks the diffusion too, which worth checks first.
-    Measured and dropped: ceased units set aside the same way (as many calls per line as
-    cutting the line saves).
-    """
-
-    def __init__(self, positions: dict[str, int], width: int):
-        self.width = width
-        self.diffusion = positions["statutDiffusionUniteLegale"]
-        self.form = positions["categorieJuridiqueUniteLegale"]
-        self.active = all(0 < p < width - 1 for p in (self.diffusion, self.form))
-        self.natural = 0
-
-    def __call__(self, lines: list[str]) -> list[str]:
-        """The lines not set aside."""
-        if not self.active:
-            return lines
-        person, diffusible, commas = f",{NATURAL_PERSON},", ",O,", self.width - 1
-        form, diffusion = self.form - 1, self.diffusion - 1  # commas before the field's
-        kept = [
-            line
-            for line in lines
-            if person not in line
-            or line.count(",", 0, line.find(person)) != form
-            or (at := line.find(diffusible)) < 0
-            or line.count(",", 0, at) != diffusion
-            or line.count(",") != commas
-        ]
-        self.natural += len(lines) - len(kept)
-        return kept
-
-    def take(self) -> int:
-        """The natural persons set aside since the last call."""
-        natural, self.natural = self.natural, 0
-        return natural
