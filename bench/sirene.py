@@ -180,7 +180,7 @@ NOTES = (
     "alone), so the import stays in one process by default. The table's --parallel column "
     "is measured right after the import, on the same file; the reader's peak counts the "
     "pages it shares with the writer. "
-    "Peak memory is the measured process's ru_maxrss: interpreter and app (about 190 MB "
+    "Peak memory is the measured process's ru_maxrss: interpreter and app (about 188 MB "
     "before the import starts), 100 rows, a block of text and one batch, dropped after "
     "each. What differs between 100,000 and 1,000,000 rows is SQLite's, most likely its "
     "page cache (2 MB at most) filling as the database grows and the run's few prepared "
