@@ -1,6 +1,7 @@
 """Database: declarative Base, engine set-up (SQLite pragmas), one session per request."""
 
 import functools
+import json
 import logging
 import os
 import threading
@@ -265,6 +266,44 @@ def insert_many(
         return
     conn = session.connection()
     dialect = conn.dialect
+    values, inline = _same_values(dialect, table, columns, same)
+    names = (*columns, *values)
+    sql, order = _insert_sql(dialect, table, names, tuple(inline.items()))
+    extra = tuple(values.values())
+    if order is None:  # a named placeholder style (psycopg): the driver wants mappings
+        params = [dict(zip(names, row + extra, strict=True)) for row in rows]
+    else:
+        params = [row + extra for row in rows] if extra else rows
+    conn.exec_driver_sql(sql, params)
+
+
+def insert_each(session: Session, table: Table, column: str, ids: list[int], **same) -> None:
+    """INSERT a row of `table` per integer of `ids` (in `column`); `same` as insert_many's.
+
+    On SQLite, one statement that reads the integers from a JSON array (json_each): an
+    executemany runs a statement per row (a SIRENE run's 52,000 search-log rows took 0.2 s
+    of CPU that way, 0.07 s so). Elsewhere insert_many.
+    """
+    if not ids:
+        return
+    conn = session.connection()
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        insert_many(session, table, (column,), [(i,) for i in ids], **same)
+        return
+    values, inline = _same_values(dialect, table, (column,), same)
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in (column, *values, *inline))
+    picked = ", ".join(["value", *("?" for _ in values), *inline.values()])
+    # Names from the table's metadata, quoted; every value is bound.
+    sql = f"INSERT INTO {quote(table.name)} ({names}) SELECT {picked} FROM json_each(?)"  # noqa: S608 # nosec B608
+    conn.exec_driver_sql(sql, (*values.values(), json.dumps([int(i) for i in ids])))
+
+
+def _same_values(dialect, table: Table, columns: tuple[str, ...], same: dict) -> tuple[dict, dict]:
+    """insert_many's values that are the same on every row: ({column: value passed through
+    its type}, {column: SQL of an expression}), with the scalar defaults of the columns
+    neither `columns` nor `same` give."""
     values, inline = {}, {}
     for column in table.columns:
         name, default = column.name, column.default
@@ -279,14 +318,7 @@ def insert_many(
             if not default.is_scalar:
                 raise ValueError(f"insert_many: give {table.name}.{name} (computed default)")
             values[name] = default.arg
-    names = (*columns, *values)
-    sql, order = _insert_sql(dialect, table, names, tuple(inline.items()))
-    extra = tuple(values.values())
-    if order is None:  # a named placeholder style (psycopg): the driver wants mappings
-        params = [dict(zip(names, row + extra, strict=True)) for row in rows]
-    else:
-        params = [row + extra for row in rows] if extra else rows
-    conn.exec_driver_sql(sql, params)
+    return values, inline
 
 
 @functools.cache

@@ -12,7 +12,7 @@ from flask import g, has_app_context
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from .db import insert_many, utcnow
+from .db import insert_each, utcnow
 from .models import SearchChange
 
 OPS = ("upsert", "delete")
@@ -27,8 +27,9 @@ def queue_companies(session: Session, company_ids, op: str = "upsert", *, source
     """Append a change for each of `company_ids` to the search log, in the caller's
     transaction; return how many were appended.
 
-    One executemany straight through the driver (a SIRENE batch queues hundreds at a
-    time). The tailer reads the company from the database, so the op is only a hint.
+    One statement straight through the driver (rating.db.insert_each: a SIRENE batch
+    queues thousands at a time). The tailer reads the company from the database, so the
+    op is only a hint.
     `source` tags the rows for someone who follows their progress (a SIRENE import).
     """
     if op not in OPS:
@@ -36,8 +37,8 @@ def queue_companies(session: Session, company_ids, op: str = "upsert", *, source
     ids = sorted(set(company_ids))
     if not ids:
         return 0
-    insert_many(
-        session, SearchChange.__table__, ("company_id",), [(i,) for i in ids],
+    insert_each(
+        session, SearchChange.__table__, "company_id", ids,
         txid=_txid(session), op=op, source=source, created_at=utcnow(),
     )  # fmt: skip
     if has_app_context():
