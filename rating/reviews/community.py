@@ -169,9 +169,10 @@ def moderation_ledger(session: Session, company_id: int) -> dict:
 
 
 def community_summary(session: Session, company_id: int, today: date | None = None) -> dict:
-    """Everything the community-score block shows, as plain values (three queries)."""
+    """Everything the community-score block shows, as plain values (four queries), and the
+    stored summary they come from ("stored": what rating.scores.read.company_calls reads)."""
     today = today or date.today()
-    summary = store.load_summary(session, company_id, today)
+    summary = store.load_summary(session, company_id, today, with_channels=True)
     score = read.score_of(summary, today)  # None: no published review in the window
     counts = {n: int(summary.value(f"stars_{n}")) for n in formula.STAR_VALUES}
     bars, width, height = chart.star_bars(counts)
@@ -191,6 +192,7 @@ def community_summary(session: Session, company_id: int, today: date | None = No
         "facts": _facts(summary),
         "ledger": _ledger(summary, _company_reports(session, company_id)),
         "prior": (formula.PRIOR_WEIGHT, formula.PRIOR_MEAN),
+        "stored": summary,
     }
 
 
