@@ -39,6 +39,7 @@ BATCH = 5000  # companies per batch
 # weight of the window's oldest day, unit / 8: five orders of magnitude above ABS.
 REL = 1e-9
 ABS = 1e-6
+SCALED_SUMS = frozenset((*WINDOW_SUMS, *CHANNEL_SUMS))  # the decayed sums, unit: one review
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def differences(expected: Summary, actual: Summary, today: date) -> tuple[str, .
         if a == b:
             continue
         if name not in FLOAT_COLUMNS or not _close(
-            float(a), float(b), weight if name in (*WINDOW_SUMS, *CHANNEL_SUMS) else 1.0
+            float(a), float(b), weight if name in SCALED_SUMS else 1.0
         ):
             fields.append(name)
     if expected.buckets != actual.buckets:
