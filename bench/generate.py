@@ -152,7 +152,7 @@ def run(args) -> dict:
     publish_campaigns(args.database_url, rng)
     phase("audit campaigns")
     fill_summaries(args.database_url)
-    db.analyse(args.database_url, ("company_stats", "company_buckets"))
+    db.analyse(args.database_url, ("company_stats", "company_buckets", "company_channel_stats"))
     phase("summaries (scores recompute)")
     total, size = sum(timings.values()), db.database_size(args.database_url)
     drifts = check_summaries(args.database_url) if args.check else None

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 
-from rating.db import make_engine, page_links, paginate
+from rating.db import make_engine, paginate
 from rating.models import Company, CompanyStats, Sector
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_company
@@ -93,40 +93,6 @@ def test_paginate_returns_page_and_total(session):
     rows, total = paginate(session, select(Sector).order_by(Sector.slug), page=2, per_page=3)
     assert total == 7
     assert [s.slug for s in rows] == ["s3", "s4", "s5"]
-
-
-@pytest.mark.parametrize(
-    ("page", "pages", "links"),
-    [
-        (1, 1, [1]),
-        (1, 5000, [1, 2, 3, None, 5000]),
-        (6, 5000, [1, None, 4, 5, 6, 7, 8, None, 5000]),
-        (4, 7, [1, 2, 3, 4, 5, 6, 7]),
-        (5000, 5000, [1, None, 4998, 4999, 5000]),
-        (5003, 5000, [1, 5000]),  # past the end (an old link): the ends only
-    ],
-)
-def test_a_pagination_bar_links_the_ends_and_the_pages_around_the_current_one(page, pages, links):
-    assert page_links(page, pages) == links
-
-
-def test_a_listing_of_five_thousand_pages_gets_a_short_pagination_bar(app):
-    """Whatever the number of pages, a handful of links (the bar once looped over every
-    page, leaving 100 KB of blank lines in a 50,000-review company's page)."""
-    from flask import render_template_string
-
-    from rating.db import Page
-
-    template = (
-        '{% import "_macros/ui.html" as ui %}'
-        '{{ ui.pagination(p, "companies.detail", {"slug": "x"}) }}'
-    )
-    with app.test_request_context("/companies/x"):
-        html = render_template_string(template, p=Page([], 50_000, 6, 10))
-    assert "Page 6 sur 5000" in html
-    assert html.count("<li") == 11  # previous, 1, …, 4–8, …, 5000, next
-    assert 'href="/companies/x?page=5000"' in html and "page=9" not in html
-    assert len(html) < 4000
 
 
 def test_a_page_stamp_sees_what_another_connection_just_committed(app, session):

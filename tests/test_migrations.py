@@ -123,3 +123,38 @@ def test_tables_rebuilt_by_a_migration_keep_the_rows_pointing_at_them(empty_data
         counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES]
     engine.dispose()
     assert counts == [1, 1]
+
+
+def test_channel_summaries_are_back_filled(empty_database_url):
+    """Going down past the migration that stores the figures per channel and up again fills
+    them from the reviews: the stored summaries agree with their rows at once."""
+    from datetime import date
+
+    from rating.scores.recompute import recompute
+    from tests.scores.reference import assert_same_calls
+
+    cfg = alembic_config(empty_database_url)
+    command.upgrade(cfg, "head")
+    engine = make_engine(empty_database_url)
+    with Session(engine) as session:
+        world = World(session)
+        company = world.company()
+        for n in range(16):
+            world.review(
+                company=company,
+                channel=("phone", "chat", "email")[n % 3],
+                stars=1 + n % 5,
+                courtesy=1 + n % 4,
+                hold_minutes=n * 17,
+                human_reached=n % 2 == 0,
+                answered_from="abroad" if n % 3 == 1 else None,
+                answered_country="MA" if n % 3 == 1 else None,
+            )
+        session.commit()
+        company_id = company.id
+    command.downgrade(cfg, "review_network_index")
+    command.upgrade(cfg, "head")
+    with Session(engine) as session:
+        assert recompute(session, check=True) == []
+        assert_same_calls(session, company_id, date.today())
+    engine.dispose()

@@ -123,11 +123,11 @@ def test_company_pages_cost_the_same_with_5_and_60_reviews(world, client, url):
 
 
 # Statements of rating.companies.page.company_page: the company and its contact points (3),
-# its summary (2), company reports (1), audit history (1), declarations (1), one page of
-# reviews with their authors and replies (3), and their count when a filter narrows them
-# beyond what the summary knows (1), the companies merged into it (1; their frozen grades
-# one more only when there are some), the counted reviews' channels and where they were
-# answered (1). Loaders skip a query when nothing matched.
+# its summary with its figures per channel and where calls were answered (3), company
+# reports (1), audit history (1), declarations (1), one page of reviews with their authors
+# and replies (3), and their count when a filter narrows them beyond what the summary knows
+# (1), the companies merged into it (1; their frozen grades one more only when there are
+# some). Loaders skip a query when nothing matched.
 PAGE_BOUND = 14
 
 

@@ -104,7 +104,9 @@ def company(slug: str):
             "divergence": bool(audit and audit["divergence"]),
         }
         centres = [centre.country for centre in found.contact_centres]
-        calls = read.company_calls(session, found.id, centres, date.today())
+        calls = read.company_calls(
+            session, found.id, centres, date.today(), summary=summary["stored"]
+        )
         detail = serialize.company_detail(
             found, community.public_community(summary), audit_json, calls
         )

@@ -75,7 +75,11 @@ def company_page(
         reviews=community.reviews_page(session, company.id, filters, page, summary=summary),
         badge=badge_embed(company),
         calls=read.company_calls(
-            session, company.id, [c.country for c in company.contact_centres], today
+            session,
+            company.id,
+            [c.country for c in company.contact_centres],
+            today,
+            summary=summary["stored"],
         ),
         merges=merge_records(session, company.id),
     )

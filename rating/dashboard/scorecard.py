@@ -102,7 +102,11 @@ def scorecard(
         "trend": monthly_charts(session, company.id, today),
         "invitations": queries.invitation_batches(session, company.id, now or utcnow()),
         "calls": read.company_calls(
-            session, company.id, [c.country for c in company.contact_centres], today
+            session,
+            company.id,
+            [c.country for c in company.contact_centres],
+            today,
+            summary=head.summary["stored"],
         ),
         "today": today,
         "min_ranked": figures.MIN_RANKED_REVIEWS,

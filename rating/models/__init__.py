@@ -15,6 +15,7 @@ from .audit import (
 from .company import (
     Company,
     CompanyBucket,
+    CompanyChannelStats,
     CompanyDeclaration,
     CompanyStats,
     ContactCentre,
@@ -55,6 +56,7 @@ __all__ = [
     "CampaignSector",
     "Company",
     "CompanyBucket",
+    "CompanyChannelStats",
     "CompanyFollow",
     "CompanyDeclaration",
     "CompanyStats",

@@ -227,6 +227,30 @@ class CompanyStats(Base):
     company: Mapped[Company] = relationship(back_populates="stats")
 
 
+class CompanyChannelStats(Base):
+    """One contact channel's share of a company's window figures (rating.scores.contribution,
+    CHANNEL_COLUMNS): the score sums, count and "reached a person" answers of the published
+    reviews of that channel dated on or after the company's `window_from`. Changed in the
+    same transaction as CompanyStats by every review change, expiry and recompute; its hold
+    minutes are the CompanyBucket rows of metric "hold.<channel>". A row may hold zeros.
+    """
+
+    __tablename__ = "company_channel_stats"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    company_id: Mapped[int] = mapped_column(ForeignKey("companies.id"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    sum_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    sum_weighted_stars: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    reception_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    reception_weighted: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    after_sales_weight: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    after_sales_weighted: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    window_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    human_reached_yes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    human_reached_answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
 class CompanyBucket(Base):
     """One bucket of a company's histogram (rating.scores.buckets): facts, reply delay, refusals.
 

@@ -1,5 +1,6 @@
 """Plain values for the company page: community score, distribution, facts, ledger, review list."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -169,9 +170,10 @@ def moderation_ledger(session: Session, company_id: int) -> dict:
 
 
 def community_summary(session: Session, company_id: int, today: date | None = None) -> dict:
-    """Everything the community-score block shows, as plain values (three queries)."""
+    """Everything the community-score block shows, as plain values (four queries), and the
+    stored summary they come from ("stored": what rating.scores.read.company_calls reads)."""
     today = today or date.today()
-    summary = store.load_summary(session, company_id, today)
+    summary = store.load_summary(session, company_id, today, with_channels=True)
     score = read.score_of(summary, today)  # None: no published review in the window
     counts = {n: int(summary.value(f"stars_{n}")) for n in formula.STAR_VALUES}
     bars, width, height = chart.star_bars(counts)
@@ -191,6 +193,7 @@ def community_summary(session: Session, company_id: int, today: date | None = No
         "facts": _facts(summary),
         "ledger": _ledger(summary, _company_reports(session, company_id)),
         "prior": (formula.PRIOR_WEIGHT, formula.PRIOR_MEAN),
+        "stored": summary,
     }
 
 
@@ -234,10 +237,24 @@ class HoldSignal:
     code: str
 
 
-def my_reviews(session: Session, author_id: int) -> list[MyReview]:
-    """The author's reviews, newest first, as plain rows (one query, a second only when
-    some are pending: why they are held)."""
-    rows = session.execute(_MY_REVIEWS, {"author_id": author_id}).all()
+def my_review_rows(session: Session, author_id: int) -> list:
+    """The author's reviews, newest first, with what else "Mes avis" shows of each in brief
+    (one statement): their rows are the page's cache stamp (`rows_stamp`)."""
+    return session.execute(_MY_REVIEWS, {"author_id": author_id}).all()
+
+
+def rows_stamp(rows: list) -> str:
+    """A digest of everything "Mes avis" shows: each review's title, state, flag, date and
+    company (slug, name), and the latest hold signal, decision and appeal (its decision
+    included) of each. Signals and decisions are only ever added, an appeal is decided
+    once (its status, ground and statement with its `decided_at`): any change shown on
+    the page changes the digest."""
+    return hashlib.blake2b(repr([tuple(row) for row in rows]).encode(), digest_size=16).hexdigest()
+
+
+def my_reviews(session: Session, rows: list) -> list[MyReview]:
+    """The lines of "Mes avis" from `my_review_rows` (a second query only when some are
+    pending: why they are held)."""
     pending = [row.id for row in rows if row.status == "pending"]
     held: dict[int, list[HoldSignal]] = {}
     if pending:
@@ -253,10 +270,20 @@ def my_reviews(session: Session, author_id: int) -> list[MyReview]:
     ]  # fmt: skip
 
 
+def _latest(column, *where):
+    """The largest `column` of the rows about the review of the outer query."""
+    return select(func.max(column)).where(*where).scalar_subquery()
+
+
 _MY_REVIEWS = (
     select(
         Review.id, Review.title, Review.status, Review.status_reason, Review.flag,
         Review.created_at, Company.slug, Company.name,
+        _latest(ReviewSignal.id, ReviewSignal.review_id == Review.id).label("signal"),
+        _latest(ModerationDecision.id, ModerationDecision.review_id == Review.id)
+        .label("decision"),
+        _latest(Appeal.id, Appeal.review_id == Review.id).label("appeal"),
+        _latest(Appeal.decided_at, Appeal.review_id == Review.id).label("appeal_decided"),
     )
     .join(Company, Company.id == Review.company_id)
     .where(Review.author_id == bindparam("author_id"))

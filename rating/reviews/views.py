@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from rating import pagecache
 from rating.auth.access import verified_required
 from rating.db import clamp_page, get_session, utcnow
 from rating.forms import EmptyForm, add_errors
@@ -316,12 +317,22 @@ def invitations_page(slug: str):
 @bp.route("/mes-avis")
 @login_required
 def mine():
-    """The signed-in user's reviews, with their state and, when refused, the reason."""
-    session = get_session()
-    reviews = community.my_reviews(session, current_user.id)
-    decided = [r.id for r in reviews if r.status in ("rejected", "removed")]
-    grounds = community.decision_grounds(session, decided) if decided else {}
-    return render_template("reviews/mine.html", reviews=reviews, grounds=grounds)
+    """The signed-in user's reviews, with their state and, when refused, the reason.
+
+    Kept in the page cache per author and stamp (rating.pagecache fragment): the stamp is
+    the page's own rows read in one statement (community.rows_stamp), so a change shows at
+    once, and an unchanged page costs that statement and no render."""
+    session, author_id = get_session(), current_user.id
+    rows = community.my_review_rows(session, author_id)
+
+    def render():
+        reviews = community.my_reviews(session, rows)
+        decided = [r.id for r in reviews if r.status in ("rejected", "removed")]
+        grounds = community.decision_grounds(session, decided) if decided else {}
+        return render_template("reviews/mine.html", reviews=reviews, grounds=grounds)
+
+    stamp = (author_id, community.rows_stamp(rows))
+    return pagecache.serve("mes-avis", stamp, render, viewer=dict)
 
 
 @bp.route("/companies/<slug>/avis")

@@ -25,6 +25,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from rating.vocabulary import ANSWERED_FROM, COMMUNITY_CHANNELS
+
 
 @dataclass(frozen=True)
 class Scale:
@@ -72,6 +74,16 @@ SCALES: dict[str, Scale] = {
 # Review column → metric, counted over the 36-month window like the score.
 FACTS = {"hold_minutes": "hold", "contacts_count": "contacts", "resolution_days": "resolution"}
 REPLY = "reply"  # counted over every published review, like the reply rate
+# Hold minutes per contact channel (metric "hold.phone", ...), over the window like the
+# score: one bucket per value, so that the channel's median is exactly the median of the
+# raw values the page showed when it was computed from the reviews (rating.scores.calls).
+# A company stores one row per distinct value, not per review (a few dozen in practice).
+MAX_COUNT = 100_000  # the largest count a review may give (rating.reviews.rules)
+EXACT = Scale(((0, 1), (MAX_COUNT + 1, None)))
+CHANNEL_HOLD = {channel: f"hold.{channel}" for channel in COMMUNITY_CHANNELS}
+# Where calls were answered (metric "answered.france", ...), over the window: the bucket
+# names the country an "abroad" answer gave (`country_bucket`), 0 when none was given.
+ANSWERED = {code: f"answered.{code}" for code in ANSWERED_FROM}
 # Refusal reasons counted by the public ledger, as `company_buckets` rows of metric "refusal".
 # Append-only: a stored code must keep its meaning. Code 0 is any other (or no) reason.
 REFUSAL = "refusal"
@@ -88,6 +100,27 @@ REFUSAL_CODES = (
     "unintelligible",
     "merged",  # closed by a merge of two companies (rating.vocabulary.CLOSING_REASONS)
 )
+
+
+def scale_of(metric: str) -> Scale:
+    """The bucket layout of a stored metric (a channel's hold minutes: one per value)."""
+    return EXACT if metric in CHANNEL_HOLD.values() else SCALES[metric]
+
+
+def country_bucket(code: str | None) -> int:
+    """An ISO 3166-1 alpha-2 code as a bucket: 1 + its two letters in base 26 (AA = 1,
+    ZZ = 676), stable whatever the list of countries becomes; 0 for none (or not a code)."""
+    if not code or len(code) != 2 or not all("A" <= letter <= "Z" for letter in code):
+        return 0
+    return 1 + (ord(code[0]) - 65) * 26 + (ord(code[1]) - 65)
+
+
+def bucket_country(bucket: int) -> str | None:
+    """The code `country_bucket` stored (None for 0)."""
+    if not bucket:
+        return None
+    first, second = divmod(bucket - 1, 26)
+    return chr(65 + first) + chr(65 + second)
 
 
 def refusal_code(reason: str | None) -> int:

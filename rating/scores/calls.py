@@ -154,30 +154,56 @@ class ChannelFigures:
     human_reached_answers: int
 
 
-def channel_figures(reviews: Iterable[ChannelReview], today: date) -> list[ChannelFigures]:
+@dataclass(frozen=True)
+class ChannelTotals:
+    """What one channel's figures are made of: its reviews' window sums (their count
+    included), median hold minutes and "reached a person" answers."""
+
+    sums: formula.Sums
+    median_hold_minutes: float | None
+    human_reached_yes: int
+    human_reached_answers: int
+
+
+def figures_of(totals: Mapping[str, ChannelTotals], today: date) -> list[ChannelFigures]:
     """The figures of each of COMMUNITY_CHANNELS holding MIN_CHANNEL_REVIEWS reviews of the
-    window, in the vocabulary's order."""
+    window, in the vocabulary's order (`totals` by channel: stored or from the reviews)."""
+    figures = []
+    for channel in COMMUNITY_CHANNELS:
+        found = totals.get(channel)
+        if found is None or found.sums.count < MIN_CHANNEL_REVIEWS:
+            continue
+        figures.append(
+            ChannelFigures(
+                channel=channel,
+                count=found.sums.count,
+                score=formula.score_from_sums(found.sums, today),
+                median_hold_minutes=found.median_hold_minutes,
+                human_reached_rate=formula.rate(
+                    found.human_reached_yes, found.human_reached_answers
+                ),
+                human_reached_answers=found.human_reached_answers,
+            )
+        )
+    return figures
+
+
+def channel_figures(reviews: Iterable[ChannelReview], today: date) -> list[ChannelFigures]:
+    """Reference computation straight from the reviews: the stored figures per channel
+    (rating.scores.read.company_calls) must agree with it."""
     start = formula.window_start(today)
     by_channel: dict[str, list[ChannelReview]] = {}
     for review in reviews:
         if start <= review.experience_date <= today:
             by_channel.setdefault(review.channel, []).append(review)
-    figures = []
-    for channel in COMMUNITY_CHANNELS:
-        items = by_channel.get(channel, [])
-        if len(items) < MIN_CHANNEL_REVIEWS:
-            continue
+    totals = {}
+    for channel, items in by_channel.items():
         said = [r.human_reached for r in items if r.human_reached is not None]
-        # A ChannelReview has what the formula reads of a RatedReview (date, stars, criteria).
-        sums = formula.window_sums(items, today)
-        figures.append(
-            ChannelFigures(
-                channel=channel,
-                count=len(items),
-                score=formula.score_from_sums(sums, today),
-                median_hold_minutes=formula.median(r.hold_minutes for r in items),
-                human_reached_rate=formula.rate(sum(said), len(said)),
-                human_reached_answers=len(said),
-            )
+        totals[channel] = ChannelTotals(
+            # A ChannelReview has what the formula reads of a RatedReview (date, stars, criteria).
+            sums=formula.window_sums(items, today),
+            median_hold_minutes=formula.median(r.hold_minutes for r in items),
+            human_reached_yes=sum(said),
+            human_reached_answers=len(said),
         )
-    return figures
+    return figures_of(totals, today)

@@ -12,11 +12,20 @@ summary, atomically in SQL (rating.scores.store). Two kinds of figures:
   are exact at all times: they cover exactly the published reviews dated >= window_from.
   A reader whose window start differs from `window_from` (the job has not run yet today,
   or a date in the past is asked for) corrects with the few reviews in between (`gap`).
+
+A review of one of COMMUNITY_CHANNELS also adds, in its window part, its channel's share:
+the same score sums, count and "reached a person" answers under the names
+"<channel>.<column>" (CHANNEL_COLUMNS, kept in `company_channel_stats`), and its hold
+minutes in the channel's exact histogram (buckets.CHANNEL_HOLD); where its call was
+answered is a bucket of buckets.ANSWERED. So the figures per channel and "where calls are
+answered" (rating.scores.calls) follow every change, expiry and recompute like the score.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from rating.vocabulary import COMMUNITY_CHANNELS
 
 from . import buckets, formula
 
@@ -48,7 +57,37 @@ ALL_TIME_COLUMNS = (
     *(c for c in STATUS_COLUMNS.values() if c != "review_count"),
 )
 COLUMNS = (*ALL_TIME_COLUMNS, *WINDOW_COLUMNS)
-FLOAT_COLUMNS = (*WINDOW_SUMS, "reply_delay_hours_sum")
+# What each channel keeps (a subset of the window columns, counted the same way).
+CHANNEL_FIGURES = (*WINDOW_SUMS, "window_count", "human_reached_yes", "human_reached_answers")
+
+
+def channel_column(channel: str, name: str) -> str:
+    """The Summary name of one channel's figure: "phone.sum_weight"."""
+    return f"{channel}.{name}"
+
+
+CHANNEL_COLUMNS = tuple(
+    channel_column(channel, name) for channel in COMMUNITY_CHANNELS for name in CHANNEL_FIGURES
+)
+
+
+def split_channels(
+    columns: Mapping[str, float],
+) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """(CompanyStats columns, {channel: its CompanyChannelStats columns}) of a Summary's."""
+    plain: dict[str, float] = {}
+    channels: dict[str, dict[str, float]] = {}
+    for key, value in columns.items():
+        channel, dot, name = key.partition(".")
+        if dot:
+            channels.setdefault(channel, {})[name] = value
+        else:
+            plain[key] = value
+    return plain, channels
+
+
+CHANNEL_SUMS = tuple(channel_column(c, name) for c in COMMUNITY_CHANNELS for name in WINDOW_SUMS)
+FLOAT_COLUMNS = (*WINDOW_SUMS, "reply_delay_hours_sum", *CHANNEL_SUMS)
 REFUSED_STATUSES = ("rejected", "removed")
 
 Bucket = tuple[str, int]  # (metric, lower bound of the bucket)
@@ -68,6 +107,9 @@ class ReviewState:
     resolution_days: int | None = None
     human_reached: bool | None = None
     phone_cost: str | None = None
+    channel: str | None = None
+    answered_from: str | None = None
+    answered_country: str | None = None
     reply_seconds: float | None = None  # reply time minus publication time, when both exist
     solved_after_reply: bool | None = None
     # A flag ("auteur devenu représentant") keeps a published review online but out of the
@@ -142,6 +184,11 @@ def contribution(state: ReviewState | None) -> Contribution:
         for name, metric in buckets.FACTS.items()
         if (value := getattr(state, name)) is not None
     }
+    if state.answered_from in buckets.ANSWERED:
+        metric = buckets.ANSWERED[state.answered_from]
+        window_buckets[(metric, buckets.country_bucket(state.answered_country))] = 1
+    if state.channel in COMMUNITY_CHANNELS:
+        _add_channel(state, windowed, window_buckets)
     return Contribution(
         columns=columns,
         buckets=bucket_counts,
@@ -149,6 +196,19 @@ def contribution(state: ReviewState | None) -> Contribution:
         windowed={k: v for k, v in windowed.items() if v},
         window_buckets=window_buckets,
     )
+
+
+def _add_channel(state: ReviewState, windowed: dict, window_buckets: dict) -> None:
+    """The review's channel share: the window figures it adds, again under its channel."""
+    channel = state.channel
+    windowed.update(
+        (channel_column(channel, name), windowed[name])
+        for name in CHANNEL_FIGURES
+        if name in windowed
+    )
+    if state.hold_minutes is not None:
+        metric = buckets.CHANNEL_HOLD[channel]
+        window_buckets[(metric, buckets.EXACT.bucket(state.hold_minutes))] = 1
 
 
 def effective(part: Contribution, window_from: date) -> tuple[dict[str, float], dict[Bucket, int]]:
@@ -216,11 +276,15 @@ class Summary:
         return {bucket: n for (name, bucket), n in self.buckets.items() if name == metric}
 
     def median(self, metric: str) -> float | None:
-        return buckets.median(buckets.SCALES[metric], self.histogram(metric))
+        return buckets.median(buckets.scale_of(metric), self.histogram(metric))
 
-    def sums(self) -> formula.Sums:
-        """The window's epoch-scaled score sums."""
+    def sums(self, channel: str | None = None) -> formula.Sums:
+        """The window's epoch-scaled score sums (of one channel's reviews, if given)."""
+
+        def name(column: str) -> str:
+            return channel_column(channel, column) if channel else column
+
         return formula.Sums(
-            *(float(self.value(name)) for name in WINDOW_SUMS),
-            count=int(self.value("window_count")),
+            *(float(self.value(name(column))) for column in WINDOW_SUMS),
+            count=int(self.value(name("window_count"))),
         )

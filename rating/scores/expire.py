@@ -2,8 +2,9 @@
 
 Each summary row stores `window_from`, the first experience date it counts. The job moves
 it up to today's window start and subtracts the published reviews it passes (their window
-part only: sums, window count, facts and fact histograms). Idempotent: a second run the
-same day finds nothing to move; after skipped days it subtracts all the days missed.
+part only: sums, window count, facts and fact histograms, and the same per channel).
+Idempotent: a second run the same day finds nothing to move; after skipped days it
+subtracts all the days missed.
 
 Rows are locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite) before the reviews
 are read, so a review change either commits before (and is seen) or waits and then counts
@@ -23,7 +24,7 @@ from rating.models import CompanyStats
 from rating.scores import formula
 
 from . import store
-from .contribution import WINDOW_COLUMNS, Summary, contribution, window_part
+from .contribution import WINDOW_COLUMNS, Summary, contribution, split_channels, window_part
 
 BATCH = 1000  # summary rows per transaction
 
@@ -57,6 +58,9 @@ def _subtract(session: Session, window_from: date, changes: dict[int, Summary]) 
         for cid, summary in changes.items()
     ]
     session.connection().execute(stmt, rows)
+    store.add_channels(
+        session, {cid: split_channels(summary.columns)[1] for cid, summary in changes.items()}
+    )
     store.add_buckets(
         session,
         ((cid, key, n) for cid, summary in changes.items() for key, n in summary.buckets.items()),

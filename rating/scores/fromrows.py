@@ -2,8 +2,9 @@
 
 Used by rating.scores.recompute. Per batch of company ids: one GROUP BY for the counters and
 the decayed sums (the weight 2**(day/365) of each day comes from a small temporary table
-filled by rating.scores.formula, so SQL and Python agree to the last bit on each term), one GROUP BY
-per histogram, one pass over the replies (delays computed in Python, like live updates).
+filled by rating.scores.formula, so SQL and Python agree to the last bit on each term), the
+same per channel, one GROUP BY per histogram, one pass over the replies (delays computed in
+Python, like live updates).
 """
 
 from collections import defaultdict
@@ -26,13 +27,15 @@ from sqlalchemy.orm import Session
 
 from rating.models import CompanyBucket, CompanyStats, Reply, Review
 from rating.models.review import AFTER_SALES_CRITERIA, RECEPTION_CRITERIA
+from rating.vocabulary import COMMUNITY_CHANNELS
 
-from . import buckets, formula
+from . import buckets, formula, store
 from .contribution import (
     COLUMNS,
     REFUSED_STATUSES,
     STATUS_COLUMNS,
     Summary,
+    channel_column,
     reply_hours,
     reply_minutes,
 )
@@ -89,20 +92,16 @@ def counted():
     return and_(Review.status == "published", Review.flag.is_(None))
 
 
-def _counters(session: Session, ids: list[int], start, summaries) -> None:
-    published = counted()
-    inside = and_(published, Review.experience_date >= start)
+def _window_figures(inside) -> dict:
+    """The aggregates of CHANNEL_FIGURES (score sums, count, "reached a person") over the
+    reviews matching `inside`: the company's, and each channel's with a GROUP BY."""
     g = GROWTH.c.g
     rec_given, rec_mean = _group_mean(RECEPTION_CRITERIA)
     as_given, as_mean = _group_mean(AFTER_SALES_CRITERIA)
-    columns = {
-        **{col: func.sum(_flag(Review.status == st)) for st, col in STATUS_COLUMNS.items()},
-        **{f"stars_{n}": func.sum(_flag(and_(published, Review.stars == n))) for n in range(1, 6)},
+    return {
         "window_count": func.sum(_flag(inside)),
         "human_reached_answers": func.sum(_flag(and_(inside, Review.human_reached.is_not(None)))),
         "human_reached_yes": func.sum(_flag(and_(inside, Review.human_reached.is_(True)))),
-        "phone_cost_answers": func.sum(_flag(and_(inside, Review.phone_cost.is_not(None)))),
-        "surcharged_count": func.sum(_flag(and_(inside, Review.phone_cost == "surcharged"))),
         "sum_weight": func.sum(case((inside, g))),
         "sum_weighted_stars": func.sum(case((inside, g * Review.stars))),
         "reception_weight": func.sum(case((and_(inside, rec_given > 0), g))),
@@ -110,12 +109,44 @@ def _counters(session: Session, ids: list[int], start, summaries) -> None:
         "after_sales_weight": func.sum(case((and_(inside, as_given > 0), g))),
         "after_sales_weighted": func.sum(case((and_(inside, as_given > 0), g * as_mean))),
     }
+
+
+def _counters(session: Session, ids: list[int], start, summaries) -> None:
+    published = counted()
+    inside = and_(published, Review.experience_date >= start)
+    columns = {
+        **{col: func.sum(_flag(Review.status == st)) for st, col in STATUS_COLUMNS.items()},
+        **{f"stars_{n}": func.sum(_flag(and_(published, Review.stars == n))) for n in range(1, 6)},
+        **_window_figures(inside),
+        "phone_cost_answers": func.sum(_flag(and_(inside, Review.phone_cost.is_not(None)))),
+        "surcharged_count": func.sum(_flag(and_(inside, Review.phone_cost == "surcharged"))),
+    }
     stmt = _scoped(
         select(Review.company_id, *(expr.label(name) for name, expr in columns.items())), ids, start
     ).outerjoin(GROWTH, GROWTH.c.day == Review.experience_date)
     for row in session.execute(stmt.group_by(Review.company_id)).mappings():
         summary = summaries[row["company_id"]]
         summary.add({name: row[name] or 0 for name in columns}, {})
+
+
+def _channels(session: Session, ids: list[int], start, summaries) -> None:
+    """The figures per channel: the window's reviews of each of COMMUNITY_CHANNELS."""
+    columns = _window_figures(Review.experience_date >= start)
+    stmt = _scoped(
+        select(
+            Review.company_id,
+            Review.channel,
+            *(expr.label(name) for name, expr in columns.items()),
+        ),
+        ids,
+        start,
+    ).outerjoin(GROWTH, GROWTH.c.day == Review.experience_date)
+    stmt = stmt.where(counted(), Review.channel.in_(COMMUNITY_CHANNELS))
+    for row in session.execute(stmt.group_by(Review.company_id, Review.channel)).mappings():
+        channel = row["channel"]
+        summaries[row["company_id"]].add(
+            {channel_column(channel, name): row[name] or 0 for name in columns}, {}
+        )
 
 
 def _scoped(stmt, ids: list[int], start):
@@ -146,6 +177,23 @@ def _histograms(session: Session, ids: list[int], start, summaries) -> None:
         )
         for company_id, bucket, count in session.execute(stmt.group_by(Review.company_id, lower)):
             summaries[company_id].buckets[(metric, int(bucket))] = count
+    lower = bucket_sql(buckets.EXACT, Review.hold_minutes).label("lower")
+    stmt = _scoped(select(Review.company_id, Review.channel, lower, func.count()), ids, start)
+    stmt = stmt.where(
+        inside, Review.hold_minutes.is_not(None), Review.channel.in_(COMMUNITY_CHANNELS)
+    )
+    for company_id, channel, bucket, count in session.execute(
+        stmt.group_by(Review.company_id, Review.channel, lower)
+    ):
+        summaries[company_id].buckets[(buckets.CHANNEL_HOLD[channel], int(bucket))] = count
+    where = (Review.answered_from, Review.answered_country)
+    stmt = _scoped(select(Review.company_id, *where, func.count()), ids, start)
+    stmt = stmt.where(inside, Review.answered_from.in_(list(buckets.ANSWERED)))
+    for company_id, answered_from, country, count in session.execute(
+        stmt.group_by(Review.company_id, *where)
+    ):
+        key = (buckets.ANSWERED[answered_from], buckets.country_bucket(country))
+        summaries[company_id].add({}, {key: count})
     refused = _scoped(select(Review.company_id, Review.status_reason, func.count()), ids, start)
     refused = refused.where(Review.status.in_(REFUSED_STATUSES))
     for company_id, reason, count in session.execute(
@@ -184,6 +232,7 @@ def computed(session: Session, ids: list[int], start) -> dict[int, Summary]:
     """Summaries of the companies `ids` from their rows (`start`: window start)."""
     summaries: dict[int, Summary] = defaultdict(Summary)
     _counters(session, ids, start, summaries)
+    _channels(session, ids, start, summaries)
     _histograms(session, ids, start, summaries)
     _replies(session, ids, summaries)
     return summaries
@@ -208,4 +257,5 @@ def stored(session: Session, ids: list[int]) -> tuple[dict[int, Summary], dict[i
     )
     for company_id, metric, bucket, count in counts:
         summaries[company_id].add({}, {(metric, bucket): count})
+    store.load_channels(session, ids, summaries)
     return summaries, starts

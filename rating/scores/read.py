@@ -9,7 +9,6 @@ A company whose window holds no published review has no score (None): "pas encor
 on pages, `null` in the API, never the prior alone (DESIGN, "Scores").
 """
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,10 +17,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from rating.models import Company, CompanyStats, ContactCentre, Review
-from rating.models.review import CRITERIA
+from rating.vocabulary import COMMUNITY_CHANNELS
 
-from . import calls, formula, store
-from .contribution import Summary
+from . import buckets, calls, formula, store
+from .contribution import Summary, channel_column
 
 
 def score_of(summary: Summary, today: date) -> formula.CommunityScore | None:
@@ -150,38 +149,45 @@ class CompanyCalls:
     min_channel_reviews = calls.MIN_CHANNEL_REVIEWS
 
 
-def company_calls(
-    session: Session, company_id: int, declared_countries: Iterable[str], today: date
-) -> CompanyCalls:
-    """Where a company's calls are answered and its figures per channel, from one query over
-    its counted reviews; `declared_countries` are its declared centres' (already loaded)."""
-    rows = session.execute(
-        select(
-            Review.channel,
-            Review.experience_date,
-            Review.stars,
-            Review.hold_minutes,
-            Review.human_reached,
-            Review.answered_from,
-            Review.answered_country,
-            *(getattr(Review, name) for name in CRITERIA),
-        ).where(Review.company_id == company_id, *_counted(today))
-    ).all()
-    reviews = [
-        calls.ChannelReview(
-            channel=row[0],
-            experience_date=row[1],
-            stars=row[2],
-            hold_minutes=row[3],
-            human_reached=row[4],
-            criteria=dict(zip(CRITERIA, row[7:], strict=True)),
+def channel_totals(summary: Summary) -> dict[str, calls.ChannelTotals]:
+    """The stored figures per channel of a summary loaded `with_channels`."""
+    return {
+        channel: calls.ChannelTotals(
+            sums=summary.sums(channel),
+            median_hold_minutes=summary.median(buckets.CHANNEL_HOLD[channel]),
+            human_reached_yes=int(summary.value(channel_column(channel, "human_reached_yes"))),
+            human_reached_answers=int(
+                summary.value(channel_column(channel, "human_reached_answers"))
+            ),
         )
-        for row in rows
+        for channel in COMMUNITY_CHANNELS
+    }
+
+
+def answered_rows(summary: Summary) -> list[tuple[str, str | None, int]]:
+    """(answered_from, answered_country, number of reviews) rows of a summary's buckets."""
+    return [
+        (code, buckets.bucket_country(bucket), count)
+        for code, metric in buckets.ANSWERED.items()
+        for bucket, count in sorted(summary.histogram(metric).items())
+        if count
     ]
-    reported = Counter((row[5], row[6]) for row in rows if row[5] is not None)
+
+
+def company_calls(
+    session: Session,
+    company_id: int,
+    declared_countries: Iterable[str],
+    today: date,
+    summary: Summary | None = None,
+) -> CompanyCalls:
+    """Where a company's calls are answered and its figures per channel, from its stored
+    summary (rating.scores.store: the same cost at 10 or 50,000 reviews); `summary` when
+    already loaded with its buckets and channels (rating.reviews.community.community_summary
+    "stored"), `declared_countries` its declared centres' (already loaded)."""
+    if summary is None:
+        summary = store.load_summary(session, company_id, today, with_channels=True)
     return CompanyCalls(
-        answered=calls.answered(
-            ((fr, country, n) for (fr, country), n in reported.items()), declared_countries
-        ),
-        channels=calls.channel_figures(reviews, today),
+        answered=calls.answered(answered_rows(summary), declared_countries),
+        channels=calls.figures_of(channel_totals(summary), today),
     )

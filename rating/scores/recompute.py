@@ -16,11 +16,20 @@ from sqlalchemy.orm import Session
 
 from rating import outbox
 from rating.db import utcnow
-from rating.models import Company, CompanyBucket, CompanyStats, Review
+from rating.models import Company, CompanyBucket, CompanyChannelStats, CompanyStats, Review
 from rating.scores import formula
 
 from . import fromrows
-from .contribution import COLUMNS, FLOAT_COLUMNS, WINDOW_SUMS, Summary
+from .contribution import (
+    CHANNEL_COLUMNS,
+    CHANNEL_FIGURES,
+    CHANNEL_SUMS,
+    COLUMNS,
+    FLOAT_COLUMNS,
+    WINDOW_SUMS,
+    Summary,
+    split_channels,
+)
 
 BATCH = 5000  # companies per batch
 # Float sums are compared with |a - b| <= REL * max(|a|, |b|) + ABS * unit, `unit` being one
@@ -30,6 +39,7 @@ BATCH = 5000  # companies per batch
 # weight of the window's oldest day, unit / 8: five orders of magnitude above ABS.
 REL = 1e-9
 ABS = 1e-6
+SCALED_SUMS = frozenset((*WINDOW_SUMS, *CHANNEL_SUMS))  # the decayed sums, unit: one review
 
 
 @dataclass(frozen=True)
@@ -49,12 +59,12 @@ def differences(expected: Summary, actual: Summary, today: date) -> tuple[str, .
     weight = formula.growth(today)
     wanted, kept = expected.columns, actual.columns
     fields = []
-    for name in COLUMNS:
+    for name in (*COLUMNS, *CHANNEL_COLUMNS):
         a, b = wanted.get(name) or 0, kept.get(name) or 0
         if a == b:
             continue
         if name not in FLOAT_COLUMNS or not _close(
-            float(a), float(b), weight if name in WINDOW_SUMS else 1.0
+            float(a), float(b), weight if name in SCALED_SUMS else 1.0
         ):
             fields.append(name)
     if expected.buckets != actual.buckets:
@@ -82,7 +92,11 @@ def _lock(session: Session) -> None:
         # our commit, including one that already locked its row (FOR UPDATE), so none can
         # slip between our reading of the reviews and our writing of the summaries.
         # (SQLite: our write transaction already began with BEGIN IMMEDIATE.)
-        session.execute(text("LOCK TABLE company_stats, company_buckets IN EXCLUSIVE MODE"))
+        session.execute(
+            text(
+                "LOCK TABLE company_stats, company_buckets, company_channel_stats IN EXCLUSIVE MODE"
+            )
+        )
 
 
 def _growth_range(session: Session, today: date, check: bool) -> tuple[date, date]:
@@ -126,6 +140,9 @@ def _write(session: Session, changed: list[int], expected: dict, today: date, ke
         for first in range(0, len(updated), 500):
             part = updated[first : first + 500]
             session.execute(delete(CompanyBucket).where(CompanyBucket.company_id.in_(part)))
+            session.execute(
+                delete(CompanyChannelStats).where(CompanyChannelStats.company_id.in_(part))
+            )
     sqlite = session.get_bind().dialect.name == "sqlite"
     created = [
         (cid, *values(cid)[:-2], *(_as_sqlite(start, now) if sqlite else (start, now)), 1)
@@ -140,6 +157,16 @@ def _write(session: Session, changed: list[int], expected: dict, today: date, ke
         if n
     ]
     _bulk_insert(session, "company_buckets", ("company_id", "metric", "bucket", "count"), counts)
+    channels = [
+        (company_id, channel, *(figures.get(name, 0) for name in CHANNEL_FIGURES))
+        for company_id in changed
+        for channel, figures in sorted(
+            split_channels(expected.get(company_id, Summary()).columns)[1].items()
+        )
+        if any(figures.values())
+    ]
+    names = ("company_id", "channel", *CHANNEL_FIGURES)
+    _bulk_insert(session, "company_channel_stats", names, channels)
 
 
 def _as_sqlite(day: date, moment) -> tuple[str, str]:

@@ -7,6 +7,8 @@ The arithmetic lives in rating.scores.contribution (pure); here it meets the dat
   CompanyBucket. Never a read-modify-write of a counter in Python.
 - `load_summaries` / `window_sums`: the stored figures, corrected by the few reviews between
   `window_from` and the window asked for (none when the daily job is up to date).
+The figures per channel (CHANNEL_COLUMNS) go the same way to CompanyChannelStats, upserted
+`col = col + excluded.col` after the company's row is locked.
 """
 
 from collections import defaultdict
@@ -18,24 +20,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from rating.db import utcnow
-from rating.models import CompanyBucket, CompanyStats, Review
+from rating.models import CompanyBucket, CompanyChannelStats, CompanyStats, Review
 from rating.models.review import CRITERIA
 
 from . import formula
 from .contribution import (
+    CHANNEL_FIGURES,
     COLUMNS,
     EMPTY,
     Bucket,
     Contribution,
     ReviewState,
     Summary,
+    channel_column,
     gap,
     net_delta,
+    split_channels,
     window_part,
 )
 from .contribution import contribution as share
 
 FACT_FIELDS = ("hold_minutes", "contacts_count", "resolution_days", "human_reached", "phone_cost")
+# What else of a review its window part reads (rating.scores.contribution).
+WINDOW_FIELDS = (*FACT_FIELDS, "channel", "answered_from", "answered_country")
 
 
 def state(review: Review) -> ReviewState:
@@ -50,7 +57,7 @@ def state(review: Review) -> ReviewState:
         experience_date=review.experience_date,
         stars=review.stars,
         criteria=review.criteria(),
-        **{name: getattr(review, name) for name in FACT_FIELDS},
+        **{name: getattr(review, name) for name in WINDOW_FIELDS},
         reply_seconds=seconds,
         solved_after_reply=review.solved_after_reply,
         flag=review.flag,
@@ -83,7 +90,10 @@ def ensure_row(session: Session, company_id: int, today: date | None = None) -> 
 
 
 def add_columns(session: Session, company_id: int, columns: Mapping[str, float]) -> None:
-    """`col = col + :d` for each changed column, in one UPDATE (no lost update under load)."""
+    """`col = col + :d` for each changed column, in one UPDATE (no lost update under load);
+    the channels' columns ("phone.window_count") on their own rows."""
+    columns, channels = split_channels(columns)
+    add_channels(session, {company_id: channels})
     values = {name: getattr(CompanyStats, name) + amount for name, amount in columns.items()}
     values.update(version=CompanyStats.version + 1, updated_at=utcnow())
     # "fetch" refreshes a CompanyStats already loaded in this session (RETURNING).
@@ -91,6 +101,34 @@ def add_columns(session: Session, company_id: int, columns: Mapping[str, float])
         update(CompanyStats).where(CompanyStats.company_id == company_id).values(**values),
         execution_options={"synchronize_session": "fetch"},
     )
+
+
+def add_channels(session: Session, changes: Mapping[int, Mapping[str, Mapping[str, float]]]):
+    """`col = col + :d` on (company, channel) rows, inserting missing ones.
+
+    `changes`: {company id: {channel: {column: amount}}} (contribution.split_channels).
+    """
+    values = [
+        {
+            "company_id": company_id,
+            "channel": channel,
+            **{name: amounts.get(name, 0) for name in CHANNEL_FIGURES},
+        }
+        for company_id, channels in changes.items()
+        for channel, amounts in sorted(channels.items())
+        if any(amounts.values())
+    ]
+    if not values:
+        return
+    stmt = dialect_insert(session, CompanyChannelStats)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["company_id", "channel"],
+        set_={
+            name: getattr(CompanyChannelStats, name) + stmt.excluded[name]
+            for name in CHANNEL_FIGURES
+        },
+    )
+    session.execute(stmt, values)
 
 
 def add_buckets(session: Session, rows: Iterable[tuple[int, Bucket, int]]) -> None:
@@ -183,7 +221,7 @@ def gap_states(
     """Counted reviews of those companies dated low <= d < high (window part only)."""
     rows = session.execute(
         select(Review.company_id, Review.experience_date, Review.stars)
-        .add_columns(*(getattr(Review, n) for n in (*CRITERIA, *FACT_FIELDS)))
+        .add_columns(*(getattr(Review, n) for n in (*CRITERIA, *WINDOW_FIELDS)))
         .where(
             Review.company_id.in_(company_ids),
             Review.status == "published",
@@ -195,7 +233,7 @@ def gap_states(
     found: dict[int, list[ReviewState]] = defaultdict(list)
     for company_id, day, stars, *values in rows:
         criteria = dict(zip(CRITERIA, values[: len(CRITERIA)], strict=True))
-        facts = dict(zip(FACT_FIELDS, values[len(CRITERIA) :], strict=True))
+        facts = dict(zip(WINDOW_FIELDS, values[len(CRITERIA) :], strict=True))
         found[company_id].append(ReviewState("published", day, stars, criteria, **facts))
     return found
 
@@ -215,13 +253,32 @@ def _correct_windows(
                 summaries[company_id].add(*window_part(share(review)), sign=sign)
 
 
+def load_channels(session: Session, company_ids: list[int], summaries: dict[int, Summary]):
+    """Add the stored figures per channel of these companies to their summaries (one query)."""
+    columns = ("company_id", "channel", *CHANNEL_FIGURES)
+    stmt = select(*(getattr(CompanyChannelStats, name) for name in columns)).where(
+        CompanyChannelStats.company_id.in_(company_ids)
+    )
+    for company_id, channel, *values in session.execute(stmt):
+        names = (channel_column(channel, name) for name in CHANNEL_FIGURES)
+        summaries[company_id].add(dict(zip(names, values, strict=True)), {})
+
+
 def load_summaries(
-    session: Session, company_ids: Iterable[int], today: date, *, with_buckets: bool = True
+    session: Session,
+    company_ids: Iterable[int],
+    today: date,
+    *,
+    with_buckets: bool = True,
+    with_channels: bool = False,
 ) -> dict[int, Summary]:
-    """Summaries of these companies for `today`'s window (empty ones for companies without)."""
+    """Summaries of these companies for `today`'s window (empty ones for companies without);
+    `with_channels`: with the figures per channel too."""
     ids = sorted(set(company_ids))
     rows = _stats_rows(session, ids)
     summaries = {company_id: _row_summary(rows.get(company_id)) for company_id in ids}
+    if with_channels and rows:
+        load_channels(session, list(rows), summaries)
     if with_buckets and rows:
         stmt = select(
             CompanyBucket.company_id,
@@ -236,8 +293,10 @@ def load_summaries(
     return summaries
 
 
-def load_summary(session: Session, company_id: int, today: date) -> Summary:
-    return load_summaries(session, [company_id], today)[company_id]
+def load_summary(
+    session: Session, company_id: int, today: date, *, with_channels: bool = False
+) -> Summary:
+    return load_summaries(session, [company_id], today, with_channels=with_channels)[company_id]
 
 
 def window_sums_many(session: Session, company_ids: Iterable[int], today: date) -> dict:

@@ -234,3 +234,44 @@ def test_the_page_without_a_query_string_is_the_page_with_default_filters(app, w
     plain, defaults = client.get("/companies/volt"), client.get("/companies/volt?sort=recent")
     assert plain.status_code == defaults.status_code == 200
     assert plain.headers["ETag"] == defaults.headers["ETag"]  # one cache entry, one page
+
+
+def test_mes_avis_is_kept_per_author_and_shows_every_change_at_once(app, world, orm_statements):
+    ines, paul = signed_in(app, "ines@example.org"), signed_in(app, "paul@example.org")
+    first = ines.get("/mes-avis").text
+    assert "Attente au standard" in first and "Bon SAV" not in first
+    assert "Ines_Lumiere" in first  # her account menu, filled in her fragment
+    theirs = paul.get("/mes-avis").text
+    assert "Bon SAV" in theirs and "Attente au standard" not in theirs
+    assert "Ines_Lumiere" not in theirs
+    assert ines.get("/mes-avis").text == first  # kept: the same page
+    # A decision shows at once, with its ground (rendered once, then kept).
+    with app.app_context():
+        session = get_session()
+        moderator = session.get(User, world["moderator"])
+        decide_review(session, session.get(Review, world["Ines"]), moderator, "remove", "insults")
+        session.commit()
+    orm_statements.clear()
+    refused = ines.get("/mes-avis").text
+    assert "Contester cette décision" in refused and refused != first
+    assert any("JOIN appeals" in statement for statement in orm_statements)  # rendered
+    orm_statements.clear()
+    assert ines.get("/mes-avis").text == refused
+    assert not any("JOIN appeals" in statement for statement in orm_statements)  # kept
+    # The company renamed, another review written: both show at once.
+    with app.app_context():
+        session = get_session()
+        session.get(Company, world["company"]).name = "Volt Énergie"
+        session.commit()
+    assert "Volt Énergie" in ines.get("/mes-avis").text
+    with app.app_context():
+        session = get_session()
+        submit_review(
+            session, session.get(User, ines_id(session)), session.get(Company, world["company"]),
+            draft(title="Deuxième appel"),
+        )  # fmt: skip
+    assert "Deuxième appel" in ines.get("/mes-avis").text
+
+
+def ines_id(session) -> int:
+    return session.scalar(select(User.id).where(User.email == "ines@example.org"))

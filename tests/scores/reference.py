@@ -5,13 +5,16 @@ medians the histograms promise (rating.scores.buckets: exact under the caps).
 """
 
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from rating.models import Reply, Report, Review
+from rating.models.review import CRITERIA
 from rating.reviews import rules
-from rating.scores import buckets, formula
+from rating.scores import buckets, calls, formula, read
 
 
 def no_prior(score):
@@ -119,3 +122,43 @@ def as_compared(summary: dict) -> dict:
         },
         "ledger": ledger,
     }
+
+
+def reference_calls(session, company_id: int, today: date, declared=()) -> tuple:
+    """Where calls are answered and the figures per channel, from every counted review of
+    the window (the code the company page ran before the figures were stored)."""
+    rows = session.execute(
+        select(
+            Review.channel, Review.experience_date, Review.stars, Review.hold_minutes,
+            Review.human_reached, Review.answered_from, Review.answered_country,
+            *(getattr(Review, name) for name in CRITERIA),
+        ).where(
+            Review.company_id == company_id,
+            Review.status == "published",
+            Review.flag.is_(None),
+            Review.experience_date.between(formula.window_start(today), today),
+        )
+    ).all()  # fmt: skip
+    reviews = [
+        calls.ChannelReview(
+            channel=row[0], experience_date=row[1], stars=row[2], hold_minutes=row[3],
+            human_reached=row[4], criteria=dict(zip(CRITERIA, row[7:], strict=True)),
+        )
+        for row in rows
+    ]  # fmt: skip
+    reported = Counter((row[5], row[6]) for row in rows if row[5] is not None)
+    answered = calls.answered(((fr, c, n) for (fr, c), n in reported.items()), declared)
+    return answered, calls.channel_figures(reviews, today)
+
+
+def assert_same_calls(session, company_id: int, today: date, declared=("France",)) -> None:
+    """The stored figures per channel and "where calls are answered" equal the scan of
+    every review: the same channels shown (5 reviews on), counts, scores, medians, shares."""
+    stored = read.company_calls(session, company_id, declared, today)
+    answered, channels = reference_calls(session, company_id, today, declared)
+    assert stored.answered == answered
+    assert [c.channel for c in stored.channels] == [c.channel for c in channels]
+    for got, want in zip(stored.channels, channels, strict=True):
+        # The sums are added in another order: the same to the last few bits.
+        assert got.score.raw == pytest.approx(want.score.raw, rel=1e-9)
+        assert got == replace(want, score=replace(want.score, raw=got.score.raw))

@@ -19,9 +19,10 @@ from rating.reviews.services import ReviewRejected
 from rating.scores import formula, store
 from rating.scores.expire import expire
 from rating.scores.recompute import recompute
+from rating.vocabulary import ANSWERED_CHANNELS, CHANNELS
 from tests.factories import make_company, make_membership, make_user
 from tests.reviews.conftest import draft
-from tests.scores.reference import as_compared, reference
+from tests.scores.reference import as_compared, assert_same_calls, reference
 
 ANSWER = "Bonjour, merci pour votre retour : nous vous rappelons dès demain."
 WORDS = (
@@ -44,7 +45,19 @@ def random_draft(rng: random.Random, today: date):
         resolution_days=maybe(rng.randint(0, 90)),
         human_reached=maybe(rng.random() < 0.5),
         phone_cost=maybe(rng.choice(["free", "surcharged"])),
+        **where_answered(rng),
     )
+
+
+def where_answered(rng: random.Random) -> dict:
+    """A channel (most reviews by phone, a few by each other way) and, for a call or a
+    chat, maybe where it was answered."""
+    channel = rng.choice(["phone", "phone", "chat", *CHANNELS])
+    if channel not in ANSWERED_CHANNELS or rng.random() < 0.3:
+        return {"channel": channel}
+    answered_from = rng.choice(["france", "abroad", "unknown"])
+    country = rng.choice([None, "MA", "TN"]) if answered_from == "abroad" else None
+    return {"channel": channel, "answered_from": answered_from, "answered_country": country}
 
 
 class Life:
@@ -145,6 +158,7 @@ def assert_same_page(session, company_id, today):
     if got["median_reply_hours"] is not None:  # minutes / 60, computed in another order
         got["median_reply_hours"] = pytest.approx(got["median_reply_hours"], rel=1e-12)
     assert got == expected
+    assert_same_calls(session, company_id, today)
 
 
 def test_random_life_of_reviews_never_drifts(session):

@@ -310,7 +310,8 @@ SPECS = {
         "admin",
         lambda w: f"/admin/companies/{w.x_id}/merge",
         lambda w: f"/admin/companies/{w.x_id}",
-        may_delete=("company_buckets",),  # the two summaries are recomputed from their rows
+        # The two summaries (and their channels) are recomputed from their rows.
+        may_delete=("company_buckets", "company_channel_stats"),
     ),
     "admin.sectors": Spec("admin", lambda w: "/admin/sectors"),
     "admin.sector_edit": Spec(
