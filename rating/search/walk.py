@@ -11,6 +11,7 @@ document matches when each clause has at least one of its terms; its score is th
 the matching terms' BM25F scores times their boosts (boost 0: a filter).
 """
 
+from bisect import bisect_left
 from itertools import accumulate, repeat
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -34,6 +35,11 @@ def _block(matcher):
     if weights is None or isinstance(weights, float):  # one weight for the whole block
         weights = repeat(1.0 if weights is None else weights)
     return accumulate(ids), weights  # the ids are delta-encoded
+
+
+def _weight_at(weights, at: int) -> float:
+    """The `at`-th weight of a block (an array, or one repeated weight)."""
+    return next(weights) if isinstance(weights, repeat) else weights[at]
 
 
 def _blocks(matcher):
@@ -89,10 +95,11 @@ def probe_postings(leaf, field: str, text: str, candidates: list[int]) -> dict[i
             top = matcher.block_max_id()
             if candidates[i] <= top:
                 ids, weights = _block(matcher)
-                block = dict(zip(ids, weights, strict=False))
+                ids = list(ids)  # ascending: each candidate is found by bisection
                 while i < n and candidates[i] <= top:
-                    if candidates[i] in block:
-                        found[candidates[i]] = block[candidates[i]]
+                    at = bisect_left(ids, candidates[i])
+                    if ids[at] == candidates[i]:
+                        found[candidates[i]] = _weight_at(weights, at)
                     i += 1
             matcher._next_block()
         return found
