@@ -68,17 +68,17 @@ def vocabulary(leaf, fieldname: str) -> list[str]:
     return per_segment(leaf, f"terms:{fieldname}", lambda lf: list(lf.field_terms(fieldname)))
 
 
-def posting_list(leaf, field: str, text: str, read) -> tuple | None:
-    """`read()` — a term's whole posting list as (ids, weights) arrays — cached under the
-    leaf's segment id within LISTS_BUDGET postings (the oldest lists go first); None for a
-    reader that is no segment."""
+def posting_list(leaf, key: tuple, read=None) -> tuple | None:
+    """(ids, weights) arrays of a posting list or block (`key`: field, text[, block]) of
+    one segment, cached under its id within LISTS_BUDGET postings (the oldest go first):
+    `read()` gives them when they are not kept (without `read`: None then)."""
     global _lists_size
     segment = leaf.segment()
     if segment is None:
-        return None
-    key = (segment.segment_id(), field, text)
+        return read() if read is not None else None
+    key = (segment.segment_id(), *key)
     found = _LISTS.get(key)
-    if found is not None:
+    if found is not None or read is None:
         return found
     found = read()
     with _lock:

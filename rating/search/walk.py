@@ -42,9 +42,10 @@ def _block(matcher):
     return accumulate(ids), weights  # the ids are delta-encoded
 
 
-def _weight_at(weights, at: int) -> float:
-    """The `at`-th weight of a block (an array, or one repeated weight)."""
-    return next(weights) if isinstance(weights, repeat) else weights[at]
+def _decode(ids, weights) -> tuple[array, array]:
+    """A block's or a list's (ids, weights) iterables as arrays (kept in memory)."""
+    ids = array("I", ids)
+    return ids, array("f", islice(weights, len(ids)))
 
 
 def _blocks(matcher):
@@ -71,22 +72,21 @@ def _raw(leaf, field: str, text: str):
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _decoded(leaf, field: str, text: str, frequency: int) -> tuple | None:
-    """(ids, weights) arrays of a long posting list, decoded once per segment and kept
-    (rating.search.segments): a query probing a common word ("assurance") for a few
-    candidates would otherwise decompress and unpickle a block for each of them."""
+def _decoded(leaf, field: str, text: str, frequency: int, whole: bool = True) -> tuple | None:
+    """(ids, weights) arrays of a long posting list read whole, decoded once per segment
+    and kept (rating.search.segments); `whole=False` only looks for a kept one."""
     if not frequency or frequency < LONG_LIST:  # 0: not told
         return None
 
     def read():
         ids, weights = array("I"), array("f")
-        for block_ids, block_weights in _blocks(_raw(leaf, field, text)):
-            start = len(ids)
+        for block in _blocks(_raw(leaf, field, text)):
+            block_ids, block_weights = _decode(*block)
             ids.extend(block_ids)
-            weights.extend(islice(block_weights, len(ids) - start))
+            weights.extend(block_weights)
         return ids, weights
 
-    return posting_list(leaf, field, text, read)
+    return posting_list(leaf, (field, text), read if whole else None)
 
 
 def read_postings(leaf, field: str, text: str, frequency: int = 0) -> dict[int, float]:
@@ -114,9 +114,11 @@ def probe_postings(
     """{document: weight} for those of the sorted `candidates` the term's list holds.
 
     Only the posting blocks that may hold a candidate are read (a block's highest id is in
-    its header); the others are skipped unread. A long list is searched decoded."""
+    its header); the others are skipped unread. A block read is kept decoded (a query
+    probing a common word, "assurance", for a few candidates would otherwise decompress
+    and unpickle a block for each of them), as is a long list read whole before."""
     found = {}
-    decoded = _decoded(leaf, field, text, frequency)
+    decoded = _decoded(leaf, field, text, frequency, whole=False)
     if decoded is not None:
         ids, weights = decoded
         for docnum in candidates:
@@ -128,18 +130,20 @@ def probe_postings(
     if matcher is None:
         return found
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        i, n = 0, len(candidates)
+        i, n, number = 0, len(candidates), 0
         while i < n and matcher.is_active():
             top = matcher.block_max_id()
             if candidates[i] <= top:
-                ids, weights = _block(matcher)
-                ids = list(ids)  # ascending: each candidate is found by bisection
+                ids, weights = posting_list(
+                    leaf, (field, text, number), lambda: _decode(*_block(matcher))
+                )
                 while i < n and candidates[i] <= top:
-                    at = bisect_left(ids, candidates[i])
+                    at = bisect_left(ids, candidates[i])  # ids ascend
                     if ids[at] == candidates[i]:
-                        found[candidates[i]] = _weight_at(weights, at)
+                        found[candidates[i]] = weights[at]
                     i += 1
             matcher._next_block()
+            number += 1
         return found
     for docnum in candidates:
         if not matcher.is_active():
