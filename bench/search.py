@@ -388,9 +388,9 @@ NOTES = """How the Whoosh side works (issue 17, item 6):
 - **Queries** do not walk Whoosh's matchers (`rating.search.walk`): each term's posting
   blocks are read whole, the words' clauses are intersected as Python sets, a long list is
   probed for the few candidates left, and only the documents matching every word are
-  scored, with Whoosh's own BM25F formula and figures. Lists of 2,048 postings or more are
-  decoded once per segment and kept (at most 4 million postings, ~32 MB a process), so a
-  probe is a bisection instead of a decompressed block per candidate. Total, facets and
+  scored, with Whoosh's own BM25F formula and figures. The blocks a probe decodes, and
+  lists of 2,048 postings or more read whole, are kept decoded per segment (at most 4
+  million postings, ~32 MB a process): a repeated probe is a bisection. Total, facets and
   sort keys come from per-segment column arrays (`rating.search.segments`); typos walk an
   in-memory sorted vocabulary; a SIREN / SIRET goes to the database's unique index.
 - **Rebuild** (`rating.search.bulk`): Whoosh's writer hands each posting (~51 a company)
