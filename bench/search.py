@@ -291,11 +291,16 @@ def run(args) -> dict:
         }
     )
     with app.app_context():
+        cpu, helpers = time.process_time(), os.times()
         build, _cpu, count = timed(lambda: rebuild(app, procs=args.procs))
+        build_cpu = time.process_time() - cpu
+        helpers_cpu = sum(os.times()[2:4]) - sum(helpers[2:4])  # forked writers, joined
     store = get_store(app)
     gen_dir = work / "index" / store.current_name()
     size = sum(f.stat().st_size for f in gen_dir.iterdir())
+    cpu = time.process_time()
     fts_build = build_fts(db_path, companies)
+    fts_cpu = time.process_time() - cpu
     queries = make_queries(companies)
     warmup = make_queries(companies, seed=99)[::15]
     searcher = store.searcher()
@@ -330,6 +335,9 @@ def run(args) -> dict:
         "build": build / 1000,
         "size": size,
         "fts_build": fts_build,
+        "build_cpu": build_cpu,
+        "helpers_cpu": helpers_cpu,
+        "fts_cpu": fts_cpu,
         "rows": rows,
         "found": found,
         "work": work,
@@ -357,7 +365,11 @@ def report(res, args) -> str:
         f"in {res['generated']:.1f} s.",
         f"Whoosh full rebuild (`search rebuild`, procs={args.procs}): **{res['build']:.1f} s**, "
         f"index size **{res['size'] / 1e6:.1f} MB**. FTS5 table build: {res['fts_build']:.1f} s "
-        f"(ratio **{res['build'] / res['fts_build']:.1f}×**).",
+        f"(ratio **{res['build'] / res['fts_build']:.1f}×**). CPU time: rebuild "
+        f"{res['build_cpu']:.1f} s in this process + {res['helpers_cpu']:.1f} s in forked "
+        f"writers, FTS5 {res['fts_cpu']:.1f} s (ratio of the longest process "
+        f"**{max(res['build_cpu'], res['helpers_cpu']) / res['fts_cpu']:.1f}×**, of the sum "
+        f"{(res['build_cpu'] + res['helpers_cpu']) / res['fts_cpu']:.1f}×).",
         "",
         "| kind | n | Whoosh p50 | p95 | max | FTS5 p50 | p95 | max | ratio p50 | ratio p95 "
         "| CPU p95 W / FTS5 | CPU ratio p95 | found (W / FTS5) |",
@@ -372,40 +384,31 @@ def report(res, args) -> str:
     return "\n".join(lines)
 
 
-NOTES = """What changed (issue 17, item 6) and what stands in the way:
-- **SIREN / SIRET** queries go to the database's unique index on `companies.siren`
-  (`rating.search.api.search_companies`, so the page and `/api/v1/companies` alike); the
-  index has no `siren` field.
-- **Queries no longer walk Whoosh's matchers** (`rating.search.walk`, December 5th,
-  branch search3): each term's posting blocks are read whole (ids decoded by
-  `itertools.accumulate`, weights as arrays), the words' clauses are intersected as Python
-  sets, a long list is probed block by block for the few candidates left, and only the
-  documents matching every word are scored, with Whoosh's own BM25F formula and figures.
-  Total, facets and sort keys come from the matched set and per-segment column arrays
-  (`rating.search.segments`). On 20,000 companies the new code gives the same ids, order,
-  totals, facets, suggestions and highlights as the old one for 150 bench queries × 5
-  variants (filters, sorts, page 2); tests compare its scores with Whoosh's on an index of
-  two segments with deletions. Sector + city words stay full-text words (a city may be
-  named in a description or a brand), so no result changes.
-- **Typos** walk an in-memory sorted vocabulary of the folded name words of each segment
-  (bisect) instead of the on-disk term table; **highlights** stem only the words that begin
-  like a query word (one regular expression over the folded text).
-- **Rebuild**: descriptions are no longer stored in the index (a page's 20 snippets read
-  them from the database on a DB-API connection, `rating.db.read_rows`, 0.06 ms); the
-  writers use Whoosh's codec without per-block length statistics (it looked up a field
-  length for every posting written) and with 1,024 postings per block (skipping a long
-  list reads 8× fewer block headers). One-process rebuild of 20,000 companies: 19.4 →
-  ~15 s of CPU.
-- **What remains**: ~51 postings per company (content 30.5 — the description words FTS5
-  indexes too —, name edge n-grams 11.4, names 3.1, folded names 2.1, ids and facets 4),
-  each paid twice in pure Python inside Whoosh's writer (its pool, then the segment).
-  Without the edge n-grams the writer spends ~20 % less CPU, but a 2- or 3-letter prefix
-  then expands to thousands of name words; serving prefixes from the in-memory
-  vocabulary (or a B-tree on folded names) without slowing autocomplete was not done.
-  Bigger blocks made the autocomplete (still Whoosh's top-N search on one edge n-gram
-  term) ~1.5× slower; it stays near FTS5. Typo queries (no FTS5 equivalent) and broad
+NOTES = """How the Whoosh side works (issue 17, item 6):
+- **Queries** do not walk Whoosh's matchers (`rating.search.walk`): each term's posting
+  blocks are read whole, the words' clauses are intersected as Python sets, a long list is
+  probed for the few candidates left, and only the documents matching every word are
+  scored, with Whoosh's own BM25F formula and figures. The blocks a probe decodes, and
+  lists of 2,048 postings or more read whole, are kept decoded per segment (at most 4
+  million postings, ~32 MB a process): a repeated probe is a bisection. Total, facets and
+  sort keys come from per-segment column arrays (`rating.search.segments`); typos walk an
+  in-memory sorted vocabulary; a SIREN / SIRET goes to the database's unique index.
+- **Rebuild** (`rating.search.bulk`): Whoosh's writer hands each posting (~51 a company)
+  to a pool that sorts and pickles them into temporary runs, merges them and feeds them
+  back one call at a time; the rebuild's `BulkWriter` keeps each term's postings in arrays
+  (documents come in order) and gives the codec whole lists in term order, through
+  Whoosh's own per-document and field writers, so the index stays an ordinary Whoosh
+  index (tests compare it posting by posting with the normal writer's, and update and
+  merge it). Lists shorter than 16 postings are inlined in the term table (Whoosh's
+  inlining, broken in whoosh-reloaded 2.7.5, mended in `rating.search.codec`). With
+  procs > 1, forked processes each write the segment of a consecutive range of ids,
+  listed in id order: documents are numbered as by one process, so answers are the same.
+- **What remains**: the rebuild is still ~51 postings a company in pure Python, about a
+  good part of it in Whoosh's per-term and per-document writers; the name edge n-grams (11.4
+  postings a company, 40 % of the terms) keep autocomplete's ranking (BM25 on the edge
+  term) unchanged, so they were kept. Typo queries (no FTS5 equivalent) and broad
   sector + city queries are the tail of the "all" row.
-- The machine is shared: wall-clock times are inflated and noisy, the CPU-time columns
+- The machine is shared: wall-clock times are inflated and noisy, the CPU-time figures
   are not; the load average at the end of the run is above."""
 
 

@@ -10,7 +10,9 @@ of the host holds it, leaves the changes to that process or to the next try.
 """
 
 import logging
+import multiprocessing
 import os
+import random
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -19,8 +21,9 @@ from whoosh.index import LockError
 from ..db import utcnow
 from . import changes
 from .api import get_store
+from .bulk import BulkWriter
+from .codec import writing_codec
 from .documents import all_ids, db_stamps, documents_for, iter_documents
-from .store import writing_codec
 
 BATCH = 500
 PARALLEL_FROM = 20_000  # companies
@@ -155,22 +158,13 @@ def rebuild(app=None, *, lock_timeout: float = 60.0, procs: int | None = None) -
     old = store.current_name()
     with store.generation_lock(old, timeout=lock_timeout):
         new = store.new_generation()
-        count = 0
         with read() as session:
             start = changes.head(session)
             ids = all_ids(session)
-            procs = procs or default_procs(len(ids))
-            # Several processes each write a segment (Whoosh's MpWriter); not merged after.
-            options = {"procs": procs, "multisegment": True} if procs > 1 else {}
-            writer = store.open(new).writer(limitmb=256, codec=writing_codec(), **options)
-            try:
-                for doc in iter_documents(session, ids):
-                    writer.add_document(**doc)
-                    count += 1
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+        procs = procs or default_procs(len(ids))
+        if store.path is None:  # an index in memory is only this process's
+            procs = 1
+        count = _write_generation(app, store.open(new), ids, procs)
         store.point_to(new)
         with write() as session:
             changes.reset(session, name, start, utcnow())
@@ -178,6 +172,73 @@ def rebuild(app=None, *, lock_timeout: float = 60.0, procs: int | None = None) -
         store.remove_old(keep=2)
     store.forget_searchers()
     return count
+
+
+def _write_generation(app, ix, ids: list[int], procs: int) -> int:
+    """Write the documents of `ids` into the empty index `ix`; return how many there were.
+
+    With procs > 1 the ids are cut into that many consecutive parts: this process writes
+    the first as one segment while forked processes write the others (rating.search.bulk),
+    and the segments are listed in id order, so documents are numbered as in a one-process
+    build and searches give the same results.
+    """
+    size = -(-len(ids) // procs) if ids else 0
+    parts = [ids[i : i + size] for i in range(0, len(ids), size)] if size else [[]]
+    writer = BulkWriter(ix)
+    try:
+        helpers = [_start_part(app, ix, part) for part in parts[1:]]
+        count = _add_documents(app, writer, parts[0])
+        segments = []
+        for process, receiver in helpers:
+            outcome = receiver.recv()
+            process.join()
+            if isinstance(outcome, BaseException):
+                raise outcome
+            segments.append(outcome)
+            count += outcome.doc_count_all()
+        writer.commit(segments)
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return count
+
+
+def _add_documents(app, writer, ids: list[int]) -> int:
+    read, _ = _sessions(app)
+    count = 0
+    with read() as session:
+        for doc in iter_documents(session, ids):
+            writer.add_document(**doc)
+            count += 1
+    return count
+
+
+def _start_part(app, ix, ids: list[int]):
+    """Fork a process writing the documents of `ids` as a segment of `ix`; return it and
+    the end of a pipe that will bring the segment (or the exception that stopped it)."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(
+        target=_write_part, args=(app, ix, ids, sender), daemon=True
+    )
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+def _write_part(app, ix, ids: list[int], sender) -> None:
+    """In a forked process: write one segment (no lock: the parent holds it)."""
+    # The fork copied the parent's random state, with which Whoosh names segments and
+    # temporary files: both processes would pick the same names.
+    random.seed()
+    try:
+        writer = BulkWriter(ix, _lk=False)
+        _add_documents(app, writer, ids)
+        sender.send(writer.finish_part())
+    except BaseException as exc:
+        sender.send(exc)
+    finally:
+        sender.close()
 
 
 def prune_log(app=None) -> changes.Pruned:

@@ -12,6 +12,10 @@ import threading
 _CACHE: dict[tuple, list] = {}
 _CACHE_MAX = 96
 _lock = threading.Lock()
+# Long posting lists kept decoded: ~8 bytes a posting, so ~32 MB per process at most.
+_LISTS: dict[tuple, tuple] = {}
+LISTS_BUDGET = 4_000_000  # postings
+_lists_size = 0
 
 
 def _remember(key: tuple, values: list) -> list:
@@ -62,3 +66,24 @@ def vocabulary(leaf, fieldname: str) -> list[str]:
     if fieldname not in leaf.indexed_field_names():
         return []
     return per_segment(leaf, f"terms:{fieldname}", lambda lf: list(lf.field_terms(fieldname)))
+
+
+def posting_list(leaf, key: tuple, read=None) -> tuple | None:
+    """(ids, weights) arrays of a posting list or block (`key`: field, text[, block]) of
+    one segment, cached under its id within LISTS_BUDGET postings (the oldest go first):
+    `read()` gives them when they are not kept (without `read`: None then)."""
+    global _lists_size
+    segment = leaf.segment()
+    if segment is None:
+        return read() if read is not None else None
+    key = (segment.segment_id(), *key)
+    found = _LISTS.get(key)
+    if found is not None or read is None:
+        return found
+    found = read()
+    with _lock:
+        while _LISTS and _lists_size + len(found[0]) > LISTS_BUDGET:
+            _lists_size -= len(_LISTS.pop(next(iter(_LISTS)))[0])
+        _LISTS[key] = found
+        _lists_size += len(found[0])
+    return found

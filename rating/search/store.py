@@ -16,7 +16,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import LockError
 
@@ -25,22 +24,7 @@ from .analysis import make_schema
 POINTER = "CURRENT"
 GEN_RE = re.compile(r"^gen-(\d{6})$")
 INDEX_NAME = "MAIN"
-BLOCK_POSTINGS = 1024
 SETTLE_NS = 3_000_000_000  # see IndexStore._settled_mtime
-
-
-def writing_codec() -> W3Codec:
-    """Whoosh's codec with bigger posting blocks and no per-block length statistics.
-
-    Searches read posting lists whole or skip them block by block (rating.search.walk),
-    paying a header read per block: 1024 postings a block instead of 128 make a long list
-    8× cheaper to skip. Without length statistics Whoosh no longer looks up the document's
-    field length for each posting it writes (~15 % of a rebuild's CPU), which only served
-    to bound scores when pruning a top-N search; BM25 keeps its per-document lengths.
-    """
-    codec = W3Codec(blocklimit=BLOCK_POSTINGS)
-    codec.length_stats = False
-    return codec
 
 
 class IndexStore:

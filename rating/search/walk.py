@@ -11,12 +11,16 @@ document matches when each clause has at least one of its terms; its score is th
 the matching terms' BM25F scores times their boosts (boost 0: a filter).
 """
 
-from itertools import accumulate, repeat
+from array import array
+from bisect import bisect_left
+from itertools import accumulate, islice, repeat
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.scoring import bm25
+
+from .segments import posting_list
 
 Term = tuple[str, str, float]
 Clause = list[Term]
@@ -25,6 +29,8 @@ B, K1 = 0.75, 1.2
 # Above this many postings per candidate, a term's list is probed block by block for the
 # candidates instead of being read whole.
 PROBE_RATIO = 16
+# Lists at least this long (two blocks) are decoded whole once and kept (`_decoded`).
+LONG_LIST = 2048
 
 
 def _block(matcher):
@@ -34,6 +40,12 @@ def _block(matcher):
     if weights is None or isinstance(weights, float):  # one weight for the whole block
         weights = repeat(1.0 if weights is None else weights)
     return accumulate(ids), weights  # the ids are delta-encoded
+
+
+def _decode(ids, weights) -> tuple[array, array]:
+    """A block's or a list's (ids, weights) iterables as arrays (kept in memory)."""
+    ids = array("I", ids)
+    return ids, array("f", islice(weights, len(ids)))
 
 
 def _blocks(matcher):
@@ -60,41 +72,78 @@ def _raw(leaf, field: str, text: str):
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def read_postings(leaf, field: str, text: str) -> dict[int, float]:
-    """{local document number: weight} of a term in one segment, deleted documents left out."""
-    matcher = _raw(leaf, field, text)
-    if matcher is None:
-        return {}
-    postings = {}
-    for ids, weights in _blocks(matcher):
-        postings.update(zip(ids, weights, strict=False))
+def _decoded(leaf, field: str, text: str, frequency: int, whole: bool = True) -> tuple | None:
+    """(ids, weights) arrays of a long posting list read whole, decoded once per segment
+    and kept (rating.search.segments); `whole=False` only looks for a kept one."""
+    if not frequency or frequency < LONG_LIST:  # 0: not told
+        return None
+
+    def read():
+        ids, weights = array("I"), array("f")
+        for block in _blocks(_raw(leaf, field, text)):
+            block_ids, block_weights = _decode(*block)
+            ids.extend(block_ids)
+            weights.extend(block_weights)
+        return ids, weights
+
+    return posting_list(leaf, (field, text), read if whole else None)
+
+
+def read_postings(leaf, field: str, text: str, frequency: int = 0) -> dict[int, float]:
+    """{local document number: weight} of a term in one segment, deleted documents left out
+    (`frequency`, the term's document frequency, tells whether the list is a long one)."""
+    decoded = _decoded(leaf, field, text, frequency)
+    if decoded is not None:
+        postings = dict(zip(*decoded, strict=True))
+    else:
+        matcher = _raw(leaf, field, text)
+        if matcher is None:
+            return {}
+        postings = {}
+        for ids, weights in _blocks(matcher):
+            postings.update(zip(ids, weights, strict=False))
     if leaf.has_deletions():
         for docnum in postings.keys() & leaf.deleted_docs_set:
             del postings[docnum]
     return postings
 
 
-def probe_postings(leaf, field: str, text: str, candidates: list[int]) -> dict[int, float]:
+def probe_postings(
+    leaf, field: str, text: str, candidates: list[int], frequency: int = 0
+) -> dict[int, float]:
     """{document: weight} for those of the sorted `candidates` the term's list holds.
 
     Only the posting blocks that may hold a candidate are read (a block's highest id is in
-    its header); the others are skipped unread."""
-    matcher = _raw(leaf, field, text)
+    its header); the others are skipped unread. A block read is kept decoded (a query
+    probing a common word, "assurance", for a few candidates would otherwise decompress
+    and unpickle a block for each of them), as is a long list read whole before."""
     found = {}
+    decoded = _decoded(leaf, field, text, frequency, whole=False)
+    if decoded is not None:
+        ids, weights = decoded
+        for docnum in candidates:
+            at = bisect_left(ids, docnum)
+            if at < len(ids) and ids[at] == docnum:
+                found[docnum] = weights[at]
+        return found
+    matcher = _raw(leaf, field, text)
     if matcher is None:
         return found
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        i, n = 0, len(candidates)
+        i, n, number = 0, len(candidates), 0
         while i < n and matcher.is_active():
             top = matcher.block_max_id()
             if candidates[i] <= top:
-                ids, weights = _block(matcher)
-                block = dict(zip(ids, weights, strict=False))
+                ids, weights = posting_list(
+                    leaf, (field, text, number), lambda: _decode(*_block(matcher))
+                )
                 while i < n and candidates[i] <= top:
-                    if candidates[i] in block:
-                        found[candidates[i]] = block[candidates[i]]
+                    at = bisect_left(ids, candidates[i])  # ids ascend
+                    if ids[at] == candidates[i]:
+                        found[candidates[i]] = weights[at]
                     i += 1
             matcher._next_block()
+            number += 1
         return found
     for docnum in candidates:
         if not matcher.is_active():
@@ -129,18 +178,20 @@ def _leaf_matches(searcher, leaf, clauses: list[Clause]) -> dict[int, float]:
     """{local document number: score} of the documents of one segment matching every clause."""
     # Each term looked up once; terms absent from this segment are dropped here.
     frequencies = [[(t, leaf.doc_frequency(t[0], t[1])) for t in clause] for clause in clauses]
-    sizes = [(sum(df for _, df in clause), [t for t, df in clause if df]) for clause in frequencies]
+    sizes = [
+        (sum(df for _, df in clause), [(t, df) for t, df in clause if df]) for clause in frequencies
+    ]
     candidates: set[int] | None = None
     found: list[tuple[Term, dict[int, float]]] = []
     for size, clause in sorted(sizes, key=lambda sc: sc[0]):
         probe = candidates is not None and size > PROBE_RATIO * len(candidates)
         ordered = sorted(candidates) if probe else None
         matched: set[int] = set()
-        for term in clause:
+        for term, frequency in clause:
             if probe:
-                postings = probe_postings(leaf, term[0], term[1], ordered)
+                postings = probe_postings(leaf, term[0], term[1], ordered, frequency)
             else:
-                postings = read_postings(leaf, term[0], term[1])
+                postings = read_postings(leaf, term[0], term[1], frequency)
             if postings:
                 found.append((term, postings))
                 matched.update(

@@ -14,6 +14,7 @@ from rating.db import get_session
 from rating.models import Company
 from rating.outbox import queue_company
 from rating.search import (
+    autocomplete,
     drain_outbox,
     get_store,
     lag,
@@ -258,3 +259,35 @@ def test_empty_database_rebuilds_and_verifies(app, runner):
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
     assert runner.invoke(args=["search", "sync", "--check"]).exit_code == 0
     assert os.path.exists(Path(app.config["SEARCH_INDEX_DIR"]) / "CURRENT")
+
+
+def _answers(app) -> list:
+    with app.test_request_context():
+        pages = [
+            search_companies(q, **options)
+            for q in ("mutuelle", "banque paris", "orange", "electricite", "mutuele", "la p")
+            for options in ({}, {"sort": "score"}, {"per_page": 5, "page": 2})
+        ]
+        completions = [autocomplete(q) for q in ("mu", "la p", "ora")]
+        return [(p.ids, p.total, p.facets, p.suggestion, p.highlights, p.stored) for p in pages] + [
+            completions
+        ]
+
+
+def test_a_rebuild_in_several_processes_answers_as_one_process(app, session, catalog):
+    """Forked helpers each write a segment; listed in id order, they number documents as
+    one process does, so every answer is the same, and later changes still apply."""
+    assert rebuild(app, procs=1) == len(catalog)
+    one = _answers(app)
+    assert rebuild(app, procs=3) == len(catalog)
+    with app.app_context():
+        assert len(get_store(app).searcher().reader().leaf_readers()) == 3
+    assert _answers(app) == one
+    assert verify(app).ok
+    catalog["orange"].name = "Orange Zébulon"
+    queue_company(session, catalog["orange"].id)
+    session.commit()
+    assert drain_outbox(app) == 1
+    with app.test_request_context():
+        assert search_companies("zebulon").ids == [catalog["orange"].id]
+    assert verify(app).ok

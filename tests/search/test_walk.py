@@ -48,8 +48,10 @@ def whoosh_scores(searcher, clauses):
     [["banque"], ["paris", "lyon"], ["assurance", "paris", "gaz"], ["orange"], ["inconnu"]],
 )
 @pytest.mark.parametrize("probe_ratio", [0, 10_000])  # long lists probed always / never
-def test_run_plan_matches_and_scores_like_whoosh(index, words, probe_ratio, monkeypatch):
+@pytest.mark.parametrize("long_list", [0, 10**9])  # lists decoded whole and kept / read anew
+def test_run_plan_matches_and_scores_like_whoosh(index, words, probe_ratio, long_list, monkeypatch):
     monkeypatch.setattr(walk, "PROBE_RATIO", probe_ratio)
+    monkeypatch.setattr(walk, "LONG_LIST", long_list)
     clauses = [
         [("names", stem(w), 1.0), ("content", stem(w), 1.0), ("name_folded", w, 2.0)] for w in words
     ]
@@ -63,7 +65,11 @@ def test_run_plan_matches_and_scores_like_whoosh(index, words, probe_ratio, monk
             assert ours[docnum] == pytest.approx(score)
 
 
-def test_a_filter_narrows_without_scoring_and_deleted_documents_never_match(index):
+@pytest.mark.parametrize("long_list", [0, 10**9])
+def test_a_filter_narrows_without_scoring_and_deleted_documents_never_match(
+    index, long_list, monkeypatch
+):
+    monkeypatch.setattr(walk, "LONG_LIST", long_list)
     with index.searcher() as searcher:
         paris = [("content", stem("paris"), 1.0)]
         plain = run_plan(searcher, [paris])
