@@ -163,7 +163,7 @@ class _Reader(threading.local):
 
     def connection(self, engine: Engine):
         held = self.held
-        if held is None or held.engine is not engine or held.pid != os.getpid():
+        if held is None or held.engine is not engine or held.forks != _forks[0]:
             self.drop()
             held = self.held = _Held(engine)
         return held.dbapi
@@ -185,18 +185,18 @@ class _Reader(threading.local):
 class _Held:
     """A connection detached from `engine`'s pool, ours to close."""
 
-    __slots__ = ("engine", "pid", "dbapi")
+    __slots__ = ("engine", "forks", "dbapi")
 
     def __init__(self, engine: Engine):
         fairy = engine.raw_connection()
         if engine.dialect.name == "postgresql":
             fairy.driver_connection.autocommit = True
         fairy.detach()  # out of the pool: closing it closes the connection
-        self.engine, self.pid, self.dbapi = engine, os.getpid(), fairy
+        self.engine, self.forks, self.dbapi = engine, _forks[0], fairy
 
     def close(self) -> None:
         held, self.dbapi = self.dbapi, None
-        if held is not None and self.pid == os.getpid():  # a parent's socket is not ours
+        if held is not None and self.forks == _forks[0]:  # a parent's socket is not ours
             try:
                 held.close()
             except Exception:  # noqa: BLE001 (already broken: nothing left to release)
@@ -207,6 +207,10 @@ class _Held:
 
 
 _reader = _Reader()
+# Forks this process descends from: a held connection made before a fork is the parent's
+# (counted here rather than comparing os.getpid() on every read, a system call).
+_forks = [0]
+os.register_at_fork(after_in_child=lambda: _forks.__setitem__(0, _forks[0] + 1))
 
 
 def _close_reader(engine: Engine) -> None:

@@ -34,6 +34,8 @@ def company_helpers() -> dict:
 def _page_number() -> int:
     # A non-numeric ?page= falls back to the first page rather than failing; a huge one
     # stops at the last page a listing can have (past it: 404, never an integer overflow).
+    if "page" not in request.args:  # most views: no exception raised and caught inside .get
+        return 1
     return clamp_page(request.args.get("page", 1, type=int))
 
 

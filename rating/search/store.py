@@ -32,6 +32,7 @@ class IndexStore:
 
     def __init__(self, path: str | os.PathLike | None):
         self.path = Path(path) if path is not None else None
+        self._pointer_path = str(self.path / POINTER) if self.path is not None else None
         self._memory: dict[str, RamStorage] = {}
         self._memory_current: str | None = None
         self._local = threading.local()
@@ -69,7 +70,7 @@ class IndexStore:
         if self.path is None:
             return self._memory_current
         try:
-            st = os.stat(self.path / POINTER)
+            st = os.stat(self._pointer_path)
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns)

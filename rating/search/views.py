@@ -59,7 +59,10 @@ def results():
     the page cache while neither the index nor any company's figures change (for signed-in
     visitors too: only the header's account menu is theirs)."""
     stamp = (*get_store().generation(), *latest_change())
-    params = clean_params(request.args, request.args.get("page"))
+    # A plain dict: werkzeug's MultiDict.get raises and catches an HTTP exception for each
+    # missing name (six of them in a plain search: a fifth of a cached view's cost).
+    query = request.args.to_dict()
+    params = clean_params(query, query.get("page"))
 
     def render():
         session = get_session()  # only when rendering: a cached view needs no session
