@@ -28,10 +28,16 @@ def select_locale() -> str:
 
 def _choose_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    chosen = request.args.get("lang") or request.cookies.get(LOCALE_COOKIE)
+    chosen = _present(request.args, "lang") or _present(request.cookies, LOCALE_COOKIE)
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]
+
+
+def _present(values, name: str) -> str | None:
+    """values.get(name), asked only when the name is there: werkzeug's MultiDict.get raises
+    and catches an HTTP exception for a missing one, on every request here."""
+    return values.get(name) if name in values else None
 
 
 def catalogue():
@@ -129,7 +135,7 @@ def init_app(app) -> None:
 
     @app.after_request
     def remember_locale(response):
-        chosen = request.args.get("lang")
+        chosen = _present(request.args, "lang")
         if chosen in app.config["LANGUAGES"]:
             response.set_cookie(
                 LOCALE_COOKIE,
