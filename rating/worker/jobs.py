@@ -2,8 +2,9 @@
 
 Times are UTC (Huey's crontab), all after midnight in Paris, summer and winter. A job returns
 a one-line summary; a check that finds a problem raises JobFailed. Shared jobs go through the
-queue (one host runs each, rating.worker.queue); per-host jobs (this host's index) run in the
-host's own thread (rating.worker.tail), never as a task another host may take.
+queue (one host runs each, rating.worker.queue); per-host jobs (this host's index, its
+open-data files) run in the host's own thread (rating.worker.tail), never as a task another
+host may take.
 """
 
 import logging
@@ -175,6 +176,11 @@ def moderation_reminders(app) -> str:
 
 
 def opendata_export(app) -> str:
+    """Per host: each host serves /api/v1/reviews.csv from its own OPENDATA_DIR, so a shared
+    job (run by one host a day) would leave the others' files stale. Regenerating on every
+    host costs one read of the reviews per host and day and needs no shared storage (which
+    would add a mount every host depends on); the file is renamed into place, so a reader
+    never sees half of one."""
     export_all(app)
     return "données ouvertes exportées"
 
@@ -187,7 +193,8 @@ JOBS = (
     Job("backup", "0 1", "sauvegarde de la base (instance/backups)", database_backup),
     Job("scores-check", "15 1", "résumés comparés aux avis", scores_check),
     Job("audit-verify", "30 1", "vérification de la chaîne des publications", audit_verify),
-    Job("opendata-export", "0 2", "export des données ouvertes", opendata_export),
+    Job("opendata-export", "0 2", "export des données ouvertes de cet hôte", opendata_export,
+        per_host=True),
     Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),
     Job("search-prune", "30 2", "journal de recherche déjà appliqué partout", search_prune),
     Job("search-verify", "0 3", "index de cet hôte / base", search_verify, per_host=True),
