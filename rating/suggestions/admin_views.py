@@ -128,7 +128,8 @@ def admin_sirene(suggestion_id: int):
         abort(400)
     session = get_session()
     path = sirene_lookup.stock_file(current_app.config, current_app.instance_path)
-    found = sirene_lookup.look_up(path, item.siren)
+    cache = sirene_lookup.cache_file(current_app.instance_path)
+    found = sirene_lookup.look_up(path, item.siren, cache)
     data, has_sector = sirene_lookup.prefilled(session, _typed(item), found)
     form = _sector_choices(CompanyForm(formdata=None, data=data))
     unit = found.unit

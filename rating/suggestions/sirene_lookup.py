@@ -8,19 +8,25 @@ suggestion that names a SIREN then offers « Préremplir depuis SIRENE ».
 The file is streamed with rating.sirene's reader (constant memory) until the unit's line;
 INSEE's files are sorted by SIREN, but nothing here relies on it, so a SIREN absent from the
 file costs a whole read (the reader does about 400,000 rows a second: seconds for a regional
-extract, over a minute for the national stock: longer than gunicorn's 30 s timeout, a limit
-that a cached lookup run outside the request would lift). That is why the lookup is a
-button, never part of a page view. A ceased or non-diffusible unit, or a natural person, is
+extract, over a minute for the national stock, longer than gunicorn's 30 s timeout). So the
+answers are kept per host in instance/sirene/lookups.json, stamped with the file they came
+from (a new month's file voids them), and the worker's per-host job `sirene-lookups` reads
+the file once a day for every pending suggestion's SIREN not answered yet: the button then
+answers from the cache, and reads the file itself only for a suggestion newer than the last
+run. No page view ever reads it. A ceased or non-diffusible unit, or a natural person, is
 reported as such and pre-fills nothing: the site would not create it from the register.
 """
 
-from dataclasses import dataclass
+import json
+import os
+from collections.abc import Collection
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Sector
+from ..models import Sector, Suggestion
 from ..msgids import N_
 from ..sirene.importer import load_sector_map, naf_overrides
 from ..sirene.layout import NAME_MAX, NATURAL_PERSON, LayoutError, column_positions
@@ -105,29 +111,88 @@ def _unit(row: list[str], at: dict[str, int]) -> LegalUnit:
     )
 
 
-def find_unit(path: Path, siren: str) -> LegalUnit | None:
-    """The row of `siren` in the stock file at `path`, None when it is not there.
+def find_units(path: Path, sirens: Collection[str]) -> dict[str, LegalUnit]:
+    """The rows of `sirens` in the stock file at `path` (one read, over once all are found);
+    a SIREN not in the file is not in the answer.
 
     Raises MalformedFile or LayoutError on a file the import would refuse too.
     """
+    wanted, found = set(sirens), {}
     with StockReader(path) as stock:
         at = column_positions(stock.header)
         siren_at = at["siren"]
         for rows in stock.chunks(CHUNK):
             for row in rows:
-                if row[siren_at] == siren:
-                    return _unit(row, at)
-    return None
+                if row[siren_at] in wanted:
+                    found[row[siren_at]] = _unit(row, at)
+                    if len(found) == len(wanted):
+                        return found
+    return found
 
 
-def look_up(path: Path, siren: str) -> Lookup:
-    """What SIRENE says of `siren`, as the suggestion page tells it."""
-    if not path.is_file():
-        return Lookup("no_file", detail=str(path))
+def find_unit(path: Path, siren: str) -> LegalUnit | None:
+    """The row of `siren` in the stock file at `path`, None when it is not there."""
+    return find_units(path, (siren,)).get(siren)
+
+
+def _stamp(stock: Path) -> list[int]:
+    """Which stock file a cached answer came from: a new month's file is another one."""
+    status = stock.stat()
+    return [status.st_size, status.st_mtime_ns]
+
+
+def cached(cache: Path, stock: Path) -> dict[str, LegalUnit | None]:
+    """{SIREN: its unit, or None when the file does not hold it} already read from this very
+    stock file; empty when the cache is missing, unreadable or of another file."""
     try:
-        unit = find_unit(path, siren)
-    except (MalformedFile, LayoutError, OSError) as exc:
-        return Lookup("unreadable", detail=str(exc))
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("stamp") != _stamp(stock):
+            return {}
+        return {s: LegalUnit(**u) if u else None for s, u in data["units"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def remember(cache: Path, stock: Path, answers: dict[str, LegalUnit | None]) -> None:
+    """Add `answers` to the cache (written beside, then renamed: never half a file)."""
+    units = {**cached(cache, stock), **answers}
+    payload = {
+        "stamp": _stamp(stock),
+        "file": str(stock),
+        "units": {s: asdict(u) if u else None for s, u in sorted(units.items())},
+    }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, cache)
+
+
+def cache_file(instance_path: str) -> Path:
+    """This host's answers, beside its index and heartbeat in the instance folder."""
+    return Path(instance_path) / "sirene" / "lookups.json"
+
+
+def pending_sirens(session: Session) -> set[str]:
+    """The SIRENs named by suggestions still waiting for a decision."""
+    stmt = select(Suggestion.siren).where(
+        Suggestion.status == "pending", Suggestion.siren.is_not(None)
+    )
+    return set(session.scalars(stmt))
+
+
+def cache_missing(stock: Path, cache: Path, sirens: Collection[str]) -> tuple[int, int]:
+    """Read the stock file once for the `sirens` not cached yet and remember the answers
+    (the worker's daily per-host job `sirene-lookups`); (SIRENs read for, found)."""
+    missing = set(sirens) - set(cached(cache, stock))
+    if not missing:
+        return 0, 0
+    found = find_units(stock, missing)
+    remember(cache, stock, {siren: found.get(siren) for siren in missing})
+    return len(missing), len(found)
+
+
+def judged(unit: LegalUnit | None) -> Lookup:
+    """Whether the unit may pre-fill the form, or why not."""
     if unit is None:
         return Lookup("not_found")
     if not unit.diffusible:  # nothing of it may be shown, not even its name
@@ -140,6 +205,23 @@ def look_up(path: Path, siren: str) -> Lookup:
         if present:
             return Lookup(problem, unit)
     return Lookup(None, unit)
+
+
+def look_up(path: Path, siren: str, cache: Path | None = None) -> Lookup:
+    """What SIRENE says of `siren`, as the suggestion page tells it: from the cache when
+    this file was already read for it, else read now (and remembered)."""
+    if not path.is_file():
+        return Lookup("no_file", detail=str(path))
+    known = cached(cache, path) if cache else {}
+    if siren in known:
+        return judged(known[siren])
+    try:
+        unit = find_unit(path, siren)
+    except (MalformedFile, LayoutError, OSError) as exc:
+        return Lookup("unreadable", detail=str(exc))
+    if cache:
+        remember(cache, path, {siren: unit})
+    return judged(unit)
 
 
 def sector_of(session: Session, unit: LegalUnit) -> Sector | None:

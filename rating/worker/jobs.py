@@ -28,6 +28,7 @@ from rating.scores.expire import expire
 from rating.scores.recompute import recompute
 from rating.search import verify as verify_index
 from rating.search.outbox import prune_log
+from rating.suggestions import sirene_lookup
 
 from . import reminders
 
@@ -185,6 +186,23 @@ def opendata_export(app) -> str:
     return "données ouvertes exportées"
 
 
+def sirene_lookups(app) -> str:
+    """Per host (each keeps its own SIRENE stock file): read it once for the pending
+    suggestions' SIRENs not answered yet, so « Préremplir depuis SIRENE » answers at once."""
+    stock = sirene_lookup.stock_file(app.config, app.instance_path)
+    if not stock.is_file():
+        return f"pas de fichier SIRENE sur cet hôte ({stock}) : rien à chercher"
+    with app.extensions["rating.db.read"]() as session:
+        sirens = sirene_lookup.pending_sirens(session)
+    try:
+        looked, found = sirene_lookup.cache_missing(
+            stock, sirene_lookup.cache_file(app.instance_path), sirens
+        )
+    except (sirene_lookup.MalformedFile, sirene_lookup.LayoutError) as exc:
+        raise JobFailed(f"fichier SIRENE {stock} illisible : {exc}") from None
+    return f"{looked} SIREN cherché(s) dans {stock.name}, {found} trouvé(s)"
+
+
 JOBS = (
     Job("scores-expire", "5 0", "avis sortis de la fenêtre de 36 mois", scores_expire),
     Job("notifications-digest", "10 0", "résumés quotidiens", notifications_digest),
@@ -198,6 +216,8 @@ JOBS = (
     Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),
     Job("search-prune", "30 2", "journal de recherche déjà appliqué partout", search_prune),
     Job("search-verify", "0 3", "index de cet hôte / base", search_verify, per_host=True),
+    Job("sirene-lookups", "30 3", "SIREN des suggestions dans le fichier SIRENE de cet hôte",
+        sirene_lookups, per_host=True),
 )  # fmt: skip
 SHARED_JOBS = tuple(job for job in JOBS if not job.per_host)
 HOST_JOBS = tuple(job for job in JOBS if job.per_host)

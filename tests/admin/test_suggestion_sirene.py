@@ -2,6 +2,7 @@
 StockUniteLegale file (generated here as INSEE writes it) and fills the accept form, or says
 in French why it does not (no file, SIREN absent, ceased, non-diffusible, natural person)."""
 
+import dataclasses
 import html
 import re
 
@@ -10,6 +11,7 @@ import pytest
 from bench.sirene_rows import luhn_complete, unit, write_stock
 from rating.models import Suggestion
 from rating.suggestions import sirene_lookup
+from rating.worker import jobs
 from tests.admin.conftest import People
 from tests.helpers import login, post_form
 
@@ -32,6 +34,7 @@ UNITS = [
 
 @pytest.fixture
 def stock(app, tmp_path):
+    app.instance_path = str(tmp_path / "instance")  # the cache is written there
     path = write_stock(tmp_path / "StockUniteLegale_utf8.zip", UNITS, zipped=True)
     app.config["SIRENE_STOCK_FILE"] = str(path)
     return path
@@ -125,3 +128,32 @@ def test_find_unit_reads_a_plain_csv_too(tmp_path):
     path = write_stock(tmp_path / "stock.csv", UNITS, layout=33)
     assert sirene_lookup.find_unit(path, ACTIVE).sigle == "BDL"
     assert sirene_lookup.find_unit(path, ABSENT) is None
+
+
+def test_the_daily_job_answers_pending_sirens_once_and_the_button_uses_it(
+    app, admin, people, stock
+):
+    page = suggest(app, people, ACTIVE)
+    suggest(app, people, ABSENT)
+    outcome = jobs.run_job(app, jobs.BY_NAME["sirene-lookups"])
+    assert (
+        outcome.ok and "2 SIREN cherché(s)" in outcome.summary and "1 trouvé(s)" in outcome.summary
+    )
+    cache = sirene_lookup.cache_file(app.instance_path)
+    answers = sirene_lookup.cached(cache, stock)
+    assert answers[ABSENT] is None and answers[ACTIVE].sigle == "BDL"
+    assert "0 SIREN cherché(s)" in jobs.run_job(app, jobs.BY_NAME["sirene-lookups"]).summary
+    # the button answers from the cache: an answer planted there is the one shown
+    planted = dataclasses.replace(answers[ACTIVE], name="DEPUIS LE CACHE")
+    sirene_lookup.remember(cache, stock, {ACTIVE: planted})
+    assert field(html.unescape(prefill(admin, page).text), "legal_name") == "DEPUIS LE CACHE"
+    renamed = unit(ACTIVE, denominationUniteLegale="BANQUE DU LITTORAL ET DES ILES")
+    next_month = [renamed if row["siren"] == ACTIVE else row for row in UNITS]
+    write_stock(stock, next_month, zipped=True)
+    assert sirene_lookup.cached(cache, stock) == {}  # the old answers no longer count
+    text = html.unescape(prefill(admin, page).text)
+    assert field(text, "legal_name") == "BANQUE DU LITTORAL ET DES ILES"
+
+
+def test_the_sirene_job_runs_on_each_host():
+    assert jobs.BY_NAME["sirene-lookups"] in jobs.HOST_JOBS

@@ -95,6 +95,7 @@ def test_each_host_exports_its_own_open_data():
         ("search-verify", "index conforme"),
         ("moderation-reminders", "0 rappel(s)"),
         ("opendata-export", "données ouvertes"),
+        ("sirene-lookups", "pas de fichier SIRENE sur cet hôte"),
     ],
 )
 def test_each_job_runs_by_hand(app, name, expected, tmp_path):
