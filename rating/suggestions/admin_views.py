@@ -118,6 +118,22 @@ def admin_refuse(suggestion_id: int):
     return _suggestion_page(item, refuse_form=form)
 
 
+def _sirene_notes(found: sirene_lookup.Lookup, path, has_sector: bool) -> list[str]:
+    """What the page says of a lookup, in the reader's language."""
+    unit = found.unit
+    notes = [
+        gettext(
+            sirene_lookup.MESSAGES[found.problem],
+            path=str(path),
+            detail=found.detail,
+            name=unit.name if unit else "",
+        )
+    ]
+    if found.problem is None and not has_sector:
+        notes.append(gettext(sirene_lookup.NO_SECTOR, naf=unit.naf or "—"))
+    return notes
+
+
 @bp.route("/admin/suggestions/<int:suggestion_id>/sirene", methods=["POST"])
 @role_required("admin")
 def admin_sirene(suggestion_id: int):
@@ -132,16 +148,5 @@ def admin_sirene(suggestion_id: int):
     found = sirene_lookup.look_up(path, item.siren, cache)
     data, has_sector = sirene_lookup.prefilled(session, _typed(item), found)
     form = _sector_choices(CompanyForm(formdata=None, data=data))
-    unit = found.unit
-    notes = [
-        gettext(
-            sirene_lookup.MESSAGES[found.problem],
-            path=str(path),
-            detail=found.detail,
-            name=unit.name if unit else "",
-        )
-    ]
-    if found.problem is None and not has_sector:
-        notes.append(gettext(sirene_lookup.NO_SECTOR, naf=unit.naf or "—"))
-    sirene = {"ok": found.problem is None, "notes": notes}
+    sirene = {"ok": found.problem is None, "notes": _sirene_notes(found, path, has_sector)}
     return _suggestion_page(item, sirene=sirene, accept_form=form)
