@@ -57,6 +57,7 @@ ENV_SETTINGS = (
     "SITEMAP_MAX_URLS",
     "OPENDATA_DIR",
     "OPENDATA_AUTHOR_KEY",
+    "SIRENE_STOCK_FILE",
     *WORKER_SETTINGS,
 )
 
@@ -92,6 +93,10 @@ class Config:
     # every author_key; a leaked one lets anyone link keys to account ids.
     OPENDATA_DIR = ""
     OPENDATA_AUTHOR_KEY = None
+    # INSEE's StockUniteLegale file kept on this host (the one `companies import-sirene`
+    # read), where the suggestion page looks a SIREN up ("" = instance/sirene/
+    # StockUniteLegale_utf8.zip, INSEE's name for it; rating.suggestions.sirene_lookup).
+    SIRENE_STOCK_FILE = ""
     # URLs per sitemap file (the protocol's maximum); /sitemap.xml is an index of the files.
     SITEMAP_MAX_URLS = 50_000
 

@@ -173,6 +173,9 @@ ADMIN_ACTIONS = {
     "user_unlocked": N_("Compte débloqué"),
     "suggestion_accepted": N_("Suggestion acceptée"),
     "suggestion_refused": N_("Suggestion refusée"),
+    "claim_accepted": N_("Demande de représentation acceptée"),
+    "claim_refused": N_("Demande de représentation refusée"),
+    "representative_revoked": N_("Accès de représentant retiré"),
 }
 # A shopper's suggestion of a missing company.
 SUGGESTION_STATUSES = {

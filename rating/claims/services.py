@@ -1,7 +1,9 @@
 """Claim use cases: claim, decide, revoke, leave, invite, accept. Each commits once at its end.
 
 Every decision is logged to `rating.audit_log` (ids only, never an address or a link) and
-kept on the Membership row (decided_at, decided_by_id, decision_reason).
+kept on the Membership row (decided_at, decided_by_id, decision_reason); an administrator's
+decision (accept, refuse, revoke) is also an entry of the administrators' log (/admin/log),
+written in the same transaction.
 """
 
 import logging
@@ -11,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import mail
+from ..adminlog import record
 from ..audit.independence import representation_problem
 from ..db import utcnow
 from ..models import Company, Membership, User
@@ -26,6 +29,12 @@ SUBJECTS = {
     "refuse": N_("Votre demande de représentation n'est pas acceptée"),
     "revoke": N_("Votre accès d'entreprise a été retiré"),
     "invitation": N_("Invitation à représenter une entreprise"),
+}
+# The administrators' log action of each decision (rating.vocabulary.ADMIN_ACTIONS).
+LOGGED_AS = {
+    "accept": "claim_accepted",
+    "refuse": "claim_refused",
+    "revoke": "representative_revoked",
 }
 
 
@@ -129,6 +138,21 @@ def _queue_decision_mail(session: Session, membership: Membership, decision: str
     )
 
 
+def _log_decision(session, membership: Membership, admin: User, decision, before, reason):
+    """The administrators' log entry: who decided, whose representation of which company,
+    the status before and after, the reason given."""
+    record(
+        session,
+        admin,
+        LOGGED_AS[decision],
+        membership,
+        before={"status": before},
+        after={"status": membership.status},
+        reason=reason,
+        label=f"{membership.user.display_name} — {membership.company.name}",
+    )
+
+
 def decide_claim(session: Session, membership: Membership, admin: User, decision: str, reason):
     """An administrator accepts or refuses a pending claim, or revokes an active one.
 
@@ -162,6 +186,7 @@ def decide_claim(session: Session, membership: Membership, admin: User, decision
     lifecycle.representation_changed(
         session, membership.user_id, membership.company_id, active=after == "active"
     )
+    _log_decision(session, membership, admin, decision, before, reason)
     _queue_decision_mail(session, membership, decision, reason)
     audit_log.info(
         "claim %s membership #%s user #%s company #%s by admin #%s",

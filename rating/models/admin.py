@@ -25,7 +25,8 @@ class AdminAction(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(30))
-    target_type: Mapped[str] = mapped_column(String(20))  # company, sector, user, suggestion
+    # company, sector, user, suggestion, membership
+    target_type: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(Integer)
     target_label: Mapped[str] = mapped_column(String(200), default="")
     before: Mapped[dict] = mapped_column(JSON, default=dict)

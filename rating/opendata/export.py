@@ -1,11 +1,12 @@
 """reviews.csv, written from the database into instance/opendata/ and served as a static file.
 
-`export_all(app)` is the daily job (the worker calls it; until the worker exists, cron runs
-`flask --app wsgi opendata export`). The reviews are streamed (`yield_per`: a server-side
-cursor on PostgreSQL, batches on SQLite) and written line by line, so memory stays flat at
-any number of reviews. The file is written beside its final name and renamed over it
-(atomic): a reader gets the old file or the new one, never half of one. A small metadata
-file beside it keeps the generation time and row count shown on /donnees.
+`export_all(app)` is a daily per-host job of the worker (`opendata-export`: every host's
+`flask worker` regenerates its own OPENDATA_DIR; `flask --app wsgi opendata export` by hand).
+The reviews are streamed (`yield_per`: a server-side cursor on PostgreSQL, batches on SQLite)
+and written line by line, so memory stays flat at any number of reviews. The file is written
+beside its final name and renamed over it (atomic): a reader gets the old file or the new
+one, never half of one. A small metadata file beside it keeps the generation time and row
+count shown on /donnees.
 """
 
 import fcntl

@@ -2,8 +2,9 @@
 
 Times are UTC (Huey's crontab), all after midnight in Paris, summer and winter. A job returns
 a one-line summary; a check that finds a problem raises JobFailed. Shared jobs go through the
-queue (one host runs each, rating.worker.queue); per-host jobs (this host's index) run in the
-host's own thread (rating.worker.tail), never as a task another host may take.
+queue (one host runs each, rating.worker.queue); per-host jobs (this host's index, its
+open-data files) run in the host's own thread (rating.worker.tail), never as a task another
+host may take.
 """
 
 import logging
@@ -27,6 +28,7 @@ from rating.scores.expire import expire
 from rating.scores.recompute import recompute
 from rating.search import verify as verify_index
 from rating.search.outbox import prune_log
+from rating.suggestions import sirene_lookup
 
 from . import reminders
 
@@ -175,8 +177,30 @@ def moderation_reminders(app) -> str:
 
 
 def opendata_export(app) -> str:
+    """Per host: each host serves /api/v1/reviews.csv from its own OPENDATA_DIR, so a shared
+    job (run by one host a day) would leave the others' files stale. Regenerating on every
+    host costs one read of the reviews per host and day and needs no shared storage (which
+    would add a mount every host depends on); the file is renamed into place, so a reader
+    never sees half of one."""
     export_all(app)
     return "données ouvertes exportées"
+
+
+def sirene_lookups(app) -> str:
+    """Per host (each keeps its own SIRENE stock file): read it once for the pending
+    suggestions' SIRENs not answered yet, so « Préremplir depuis SIRENE » answers at once."""
+    stock = sirene_lookup.stock_file(app.config, app.instance_path)
+    if not stock.is_file():
+        return f"pas de fichier SIRENE sur cet hôte ({stock}) : rien à chercher"
+    with app.extensions["rating.db.read"]() as session:
+        sirens = sirene_lookup.pending_sirens(session)
+    try:
+        looked, found = sirene_lookup.cache_missing(
+            stock, sirene_lookup.cache_file(app.instance_path), sirens
+        )
+    except (sirene_lookup.MalformedFile, sirene_lookup.LayoutError) as exc:
+        raise JobFailed(f"fichier SIRENE {stock} illisible : {exc}") from None
+    return f"{looked} SIREN cherché(s) dans {stock.name}, {found} trouvé(s)"
 
 
 JOBS = (
@@ -187,10 +211,13 @@ JOBS = (
     Job("backup", "0 1", "sauvegarde de la base (instance/backups)", database_backup),
     Job("scores-check", "15 1", "résumés comparés aux avis", scores_check),
     Job("audit-verify", "30 1", "vérification de la chaîne des publications", audit_verify),
-    Job("opendata-export", "0 2", "export des données ouvertes", opendata_export),
+    Job("opendata-export", "0 2", "export des données ouvertes de cet hôte", opendata_export,
+        per_host=True),
     Job("moderation-reminders", "15 *", "délai de modération proche", moderation_reminders),
     Job("search-prune", "30 2", "journal de recherche déjà appliqué partout", search_prune),
     Job("search-verify", "0 3", "index de cet hôte / base", search_verify, per_host=True),
+    Job("sirene-lookups", "30 3", "SIREN des suggestions dans le fichier SIRENE de cet hôte",
+        sirene_lookups, per_host=True),
 )  # fmt: skip
 SHARED_JOBS = tuple(job for job in JOBS if not job.per_host)
 HOST_JOBS = tuple(job for job in JOBS if job.per_host)

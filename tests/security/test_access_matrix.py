@@ -413,6 +413,12 @@ ROUTES = [
         only("admin"),
     ),
     Route(
+        "suggestions.admin_sirene",
+        "POST",
+        lambda w: f"/admin/suggestions/{w.suggestion}/sirene",
+        only("admin"),
+    ),
+    Route(
         "suggestions.admin_refuse",
         "POST",
         lambda w: f"/admin/suggestions/{w.suggestion}/refuse",

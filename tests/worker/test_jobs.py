@@ -75,6 +75,14 @@ def test_the_schedule_is_after_midnight_in_paris_and_hourly_for_reminders():
     assert "search-verify" not in {job.name for job in jobs.SHARED_JOBS}
 
 
+def test_each_host_exports_its_own_open_data():
+    """Every host serves reviews.csv from its own OPENDATA_DIR: the export runs on each."""
+    assert jobs.BY_NAME["opendata-export"] in jobs.HOST_JOBS
+    assert "opendata-export" not in {job.name for job in jobs.SHARED_JOBS}
+    due_at_two = datetime(2026, 7, 1, 2, 0)
+    assert jobs.crontab_of(jobs.BY_NAME["opendata-export"].schedule)(due_at_two)
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -87,6 +95,7 @@ def test_the_schedule_is_after_midnight_in_paris_and_hourly_for_reminders():
         ("search-verify", "index conforme"),
         ("moderation-reminders", "0 rappel(s)"),
         ("opendata-export", "données ouvertes"),
+        ("sirene-lookups", "pas de fichier SIRENE sur cet hôte"),
     ],
 )
 def test_each_job_runs_by_hand(app, name, expected, tmp_path):
@@ -152,6 +161,15 @@ def test_with_a_worker_requests_leave_the_index_to_its_tail(app, db, queued):
     with app.app_context():
         assert search_companies("wenceslas").ids == [company.id]
     assert read_heartbeat(app)["applied"] == 1
+
+
+def test_the_host_thread_writes_this_hosts_open_data_at_two(app, tmp_path):
+    app.config["OPENDATA_DIR"] = str(tmp_path / "opendata-of-this-host")
+    host = HostThread(app)
+    host.run_due_jobs(datetime(2026, 7, 1, 2, 0, tzinfo=UTC))
+    host._jobs_thread.join()
+    assert host.outcomes["opendata-export"]["ok"]
+    assert (tmp_path / "opendata-of-this-host" / "reviews.csv").exists()
 
 
 def test_without_a_worker_requests_drain_after_their_response(app, db):
