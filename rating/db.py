@@ -388,6 +388,10 @@ def padded(values: list) -> list:
     return values + values[-1:] * ((1 << (len(values) - 1).bit_length()) - len(values))
 
 
+def _count(session: Session, stmt) -> int:
+    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def close_session(exc=None) -> None:
     """Close the request's session; uncommitted work is rolled back."""
     session = g.pop("db_session", None)
@@ -433,9 +437,19 @@ def page_links(page: int, pages: int, around: int = 2) -> list[int | None]:
     return links
 
 
-def paginate(session: Session, stmt, page: int, per_page: int) -> tuple[list, int]:
-    """Return one page of `stmt`'s scalars and the total count (none past the last page)."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+def paginate(
+    session: Session, stmt, page: int, per_page: int, *, few_left_out=None
+) -> tuple[list, int]:
+    """Return one page of `stmt`'s scalars and the total count (none past the last page).
+
+    `few_left_out`: a condition true of few rows (merged companies), which the page leaves
+    out. They are counted apart and subtracted: SQLite counts a plain statement from its
+    smallest index in 1 ms at a million companies, but one with a filter row by row (70 to
+    100 ms)."""
+    total = _count(session, stmt)
+    if few_left_out is not None:
+        total -= _count(session, stmt.where(few_left_out))
+        stmt = stmt.where(~few_left_out)
     offset = (max(page, 1) - 1) * per_page
     if offset >= (total or 0):
         return [], total or 0

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..companies.services import all_sectors, companies_page
 from ..db import get_session
+from ..i18n import translate
 from ..models import Company, CompanyMerge, SireneImport
 from ..search import indexed
 from ..sirene import SKIP_REASONS, search_source
@@ -61,7 +62,7 @@ def companies():
         result=result,
         imports=imports,
         indexed={r.id: indexed(session, search_source(r.id), r.changes_queued) for r in imports},
-        skip_labels=SKIP_REASONS,
+        skip_labels={code: translate(label) for code, label in SKIP_REASONS.items()},
     )
 
 

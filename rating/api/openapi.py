@@ -68,6 +68,7 @@ CANONICAL = {"type": "array", "items": {"type": "object"}}
 BAD = {"400": {"$ref": "#/components/responses/BadRequest"}}
 MISSING = {"404": {"$ref": "#/components/responses/NotFound"}}
 LIMITED = {"429": {"$ref": "#/components/responses/TooManyRequests"}}
+MOVED = {"301": {"$ref": "#/components/responses/Merged"}}
 PARAM = {name: {"$ref": f"#/components/parameters/{name}"} for name in PARAMETERS}
 
 
@@ -105,13 +106,13 @@ PATHS = {
     "/api/v1/companies/{slug}": _get(
         "getCompany",
         N_("Une entreprise : moyens de contact, note de la communauté et notes d'audit."),
-        {"200": _json(ref("CompanyDetail")), **MISSING, **LIMITED},
+        {"200": _json(ref("CompanyDetail")), **MOVED, **MISSING, **LIMITED},
         [PARAM["slug"]],
     ),
     "/api/v1/companies/{slug}/reviews": _get(
         "listCompanyReviews",
         N_("Avis publiés d'une entreprise, les plus récents d'abord."),
-        {"200": _json(ref("ReviewList")), **BAD, **MISSING, **LIMITED},
+        {"200": _json(ref("ReviewList")), **MOVED, **BAD, **MISSING, **LIMITED},
         [PARAM["slug"], PARAM["page"]],
     ),
     "/api/v1/grades": _get(
@@ -280,6 +281,11 @@ DOCUMENT = {
         "responses": {
             "BadRequest": _error("Paramètre invalide (son nom est dans le message)."),
             "NotFound": _error("Ressource inconnue."),
+            "Merged": {
+                "description": "Entreprise fusionnée dans une autre : Location donne la même "
+                "ressource de l'entreprise qui reste.",
+                "headers": {"Location": {"schema": {"type": "string"}}},
+            },
             "TooManyRequests": _error("Trop de requêtes : réessayez plus tard (Retry-After)."),
         },
     },

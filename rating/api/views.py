@@ -5,13 +5,22 @@ Also the API's OpenAPI document (/api/v1/openapi.json) and its French page (/api
 
 from datetime import date
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from rating import pagecache
 from rating.audit.summary import company_audit_summary
-from rating.companies.services import company_stamp
+from rating.companies.services import MERGED, company_stamp
 from rating.db import get_session, paginate
 from rating.models import Company, Review, Sector
 from rating.reviews import community
@@ -72,7 +81,8 @@ def companies():
         stmt = select(Company).join(Sector).order_by(Company.name, Company.id)
         if sector:
             stmt = stmt.where(Sector.slug == sector)
-        items, total = paginate(session, stmt, page, PER_PAGE)
+        # Merged companies (their slug redirects) are left out, as from the site's lists.
+        items, total = paginate(session, stmt, page, PER_PAGE, few_left_out=MERGED)
     return {"items": [serialize.company_item(c) for c in items], "total": total, "page": page}
 
 
@@ -85,6 +95,12 @@ def company_or_404(slug: str) -> Company:
     return company
 
 
+def to_survivor(endpoint: str, survivor_slug: str):
+    """301 to the same resource of the company a merged one went into (as its page does:
+    rating.admin.merge), query string kept."""
+    return redirect(url_for(endpoint, slug=survivor_slug, **request.args), 301)
+
+
 @bp.route("/companies/<slug>")
 @limiter.limit("120/minute")
 def company(slug: str):
@@ -93,6 +109,8 @@ def company(slug: str):
     stamp = storable(slug) and company_stamp(slug)
     if not stamp:
         abort(404)
+    if stamp[-1]:  # merged: the survivor's slug
+        return to_survivor("api.company", stamp[-1])
 
     def render():
         session, found = get_session(), company_or_404(slug)
@@ -122,6 +140,8 @@ def company(slug: str):
 def company_reviews(slug: str):
     """Published reviews of one company, newest first."""
     session, page, found = get_session(), page_arg(), company_or_404(slug)
+    if found.merged_into_id is not None:
+        return to_survivor("api.company_reviews", session.get(Company, found.merged_into_id).slug)
     stmt = community.reviews_query(found.id, {}).options(
         selectinload(Review.reply), selectinload(Review.author)
     )

@@ -65,7 +65,11 @@ def import_sirene(path: Path, dry_run: bool, all_codes: bool, batch: int, parall
         )  # fmt: skip
     except ImportFailed as exc:
         if exc.counts is not None and exc.counts.read:
-            click.echo("Déjà importé avant l'erreur :")
+            click.echo(
+                "Essai à blanc, compté avant l'erreur (rien n'a été écrit) :"
+                if dry_run
+                else "Déjà importé avant l'erreur :"
+            )
             _print_counts(exc.counts)
         raise click.ClickException(exc.message) from None
     click.echo(

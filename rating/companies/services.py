@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..audit.queries import latest_grades_of
 from ..db import Page, paginate, read_row
-from ..models import Company, CompanyStats, Review, Sector
+from ..models import Company, CompanyMerge, CompanyStats, Review, Sector
 from ..scores import read
 
 PER_PAGE = 20
@@ -183,7 +183,8 @@ def companies_query(
     sector_id: int | None = None, letter: str | None = None, sort: str = "name"
 ) -> Select:
     """Companies with their sector loaded, optionally in one sector or by first letter; A–Z,
-    or with `sort="score"` best community score first (those without a score last, A–Z)."""
+    or with `sort="score"` best community score first (those without a score last, A–Z).
+    Pages of it leave out MERGED companies (`companies_page`, `paginate(few_left_out=)`)."""
     stmt = select(Company).options(joinedload(Company.sector))
     if sort == "score":
         stmt = stmt.outerjoin(CompanyStats, CompanyStats.company_id == Company.id)
@@ -198,10 +199,17 @@ def companies_query(
     return stmt
 
 
-def companies_page(session: Session, stmt: Select, page: int, per_page: int = PER_PAGE) -> Page:
-    """One page of `stmt`; PageNotFound past the last page (page 1 always exists)."""
+# Companies merged into another (few): listings leave them out, their slug redirects.
+MERGED = Company.id.in_(select(CompanyMerge.merged_id))
+
+
+def companies_page(
+    session: Session, stmt: Select, page: int, per_page: int = PER_PAGE, *, few_left_out=None
+) -> Page:
+    """One page of `stmt`; PageNotFound past the last page (page 1 always exists).
+    `few_left_out`: see rating.db.paginate (MERGED for the listings of companies)."""
     page = max(page, 1)
-    items, total = paginate(session, stmt, page, per_page)
+    items, total = paginate(session, stmt, page, per_page, few_left_out=few_left_out)
     result = Page(items=items, total=total, page=page, per_page=per_page)
     if page > result.pages:
         raise PageNotFound(page)

@@ -41,7 +41,7 @@ def _page_number() -> int:
 
 def _page_or_404(session, stmt):
     try:
-        return services.companies_page(session, stmt, _page_number())
+        return services.companies_page(session, stmt, _page_number(), few_left_out=services.MERGED)
     except services.PageNotFound:
         abort(404)
 

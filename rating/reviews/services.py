@@ -35,6 +35,9 @@ CLOSED = N_(
     "Cette entreprise a cessé son activité (répertoire SIRENE) : elle ne reçoit plus de "
     "nouveaux avis. Les avis déjà publiés restent consultables."
 )
+MERGED = N_(
+    "Cette fiche a été fusionnée dans une autre entreprise : donnez votre avis sur celle-ci."
+)
 BAD_INVITATION = N_("Ce lien d'invitation n'est pas valable, a expiré ou a déjà servi.")
 
 
@@ -134,6 +137,8 @@ def eligibility(session: Session, user: User, company: Company) -> Ineligible | 
     The review page asks it to show or refuse the form, and `submit_review` asks it again
     before storing anything: the one place where this is decided.
     """
+    if company.merged_into_id is not None:  # its page redirects: a review there is unseen
+        return Ineligible(MERGED)
     if company.closed_at is not None:
         return Ineligible(CLOSED)
     if not user.is_verified:

@@ -99,6 +99,12 @@ def _refused(company: Company, message: str):
     return render_template("reviews/refused.html", company=company, message=translate(message)), 403
 
 
+def _to_survivor(session, company: Company, endpoint: str):
+    """301 to the same page of the company `company` was merged into (rating.admin.merge)."""
+    survivor = session.get(Company, company.merged_into_id)
+    return redirect(url_for(endpoint, slug=survivor.slug, **request.args), 301)
+
+
 def _held_message(verdict) -> str:
     labels = ", ".join(translate(signal.label).lower() for signal in verdict.signals)
     return _(
@@ -114,6 +120,8 @@ def _held_message(verdict) -> str:
 def new(slug: str):
     """Write a review of the company (one live review per shopper and company)."""
     session, company = get_session(), company_or_404(slug)
+    if company.merged_into_id is not None and request.method == "GET":
+        return _to_survivor(session, company, "reviews.new")
     ineligible = services.eligibility(session, current_user, company)
     if ineligible is not None and ineligible.existing is not None:
         flash(translate(ineligible.message), "info")
@@ -339,6 +347,8 @@ def mine():
 def company_reviews(slug: str):
     """The company's reviews and community score on their own page (also in the company page)."""
     session, company = get_session(), company_or_404(slug)
+    if company.merged_into_id is not None:
+        return _to_survivor(session, company, "reviews.company_reviews")
     form = FilterForm(request.args)
     summary = community.community_summary(session, company.id)
     page = clamp_page(request.args.get("page", 1, type=int))

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import TextClause, select, text
+from sqlalchemy import TextClause, func, select, text
 
 from ..db import get_session, read_rows
 from ..models import Company
@@ -76,8 +76,11 @@ def search_companies(
     filters = {"sector": sector or None, "region": region or None, "letter": letter or None}
     siren = parse_siren(q)
     if siren and luhn_valid(siren):
-        # A SIREN (or SIRET) names one company: the database's unique index finds it.
-        found = get_session().scalar(select(Company.id).where(Company.siren == siren))
+        # A SIREN (or SIRET) names one company: the database's unique index finds it (or
+        # the company it was merged into, the one the index holds).
+        found = get_session().scalar(
+            select(func.coalesce(Company.merged_into_id, Company.id)).where(Company.siren == siren)
+        )
         if found is not None:
             return run_lookup(
                 searcher, [found], page=page, per_page=per_page, describe=descriptions, **filters

@@ -48,14 +48,16 @@ def stamp(company: Company, stats: CompanyStats | None, grade: AuditGrade | None
 
 
 def documents_for(session: Session, ids: list[int], today: date | None = None) -> dict[int, dict]:
-    """Index documents of the companies among `ids` that exist (absent ids are left out)."""
+    """Index documents of the companies among `ids` that exist and were not merged into
+    another (absent ids are left out: the index deletes them; a merged company's slug
+    redirects to the survivor, which the search finds)."""
     if not ids:
         return {}
     today = today or date.today()
     companies = session.scalars(
         select(Company)
         .options(joinedload(Company.sector), joinedload(Company.group))
-        .where(Company.id.in_(ids))
+        .where(Company.id.in_(ids), Company.merged_into_id.is_(None))
     ).all()
     stats = {
         s.company_id: s
@@ -131,8 +133,9 @@ def company_document(
 
 
 def all_ids(session: Session) -> list[int]:
-    """Every company id, ascending."""
-    return list(session.scalars(select(Company.id).order_by(Company.id)))
+    """Every indexed company id (all but the merged ones), ascending."""
+    stmt = select(Company.id).where(Company.merged_into_id.is_(None)).order_by(Company.id)
+    return list(session.scalars(stmt))
 
 
 def iter_documents(session: Session, ids: list[int], chunk: int = CHUNK) -> Iterator[dict]:

@@ -2,8 +2,11 @@
 
 SIRENE owns the legal name, the sigle (an alias) and whether the unit has ceased. The
 display name follows the register only while nobody renamed it (name = legal name). A field
-a representative or an admin declared (a CompanyDeclaration row names it) is never touched;
-neither is anything else a company declares (description, contacts, mediator).
+a representative declared (a CompanyDeclaration row names it) or an administrator edited (a
+"company_edited" entry of the admin log changed it) is never touched; neither is anything
+else a company declares (description, contacts, mediator). A company merged into another is
+never touched (it would reopen a page that redirects), and one an administrator closed is
+not reopened by the register: only the import's own closings are undone by it.
 """
 
 from dataclasses import dataclass
@@ -23,6 +26,17 @@ class Known:
     legal_name: str
     aliases: str
     closed_at: datetime | None
+    merged: bool = False  # merged into another company (rating.admin.merge)
+    closed_by_admin: bool = False  # its latest close or reopen in the admin log is a close
+
+
+def skip_reason(known: Known, unit: Unit) -> str | None:
+    """Why the import leaves a stored company alone (a SKIP_REASONS code), or None."""
+    if known.merged:
+        return "merged"
+    if unit.active and known.closed_at is not None and known.closed_by_admin:
+        return "closed_by_admin"
+    return None
 
 
 def with_alias(aliases: str, alias: str, name: str) -> str:

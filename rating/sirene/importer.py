@@ -22,10 +22,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..db import padded, utcnow
-from ..models import Company, CompanyDeclaration, Sector, SectorNafCode, SireneImport
+from ..models import (
+    AdminAction,
+    Company,
+    CompanyDeclaration,
+    Sector,
+    SectorNafCode,
+    SireneImport,
+)
 from ..outbox import queue_companies
 from . import forked
-from .changes import OWNED_FIELDS, Known, changes_for
+from .changes import OWNED_FIELDS, Known, changes_for, skip_reason
 from .creates import create
 from .known import KnownSirens
 from .layout import Classifier, LayoutError, SectorMap, Unit, column_positions
@@ -143,21 +150,8 @@ class _Batch:
         plan.add_to(counts)
 
     def _plan(self, units: list[Unit], lookup: list[str]) -> "_Plan":
-        session, plan = self.session, _Plan()
-        stored = {}
-        if lookup:
-            stmt = select(
-                Company.id,
-                Company.siren,
-                Company.name,
-                Company.legal_name,
-                Company.aliases,
-                Company.closed_at,
-            ).where(Company.siren.in_(padded(lookup)))
-            stored = {
-                row.siren: Known(row.id, row.name, row.legal_name, row.aliases, row.closed_at)
-                for row in session.execute(stmt)
-            }
+        plan = _Plan()
+        stored = self._stored(lookup)
         declared = self._declared([k.id for k in stored.values()])
         for unit in units:
             company = stored.get(unit.siren)
@@ -168,6 +162,10 @@ class _Batch:
                     plan.counts.skipped["unmapped"] += 1
                 else:
                     plan.creates.append(unit)
+                continue
+            reason = skip_reason(company, unit)
+            if reason:
+                plan.counts.skipped[reason] += 1
                 continue
             new = changes_for(company, unit, declared.get(company.id, set()), self.now)
             if not new:
@@ -191,8 +189,64 @@ class _Batch:
             ids += create(session, plan.creates, self.sector_id, self.now)
         plan.counts.queued = queue_companies(session, ids, source=self.source)
 
+    def _stored(self, lookup: list[str]) -> dict[str, Known]:
+        """{SIREN: stored company} of the SIRENs in `lookup` (one query, two when one of
+        them is closed: the admin log then says who closed it)."""
+        if not lookup:
+            return {}
+        stmt = select(
+            Company.id,
+            Company.siren,
+            Company.name,
+            Company.legal_name,
+            Company.aliases,
+            Company.closed_at,
+            Company.merged_into_id,
+        ).where(Company.siren.in_(padded(lookup)))
+        rows = self.session.execute(stmt).all()
+        closed_ids = [r.id for r in rows if r.closed_at is not None and r.merged_into_id is None]
+        by_admin = self._closed_by_admin(closed_ids)
+        return {
+            r.siren: Known(
+                r.id,
+                r.name,
+                r.legal_name,
+                r.aliases,
+                r.closed_at,
+                merged=r.merged_into_id is not None,
+                closed_by_admin=r.id in by_admin,
+            )
+            for r in rows
+        }
+
+    def _admin_log(self, company_ids: list[int], actions: tuple[str, ...]):
+        """The admin log's (company id, action, before, after) of `actions`, oldest first."""
+        return self.session.execute(
+            select(AdminAction.target_id, AdminAction.action, AdminAction.before, AdminAction.after)
+            .where(
+                AdminAction.target_type == "company",
+                AdminAction.target_id.in_(padded(company_ids)),
+                AdminAction.action.in_(actions),
+            )
+            .order_by(AdminAction.id)
+        )
+
+    def _closed_by_admin(self, company_ids: list[int]) -> set[int]:
+        """The companies whose latest close or reopen in the admin log is a close: closed
+        by an administrator, so not the import's to reopen. A company the import closed has
+        no such entry after its closing (an administrator cannot close a closed company)."""
+        if not company_ids:
+            return set()
+        latest = {}
+        for company_id, action, _, _ in self._admin_log(
+            company_ids, ("company_closed", "company_reopened")
+        ):
+            latest[company_id] = action
+        return {i for i, action in latest.items() if action == "company_closed"}
+
     def _declared(self, company_ids: list[int]) -> dict[int, set[str]]:
-        """{company id: fields a person declared} among those an import may write."""
+        """{company id: fields a person declared} among those an import may write: by a
+        representative (CompanyDeclaration) or by an administrator's edit (the admin log)."""
         if not company_ids:
             return {}
         found: dict[int, set[str]] = {}
@@ -203,6 +257,10 @@ class _Batch:
             )
         ):
             found.setdefault(company_id, set()).add(name)
+        for company_id, _, before, after in self._admin_log(company_ids, ("company_edited",)):
+            edited = {f for f in OWNED_FIELDS if (before or {}).get(f) != (after or {}).get(f)}
+            if edited:
+                found.setdefault(company_id, set()).update(edited)
         return found
 
 

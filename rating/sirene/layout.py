@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import NamedTuple
 
 from ..models.checks import luhn_valid
+from ..msgids import N_
 
 HEADER_33 = (
     "siren",
@@ -68,15 +69,18 @@ NATURAL_PERSON = "1000"  # catégorie juridique: entrepreneur individuel
 NAF_REV2 = "NAFRev2"
 NAME_MAX = 200
 
-# Why a row was not used, in the order the checks run (the CLI prints these labels).
+# Why a row was not used, in the order the checks run (the CLI prints these labels, the
+# admin page translates them); the last two are stored companies the import leaves alone.
 SKIP_REASONS = {
-    "not_diffusible": "non diffusibles (statutDiffusionUniteLegale ≠ O)",
-    "natural_person": "personnes physiques (catégorie juridique 1000)",
-    "bad_siren": "SIREN invalide (clé de Luhn) parmi celles à créer",
-    "bad_state": "état administratif inconnu",
-    "no_name": "sans dénomination",
-    "unmapped": "code NAF hors du champ (rating/data/naf_sectors.csv)",
-    "ceased_unknown": "cessées, absentes du site",
+    "not_diffusible": N_("non diffusibles (statutDiffusionUniteLegale ≠ O)"),
+    "natural_person": N_("personnes physiques (catégorie juridique 1000)"),
+    "bad_siren": N_("SIREN invalide (clé de Luhn) parmi celles à créer"),
+    "bad_state": N_("état administratif inconnu"),
+    "no_name": N_("sans dénomination"),
+    "unmapped": N_("code NAF hors du champ (rating/data/naf_sectors.csv)"),
+    "ceased_unknown": N_("cessées, absentes du site"),
+    "merged": N_("fusionnées dans une autre entreprise (laissées telles quelles)"),
+    "closed_by_admin": N_("fermées par un administrateur (pas rouvertes)"),
 }
 
 

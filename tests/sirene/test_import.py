@@ -229,6 +229,19 @@ def test_truncated_last_line_rolls_back_its_batch_only(app, runner, db, tmp_path
     assert "ligne 26" in result.output and "Déjà importé avant l'erreur" in result.output
 
 
+def test_a_dry_run_on_a_cut_file_does_not_say_it_imported(runner, db, tmp_path):
+    rows = [unit(luhn_complete(f"{50_000_000 + n:08d}")) for n in range(25)]
+    path = write_stock(tmp_path / "stock.csv", rows)
+    data = path.read_bytes()
+    path.write_bytes(data[: data.rindex(b",")])
+    result = run(runner, path, "--batch", "10", "--dry-run")
+    assert result.exit_code == 1
+    assert "Déjà importé" not in result.output
+    assert "compté avant l'erreur (rien n'a été écrit)" in result.output
+    assert figure(result.output, "Créées") == 20
+    assert [count(db, m) for m in (Company, Sector, SearchChange, SireneImport)] == [0, 0, 0, 0]
+
+
 def test_a_file_cut_mid_field_or_mid_quote_is_refused(runner, db, tmp_path):
     last = unit(SHOP, denominationUniteLegale="A, B", activitePrincipaleNAF25UniteLegale="64.19Z")
     path = write_stock(tmp_path / "stock.csv", [unit(BANK), last])
