@@ -57,14 +57,23 @@ class RecentCompany:
 
 
 def sectors_with_counts(session: Session) -> list[SectorCount]:
-    """Every sector, A–Z, with its number of companies (one query)."""
+    """Every sector, A–Z, with its number of companies, merged ones left out: counted all
+    (on the sector index alone), less the few merged ones (as `paginate(few_left_out=)`)."""
     stmt = (
-        select(Sector.slug, Sector.name, func.count(Company.id))
+        select(Sector.id, Sector.slug, Sector.name, func.count(Company.id))
         .outerjoin(Company, Company.sector_id == Sector.id)
         .group_by(Sector.id, Sector.slug, Sector.name)
         .order_by(Sector.name)
     )
-    return [SectorCount(*row) for row in session.execute(stmt)]
+    merged = dict(
+        session.execute(
+            select(Company.sector_id, func.count()).where(MERGED).group_by(Company.sector_id)
+        ).all()
+    )
+    return [
+        SectorCount(slug, name, count - merged.get(sector_id, 0))
+        for sector_id, slug, name, count in session.execute(stmt)
+    ]
 
 
 def recently_rated(session: Session, limit: int = RECENT_LIMIT) -> list[RecentCompany]:

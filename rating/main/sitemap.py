@@ -1,5 +1,6 @@
 """What search engines are given: every public page worth indexing, in a stable order (fixed
-pages, sectors, then companies by id), cut in files of at most `per_file` URLs."""
+pages, sectors, then companies by id, merged ones left out), cut in files of at most
+`per_file` URLs."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..companies.services import MERGED
 from ..models import Company, CompanyStats, Sector
 from ..security import site_url_for
 
@@ -44,7 +46,7 @@ def fixed_entries(session: Session) -> list[Entry]:
 
 def file_count(session: Session, per_file: int) -> int:
     """How many sitemap files the index lists (at least one)."""
-    companies = session.scalar(select(func.count(Company.id))) or 0
+    companies = session.scalar(select(func.count(Company.id)).where(~MERGED)) or 0
     total = len(fixed_entries(session)) + companies
     return max(1, -(-total // per_file))
 
@@ -62,6 +64,7 @@ def entries(session: Session, number: int, per_file: int) -> Iterator[Entry]:
     rows = session.execute(
         select(Company.slug, Company.updated_at, CompanyStats.updated_at)
         .outerjoin(CompanyStats, CompanyStats.company_id == Company.id)
+        .where(~MERGED)  # their slugs redirect to the survivor's page
         .order_by(Company.id)
         .offset(first_company)
         .limit(wanted)

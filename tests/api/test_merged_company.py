@@ -46,3 +46,14 @@ def test_a_merged_company_leaves_listings_and_the_search(app, client, session):
     assert "/companies/azur-bis" not in client.get("/companies").text
     assert "/companies/azur-bis" not in client.get("/sectors/banque").text
     assert "/companies/azur-bis" not in client.get("/search?q=azur").text
+
+
+def test_a_merged_company_leaves_the_sitemap_and_the_sector_counts(app, client, session):
+    merged(app, session)
+    pages = client.get("/sitemap-1.xml").text
+    assert "/companies/azur</loc>" in pages and "/companies/azur-bis</loc>" not in pages
+    with app.test_request_context():
+        from rating.companies.services import sectors_with_counts
+
+        counts = {sector.slug: sector.companies for sector in sectors_with_counts(session)}
+    assert counts["banque"] == 1
