@@ -58,22 +58,23 @@ class RecentCompany:
 
 def sectors_with_counts(session: Session) -> list[SectorCount]:
     """Every sector, A–Z, with its number of companies, merged ones left out: counted all
-    (on the sector index alone), less the few merged ones (as `paginate(few_left_out=)`)."""
+    (on the sector index alone), less the few merged ones (a subquery per sector over the
+    merges, as `paginate(few_left_out=)` does for listings). One query."""
+    merged = (
+        select(func.count())
+        .select_from(CompanyMerge)
+        .join(Company, Company.id == CompanyMerge.merged_id)
+        .where(Company.sector_id == Sector.id)
+        .correlate(Sector)
+        .scalar_subquery()
+    )
     stmt = (
-        select(Sector.id, Sector.slug, Sector.name, func.count(Company.id))
+        select(Sector.slug, Sector.name, func.count(Company.id) - merged)
         .outerjoin(Company, Company.sector_id == Sector.id)
         .group_by(Sector.id, Sector.slug, Sector.name)
         .order_by(Sector.name)
     )
-    merged = dict(
-        session.execute(
-            select(Company.sector_id, func.count()).where(MERGED).group_by(Company.sector_id)
-        ).all()
-    )
-    return [
-        SectorCount(slug, name, count - merged.get(sector_id, 0))
-        for sector_id, slug, name, count in session.execute(stmt)
-    ]
+    return [SectorCount(*row) for row in session.execute(stmt)]
 
 
 def recently_rated(session: Session, limit: int = RECENT_LIMIT) -> list[RecentCompany]:
