@@ -97,8 +97,10 @@ def test_two_hosts_converge_through_the_log(hosts):
     # The index already shows every change (verify passed: a later change of a company can be
     # read with an earlier one); the cursor passes the last one at B's next catch-up.
     until(
-        lambda: "operateur-8" in b.found("ornithorynque")
-        and "retard : 0 modification" in b.flask("search", "status").output,
+        lambda: (
+            "operateur-8" in b.found("ornithorynque")
+            and "retard : 0 modification" in b.flask("search", "status").output
+        ),
         "B's cursor reaches the head of the log",
     )
     # Both indexes have passed every change: pruning may now delete them all.
