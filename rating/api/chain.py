@@ -6,9 +6,9 @@ from flask import Response, abort
 from rating.audit import disclosure
 from rating.db import get_session
 from rating.models import Publication
-from rating.security import limiter, site_url_for
+from rating.security import site_url_for
 
-from .grades import API_LIMIT, MAX_ID
+from .grades import MAX_ID
 from .views import bp
 
 PUBLICATION = f"/publications/<int(max={MAX_ID}):publication_id>"
@@ -19,7 +19,6 @@ def _publication(publication_id: int) -> Publication:
 
 
 @bp.route(PUBLICATION)
-@limiter.limit(API_LIMIT)
 def publication(publication_id: int):
     """Every field that enters the chain hash, the methodology, the draw and the signature."""
     item = _publication(publication_id)
@@ -40,28 +39,24 @@ def _exact(text: str) -> Response:
 
 
 @bp.route(PUBLICATION + "/grades.json")
-@limiter.limit(API_LIMIT)
 def publication_grades_json(publication_id: int):
     """The exact bytes hashed into grades_sha256."""
     return _exact(_publication(publication_id).grades_json)
 
 
 @bp.route(PUBLICATION + "/tests.json")
-@limiter.limit(API_LIMIT)
 def publication_tests_json(publication_id: int):
     """The exact bytes hashed into tests_sha256."""
     return _exact(_publication(publication_id).tests_json)
 
 
 @bp.route("/publications/head")
-@limiter.limit(API_LIMIT)
 def publication_head():
     """The newest publication's sequence, chain hash and signature: keep it elsewhere."""
     return disclosure.head(get_session()) or abort(404)
 
 
 @bp.route("/publications/public-key")
-@limiter.limit(API_LIMIT)
 def publication_public_key():
     """The Ed25519 public keys, each with the sequences it signs."""
     return disclosure.public_keys()

@@ -19,14 +19,13 @@ from rating.db import get_session
 from rating.models import Publication
 from rating.opendata.descriptors import columns
 from rating.opendata.rows import cell
-from rating.security import limiter, site_url_for
+from rating.security import site_url_for
 from rating.vocabulary import AUDIT_CHANNELS, GRADE_KPIS
 
 from .opendata import described_by
 from .views import bp
 
 PERIOD_RE = re.compile(r"[0-9]{4}-T[1-4]")  # ASCII digits only (\d matches "٢")
-API_LIMIT = "120/minute"
 MAX_ID = 2**31 - 1  # larger ids are not integers to PostgreSQL (or SQLite): 404, not 500
 # The headers come from the Table Schema descriptors (rating/opendata/schemas).
 CSV_GRADES = columns("grades")
@@ -64,7 +63,6 @@ def _grade_values(g) -> dict:
 
 
 @bp.route("/grades")
-@limiter.limit(API_LIMIT)
 def grades():
     """Published grades of a period (latest when none is given)."""
     period = _period()
@@ -79,7 +77,6 @@ def grades():
 
 
 @bp.route("/grades.csv")
-@limiter.limit(API_LIMIT)
 def grades_csv():
     """The same grades, one line per company, channels and KPIs in columns."""
     period = _period()
@@ -92,7 +89,6 @@ def grades_csv():
 
 
 @bp.route(f"/publications/<int(max={MAX_ID}):publication_id>/tests.csv")
-@limiter.limit(API_LIMIT)
 def publication_tests_csv(publication_id: int):
     """The anonymised tests frozen in a publication: enough to recompute each grade."""
     publication = get_session().get(Publication, publication_id) or abort(404)
@@ -104,7 +100,6 @@ def publication_tests_csv(publication_id: int):
 
 
 @bp.route("/publications")
-@limiter.limit(API_LIMIT)
 def publications():
     """The whole chain: what anyone needs to recompute every hash."""
     chain = publication_chain(get_session())
@@ -131,7 +126,6 @@ def publications():
 
 
 @bp.route("/publications.atom")
-@limiter.limit(API_LIMIT)
 def publications_feed():
     """Atom feed of publications, newest first."""
     items = publication_chain(get_session(), newest_first=True, limit=50)

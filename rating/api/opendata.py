@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 from flask import abort, current_app, jsonify, request
 
 from rating.opendata import descriptors, export
-from rating.security import limiter, site_url_for
+from rating.security import site_url_for
 
 from .views import bp
 
-API_LIMIT = "120/minute"
 REVIEWS_MAX_AGE = 3600  # regenerated daily: an hour in caches, revalidated by ETag
 CHUNK = 64 * 1024
 
@@ -40,7 +39,6 @@ class FileChunks:
 
 
 @bp.route("/reviews.csv")
-@limiter.limit(API_LIMIT)
 def reviews_csv():
     """Every published review of the 36-month window, as last generated (Last-Modified)."""
     app = current_app._get_current_object()
@@ -68,7 +66,6 @@ def reviews_csv():
 
 
 @bp.route("/schemas/<name>.json")
-@limiter.limit(API_LIMIT)
 def schema(name: str):
     """The Table Schema descriptor of the CSV `name` (reviews, grades, tests)."""
     if name not in descriptors.NAMES:

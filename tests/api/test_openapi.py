@@ -121,3 +121,19 @@ def test_rate_limited_answer_is_documented(app, client, doc):
     check(doc, "/api/v1/grades", response, {429})
     with app.app_context():
         limiter.reset()
+
+
+def test_every_api_route_counts_120_a_minute_per_address_on_its_own(app, client, api_world):
+    """The blueprint's one limit: each route its own count, each address its own."""
+    with app.app_context():
+        limiter.reset()
+    company = f"/api/v1/companies/{api_world['star'].slug}"
+    statuses = [client.get(company).status_code for _ in range(121)]
+    assert statuses == [200] * 120 + [429]
+    assert client.get(company).headers["Retry-After"]
+    assert client.get(company + "/reviews").status_code == 200  # another route
+    assert client.get("/api/v1/grades").status_code == 200  # and another
+    other = client.get(company, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other.status_code == 200
+    with app.app_context():
+        limiter.reset()

@@ -129,7 +129,21 @@ def test_fuzzed_queries_never_raise(catalog, q, sector, letter, page):
 
 
 def test_search_is_rate_limited_per_ip(client, catalog):
-    codes = [client.get("/search?q=orange").status_code for _ in range(61)]
-    assert codes[:60] == [200] * 60 and codes[60] == 429
-    other = client.get("/search?q=orange", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    """60 searches a minute per address: every query the index answers counts (each page
+    of results too); another address has its own count."""
+    queries = [f"/search?q=orange&page={n}" for n in range(1, 31)]
+    queries += [f"/search?q=banque+{n}" for n in range(30)]
+    codes = [client.get(path).status_code for path in queries]
+    assert codes == [200] * 60
+    assert client.get("/search?q=sfr").status_code == 429
+    other = client.get("/search?q=sfr", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 200
+
+
+def test_a_search_reloaded_from_the_cache_is_not_counted(client, catalog):
+    """The same search, while nothing changed, is the page the cache already holds: a
+    shopper reloading it is never stopped, and it leaves their count untouched."""
+    codes = [client.get("/search?q=orange").status_code for _ in range(100)]
+    assert codes == [200] * 100
+    fresh = [client.get(f"/search?q=banque+{n}").status_code for n in range(60)]
+    assert fresh == [200] * 59 + [429]
