@@ -32,12 +32,20 @@ def fold(text: str) -> str:
 
 
 _MARKS = re.compile(r"[\u0300-\u036f]+")
+_HAS_LIGATURE = re.compile("[œæßøđł]")
 
 
 def fold_text(text: str) -> str:
     """`fold` for a long text, in C (uncached): the common accents only, so a caller checks
     the length is kept before using its offsets (rating.search.highlight)."""
-    return _MARKS.sub("", unicodedata.normalize("NFKD", text.lower().translate(_LIGATURES)))
+    text = text.lower()
+    if text.isascii():
+        return text
+    # str.translate looks every character up in a dict: half the cost of folding a
+    # description, for a ligature most texts do not have.
+    if _HAS_LIGATURE.search(text):
+        text = text.translate(_LIGATURES)
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 # Whoosh's French list lacks a few very common words.

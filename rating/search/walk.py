@@ -34,7 +34,8 @@ LONG_LIST = 2048
 
 
 def _block(matcher):
-    """(ids, weights) of the Whoosh 3 posting block the matcher is at, decoded in C."""
+    """(ids, weights) of the Whoosh 3 posting block the matcher is at, decoded in C: the
+    ids an iterator, the weights a tuple or, when the block has one for all, a repeat."""
     matcher._read_data()
     ids, weights = matcher._data[0], matcher._data[1]
     if weights is None or isinstance(weights, float):  # one weight for the whole block
@@ -45,7 +46,9 @@ def _block(matcher):
 def _decode(ids, weights) -> tuple[array, array]:
     """A block's or a list's (ids, weights) iterables as arrays (kept in memory)."""
     ids = array("I", ids)
-    return ids, array("f", islice(weights, len(ids)))
+    if type(weights) is not tuple:  # a repeat: as many as the ids (half the cost otherwise)
+        weights = islice(weights, len(ids))
+    return ids, array("f", weights)
 
 
 def _blocks(matcher):
@@ -80,9 +83,11 @@ def _decoded(leaf, field: str, text: str, frequency: int, whole: bool = True) ->
 
     def read():
         ids, weights = array("I"), array("f")
-        for block in _blocks(_raw(leaf, field, text)):
-            block_ids, block_weights = _decode(*block)
+        for block_ids, block_weights in _blocks(_raw(leaf, field, text)):
+            before = len(ids)
             ids.extend(block_ids)
+            if type(block_weights) is not tuple:  # a repeat: as many as the block's ids
+                block_weights = islice(block_weights, len(ids) - before)
             weights.extend(block_weights)
         return ids, weights
 

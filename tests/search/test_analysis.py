@@ -7,6 +7,7 @@ from rating.search.analysis import (
     MAX_QUERY_CHARS,
     clean_query,
     fold,
+    fold_text,
     parse_siren,
     prefix_words,
     query_words,
@@ -46,6 +47,20 @@ def test_apostrophes_split_words():
 def test_fold_keeps_other_scripts():
     assert fold("Straße Œuf") == "strasse oeuf"
     assert fold("Москва") == "москва"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain ASCII Text, with Capitals.",
+        "Électricité de France : un cœur d'ŒUVRE, Straße",
+        "Société Générale — à l'écoute, ça dépend",
+        "Łódź, Øresund, Đakovo, æther",
+    ],
+)
+def test_the_highlighter_folds_long_texts_as_the_index_does(text):
+    """fold_text (highlighting, uncached, with shortcuts) folds as fold (the index)."""
+    assert fold_text(text) == fold(text)
 
 
 @pytest.mark.parametrize(
