@@ -17,12 +17,14 @@ LOCALE_COOKIE = "lang"
 LOCALE_COOKIE_DAYS = 365
 
 
-def select_locale() -> str:
+def select_locale(req=None) -> str:
     """An explicit ?lang= or the cookie, else the browser's preference, else French (chosen
-    once per request: the page cache's keys ask for it several times)."""
-    chosen = getattr(request, "_locale_choice", None)
+    once per request: the page cache's keys ask for it several times). `req`: the request
+    object, when the caller holds it (saves a context lookup)."""
+    req = req or request._get_current_object()
+    chosen = getattr(req, "_locale_choice", None)
     if chosen is None:
-        chosen = request._locale_choice = _choose_locale()
+        chosen = req._locale_choice = _choose_locale()
     return chosen
 
 

@@ -134,9 +134,9 @@ def cacheable() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def _has_session_cookie() -> bool:
+def _has_session_cookie(req=None) -> bool:
     config = current_app.config
-    cookies = request.cookies
+    cookies = (req or request).cookies
     return (
         config["SESSION_COOKIE_NAME"] in cookies
         or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
@@ -148,16 +148,19 @@ def signed_in() -> bool:
     return _has_session_cookie() and current_user.is_authenticated
 
 
-def page_key(name: str, stamp: Iterable, params: Mapping[str, object]) -> str:
-    """The entry of this page: what the view renders from, never the raw request."""
-    view_args = request.view_args
+def page_key(name: str, stamp: Iterable, params: Mapping[str, object], req=None) -> str:
+    """The entry of this page: what the view renders from, never the raw request (`req`:
+    the request object itself, when the caller has it: each `request.` costs a context
+    lookup, and a cached view is made of little else)."""
+    req = req or request._get_current_object()
+    view_args = req.view_args
     parts = (
         name,
-        *(str(value) for value in stamp),
-        str(request.endpoint),
+        *map(str, stamp),
+        str(req.endpoint),
         repr(sorted(view_args.items())) if view_args else "",
         repr(sorted((key, str(value)) for key, value in params.items())) if params else "",
-        select_locale(),  # what get_locale() would parse into a Babel Locale, as a string
+        select_locale(req),  # what get_locale() would parse into a Babel Locale, as a string
         _today(),
         current_app.config["PAGE_CACHE_SALT"],
     )
@@ -191,14 +194,16 @@ def serve(
     the fragment filled for them (`render` must then read nothing of the visitor but
     through slots); without, a signed-in visitor gets a full render.
     """
-    if not cacheable():
-        if viewer is not None and request.method in ("GET", "HEAD") and signed_in():
+    req = request._get_current_object()
+    # cacheable(), its anonymous case first: no session cookie, nobody can be signed in.
+    if req.method not in ("GET", "HEAD") or (_has_session_cookie(req) and not cacheable()):
+        if viewer is not None and req.method in ("GET", "HEAD") and signed_in():
             return _from_fragment(name, stamp, render, params or {}, viewer)
         g.viewer_values = viewer() if viewer is not None else {}
         return make_response(render())
-    key = page_key(name, stamp, params or {})
+    key = page_key(name, stamp, params or {}, req)
     etag = key.removeprefix("page:")
-    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(etag):
+    if "HTTP_IF_NONE_MATCH" in req.environ and req.if_none_match.contains(etag):
         return Response(status=304, headers=_validators(etag))
     kept = cache.get(key)
     if kept is None:
