@@ -159,7 +159,7 @@ def page_key(name: str, stamp: Iterable, params: Mapping[str, object], req=None)
         *map(str, stamp),
         str(req.endpoint),
         repr(sorted(view_args.items())) if view_args else "",
-        repr(sorted((key, str(value)) for key, value in params.items())) if params else "",
+        repr(sorted(params.items())) if params else "",  # plain values (str, int, None)
         select_locale(req),  # what get_locale() would parse into a Babel Locale, as a string
         _today(),
         current_app.config["PAGE_CACHE_SALT"],
