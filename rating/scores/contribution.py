@@ -261,6 +261,9 @@ class Summary:
 
     columns: dict[str, float] = field(default_factory=dict)
     buckets: dict[Bucket, int] = field(default_factory=dict)
+    # The buckets grouped by metric, made on the first histogram asked and dropped by any
+    # change (a big company has hundreds of buckets; a page asks for a dozen histograms).
+    _grouped: dict[str, dict[int, int]] | None = field(default=None, repr=False, compare=False)
 
     def value(self, name: str) -> float:
         return self.columns.get(name) or 0
@@ -269,11 +272,22 @@ class Summary:
         """Add (or, with sign -1, subtract) columns and bucket counts."""
         for name, amount in columns.items():
             self.columns[name] = self.value(name) + sign * amount
+        if counts:
+            self._grouped = None
         for key, amount in counts.items():
             self.buckets[key] = self.buckets.get(key, 0) + sign * amount
 
+    def set_bucket(self, key: Bucket, count: int) -> None:
+        self._grouped = None
+        self.buckets[key] = count
+
     def histogram(self, metric: str) -> dict[int, int]:
-        return {bucket: n for (name, bucket), n in self.buckets.items() if name == metric}
+        if self._grouped is None:
+            grouped: dict[str, dict[int, int]] = {}
+            for (name, bucket), n in self.buckets.items():
+                grouped.setdefault(name, {})[bucket] = n
+            self._grouped = grouped
+        return dict(self._grouped.get(metric, {}))
 
     def median(self, metric: str) -> float | None:
         return buckets.median(buckets.scale_of(metric), self.histogram(metric))

@@ -176,7 +176,7 @@ def _histograms(session: Session, ids: list[int], start, summaries) -> None:
             inside, column.is_not(None)
         )
         for company_id, bucket, count in session.execute(stmt.group_by(Review.company_id, lower)):
-            summaries[company_id].buckets[(metric, int(bucket))] = count
+            summaries[company_id].set_bucket((metric, int(bucket)), count)
     lower = bucket_sql(buckets.EXACT, Review.hold_minutes).label("lower")
     stmt = _scoped(select(Review.company_id, Review.channel, lower, func.count()), ids, start)
     stmt = stmt.where(
@@ -185,7 +185,7 @@ def _histograms(session: Session, ids: list[int], start, summaries) -> None:
     for company_id, channel, bucket, count in session.execute(
         stmt.group_by(Review.company_id, Review.channel, lower)
     ):
-        summaries[company_id].buckets[(buckets.CHANNEL_HOLD[channel], int(bucket))] = count
+        summaries[company_id].set_bucket((buckets.CHANNEL_HOLD[channel], int(bucket)), count)
     where = (Review.answered_from, Review.answered_country)
     stmt = _scoped(select(Review.company_id, *where, func.count()), ids, start)
     stmt = stmt.where(inside, Review.answered_from.in_(list(buckets.ANSWERED)))

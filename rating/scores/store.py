@@ -287,7 +287,7 @@ def load_summaries(
             CompanyBucket.count,
         ).where(CompanyBucket.company_id.in_(list(rows)), CompanyBucket.count != 0)
         for company_id, metric, lower, count in session.execute(stmt):
-            summaries[company_id].buckets[(metric, lower)] = count
+            summaries[company_id].set_bucket((metric, lower), count)
     starts = {company_id: row.window_from for company_id, row in rows.items()}
     _correct_windows(session, summaries, starts, today)
     return summaries
