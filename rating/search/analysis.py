@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 
 
 _MARKS = re.compile(r"[\u0300-\u036f]+")
-_HAS_LIGATURE = re.compile("[œæßøđł]")
+_HAS_LIGATURE = re.compile("[" + "".join(map(chr, _LIGATURES)) + "]")  # the table's keys
 
 
 def fold_text(text: str) -> str:
