@@ -121,22 +121,23 @@ def deployment_fingerprint(app) -> str:
     return digest.hexdigest()
 
 
-def cacheable() -> bool:
+def cacheable(req=None) -> bool:
     """A GET by an anonymous visitor with nothing flashed for them.
 
     Without a session or remember-me cookie nobody can be signed in: the user is not
     loaded at all (most anonymous views, a third of a cached view's cost otherwise).
     """
-    if request.method not in ("GET", "HEAD"):
+    req = req or request._get_current_object()
+    if req.method not in ("GET", "HEAD"):
         return False
-    if not _has_session_cookie():
+    if not _has_session_cookie(req):
         return True
     return not current_user.is_authenticated and "_flashes" not in session
 
 
 def _has_session_cookie(req=None) -> bool:
     config = current_app.config
-    cookies = (req or request).cookies
+    cookies = (req or request._get_current_object()).cookies
     return (
         config["SESSION_COOKIE_NAME"] in cookies
         or config.get("REMEMBER_COOKIE_NAME", "remember_token") in cookies
@@ -195,8 +196,7 @@ def serve(
     through slots); without, a signed-in visitor gets a full render.
     """
     req = request._get_current_object()
-    # cacheable(), its anonymous case first: no session cookie, nobody can be signed in.
-    if req.method not in ("GET", "HEAD") or (_has_session_cookie(req) and not cacheable()):
+    if not cacheable(req):
         if viewer is not None and req.method in ("GET", "HEAD") and signed_in():
             return _from_fragment(name, stamp, render, params or {}, viewer)
         g.viewer_values = viewer() if viewer is not None else {}
